@@ -1,0 +1,43 @@
+package fqt.cli;
+
+/** {@code ./fqt}: the command line of fqt-toolkit. */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            usage: ./fqt COMMAND [options]
+              train        train a model in FLOAT32, MIXED or UINT8 and print its metrics
+              bench train  training throughput per precision next to DJL's PyTorch engine
+            ./fqt COMMAND --help shows a command's options.
+            """;
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        int code;
+        try {
+            code = run(args);
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | java.io.UncheckedIOException e) {
+            System.err.println("fqt: " + e.getMessage());
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        boolean help = java.util.Arrays.asList(args).contains("--help");
+        return switch (args[0]) {
+            case "train" -> help ? print(TrainCommand.HELP) : TrainCommand.run(args);
+            case "bench" -> help ? print(BenchCommand.HELP) : BenchCommand.run(args);
+            default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
+        };
+    }
+
+    private static int print(String s) {
+        System.out.print(s);
+        return 0;
+    }
+}

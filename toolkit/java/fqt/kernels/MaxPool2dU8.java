@@ -1,0 +1,52 @@
+package fqt.kernels;
+
+import fqt.quant.QuantParams;
+
+/**
+ * Max pooling on uint8 features: the output keeps the input's quantization parameters (max commutes
+ * with a monotonic affine map), so no requantization. Errors keep the output error's parameters.
+ */
+public final class MaxPool2dU8 {
+    private MaxPool2dU8() {}
+
+    public static void forward(byte[] x, byte[] y, PoolGeometry g) {
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++)
+            for (int oy = 0; oy < g.outH(); oy++)
+                for (int ox = 0; ox < g.outW(); ox++) y[o++] = x[argmax(x, g, c, oy, ox)];
+    }
+
+    /** uint8 errors: {@code dx} starts at the zero point; each output error adds (dy - zp) at its argmax, clamped. */
+    public static void backward(byte[] x, byte[] dy, int eZp, byte[] dx, PoolGeometry g) {
+        java.util.Arrays.fill(dx, 0, g.inSize(), (byte) eZp);
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++)
+            for (int oy = 0; oy < g.outH(); oy++)
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int i = argmax(x, g, c, oy, ox);
+                    dx[i] = (byte) QuantParams.clamp((dx[i] & 0xFF) + (dy[o++] & 0xFF) - eZp);
+                }
+    }
+
+    /** MIXED: uint8 features pick the argmax, float32 errors are routed. */
+    public static void backwardF32(byte[] x, float[] dy, float[] dx, PoolGeometry g) {
+        java.util.Arrays.fill(dx, 0, g.inSize(), 0f);
+        int o = 0;
+        for (int c = 0; c < g.channels(); c++)
+            for (int oy = 0; oy < g.outH(); oy++)
+                for (int ox = 0; ox < g.outW(); ox++) dx[argmax(x, g, c, oy, ox)] += dy[o++];
+    }
+
+    static int argmax(byte[] x, PoolGeometry g, int c, int oy, int ox) {
+        int origin = g.origin(c, oy, ox), best = origin, bestV = x[origin] & 0xFF;
+        for (int ky = 0; ky < g.kH(); ky++)
+            for (int kx = 0; kx < g.kW(); kx++) {
+                int i = origin + ky * g.inW() + kx;
+                if ((x[i] & 0xFF) > bestV) {
+                    best = i;
+                    bestV = x[i] & 0xFF;
+                }
+            }
+        return best;
+    }
+}

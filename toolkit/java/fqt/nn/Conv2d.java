@@ -1,0 +1,116 @@
+package fqt.nn;
+
+import fqt.kernels.Conv2dF32;
+import fqt.kernels.Conv2dU8;
+import fqt.kernels.Conv2dU8F32;
+import fqt.kernels.ConvGeometry;
+import fqt.quant.QuantParams;
+import fqt.quant.Requantizer;
+
+/**
+ * 2-D convolution with square stride and padding; {@code groups == in == out} makes it depthwise
+ * ({@link #depthwise}). Structures are its output channels (filters).
+ */
+public final class Conv2d extends WeightLayer {
+    final int inChannels, outChannels, kH, kW, stride, pad, groups;
+    ConvGeometry g;
+
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad) {
+        this(inChannels, outChannels, kernel, kernel, stride, pad, 1);
+    }
+
+    public Conv2d(int inChannels, int outChannels, int kH, int kW, int stride, int pad, int groups) {
+        super(outChannels, (inChannels / Math.max(groups, 1)) * kH * kW);
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.kH = kH;
+        this.kW = kW;
+        this.stride = stride;
+        this.pad = pad;
+        this.groups = groups;
+    }
+
+    /** One filter per channel: the spatial half of a depthwise-separable block. */
+    public static Conv2d depthwise(int channels, int kernel, int stride, int pad) {
+        return new Conv2d(channels, channels, kernel, kernel, stride, pad, channels);
+    }
+
+    @Override public String kind() { return groups == 1 ? "Conv2d" : (groups == inChannels && groups == outChannels ? "DepthwiseConv2d" : "Conv2d"); }
+
+    @Override
+    public String describe() {
+        return kind() + " " + inChannels + "->" + outChannels + " " + kH + "x" + kW + (stride != 1 ? " s" + stride : "")
+                + (pad != 0 ? " p" + pad : "") + (groups != 1 && !kind().startsWith("Depthwise") ? " g" + groups : "");
+    }
+
+    public ConvGeometry geometry() { return g; }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        if (in.length != 3 || in[0] != inChannels) throw shapeError("{" + inChannels + ", H, W}", in);
+        try {
+            g = new ConvGeometry(inChannels, in[1], in[2], outChannels, kH, kW, stride, pad, groups);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
+        }
+        return new int[] {outChannels, g.outH(), g.outW()};
+    }
+
+    @Override Layer copy() { return copyStateTo(new Conv2d(inChannels, outChannels, kH, kW, stride, pad, groups)); }
+
+    /** Executed MACs: padded taps are skipped, so this counts only the taps inside the input. */
+    @Override public long forwardMacs() { return macsPerStructure() * outChannels; }
+
+    @Override
+    long macsPerStructure() {
+        long n = 0;
+        for (int ky = 0; ky < kH; ky++)
+            for (int kx = 0; kx < kW; kx++)
+                n += (long) validOutputs(ky, g.inH(), g.outH()) * validOutputs(kx, g.inW(), g.outW());
+        return n * g.inPerGroup();
+    }
+
+    private int validOutputs(int k, int in, int out) {
+        int lo = 0;
+        while (lo < out && lo * stride - pad + k < 0) lo++;
+        int hi = out;
+        while (hi > lo && (hi - 1) * stride - pad + k > in - 1) hi--;
+        return hi - lo;
+    }
+
+    @Override
+    int scratchInts(Precision p) {
+        int plane = p.quantizedFeatures() ? g.outH() * g.outW() : 0;
+        return Math.max(plane, p == Precision.UINT8 ? g.inSize() : 0);
+    }
+
+    @Override void forwardF32(float[] x, float[] y) { Conv2dF32.forward(x, w.real, w.bias, y, g); }
+
+    @Override
+    void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq) {
+        Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, rq);
+    }
+
+    @Override void weightGradF32(float[] x, float[] dy, int nSel) { Conv2dF32.backwardWeight(x, dy, w.grad, w.biasGrad, g, sel, nSel); }
+    @Override void errorF32(float[] dy, float[] dx, int nSel) { Conv2dF32.backwardError(dy, w.real, dx, g, sel, nSel); }
+
+    @Override
+    void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, int nSel) {
+        Conv2dU8F32.backwardWeight(x, xp.zeroPoint(), xp.scale(), dy, w.grad, w.biasGrad, g, sel, nSel);
+    }
+
+    @Override
+    void errorU8F32(float[] dy, float[] dx, int nSel) {
+        Conv2dU8F32.backwardError(dy, w.q, w.params.zeroPoint(), w.params.scale(), dx, g, sel, nSel);
+    }
+
+    @Override
+    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel) {
+        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, g, sel, nSel);
+    }
+
+    @Override
+    void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel) {
+        Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel);
+    }
+}

@@ -1,0 +1,66 @@
+package fqt.nn;
+
+import fqt.kernels.LinearF32;
+import fqt.kernels.LinearU8;
+import fqt.kernels.LinearU8F32;
+import fqt.quant.QuantParams;
+import fqt.quant.Requantizer;
+
+/** Fully connected layer, {@code in -> out}; its input is flattened. Structures are its rows (output neurons). */
+public final class Linear extends WeightLayer {
+    final int in;
+    final int out;
+
+    public Linear(int in, int out) {
+        super(out, in);
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear needs positive sizes, got " + in + " -> " + out);
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override public String kind() { return "Linear"; }
+    @Override public String describe() { return "Linear " + in + "->" + out; }
+    public int in() { return in; }
+    public int out() { return out; }
+
+    @Override
+    protected int[] outputShape(int[] shape) {
+        if (size(shape) != in) throw shapeError(in + " values", shape);
+        return new int[] {out};
+    }
+
+    @Override Layer copy() { return copyStateTo(new Linear(in, out)); }
+    @Override public long forwardMacs() { return (long) in * out; }
+    @Override long macsPerStructure() { return in; }
+    @Override int scratchInts(Precision p) { return p == Precision.UINT8 ? in : 0; }
+
+    @Override void forwardF32(float[] x, float[] y) { LinearF32.forward(x, w.real, w.bias, y, in, out); }
+
+    @Override
+    void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq) {
+        LinearU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, in, out, rq);
+    }
+
+    @Override void weightGradF32(float[] x, float[] dy, int nSel) { LinearF32.backwardWeight(x, dy, w.grad, w.biasGrad, in, sel, nSel); }
+    @Override void errorF32(float[] dy, float[] dx, int nSel) { LinearF32.backwardError(dy, w.real, dx, in, sel, nSel); }
+
+    @Override
+    void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, int nSel) {
+        LinearU8F32.backwardWeight(x, xp.zeroPoint(), xp.scale(), dy, w.grad, w.biasGrad, in, sel, nSel);
+    }
+
+    @Override
+    void errorU8F32(float[] dy, float[] dx, int nSel) {
+        LinearU8F32.backwardError(dy, w.q, w.params.zeroPoint(), w.params.scale(), dx, in, sel, nSel);
+    }
+
+    @Override
+    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel) {
+        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, in, sel, nSel);
+    }
+
+    @Override
+    void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel) {
+        LinearU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, in, sel, nSel);
+    }
+}

@@ -1,0 +1,36 @@
+package fqt.nn;
+
+import fqt.kernels.MaxPool2dF32;
+import fqt.kernels.MaxPool2dU8;
+import fqt.kernels.PoolGeometry;
+
+/** Max pooling over kH x kW windows (no padding); the error goes to the first maximum of each window. */
+public final class MaxPool2d extends PassThroughLayer {
+    final int kH, kW, stride;
+    PoolGeometry g;
+
+    public MaxPool2d(int kernel) { this(kernel, kernel, kernel); }
+
+    public MaxPool2d(int kH, int kW, int stride) {
+        this.kH = kH;
+        this.kW = kW;
+        this.stride = stride;
+    }
+
+    @Override public String kind() { return "MaxPool2d"; }
+    @Override public String describe() { return "MaxPool2d " + kH + "x" + kW + (stride != kH ? " s" + stride : ""); }
+    @Override Layer copy() { return new MaxPool2d(kH, kW, stride); }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        if (in.length != 3 || in[1] < kH || in[2] < kW) throw shapeError("{C, H >= " + kH + ", W >= " + kW + "}", in);
+        g = new PoolGeometry(in[0], in[1], in[2], kH, kW, stride);
+        return new int[] {in[0], g.outH(), g.outW()};
+    }
+
+    @Override void forwardF32(float[] x, float[] y) { MaxPool2dF32.forward(x, y, g); }
+    @Override void forwardU8(byte[] x, int xZp, byte[] y) { MaxPool2dU8.forward(x, y, g); }
+    @Override void backwardF32(float[] x, float[] dy, float[] dx) { MaxPool2dF32.backward(x, dy, dx, g); }
+    @Override void backwardU8F32(byte[] x, int xZp, float[] dy, float[] dx) { MaxPool2dU8.backwardF32(x, dy, dx, g); }
+    @Override void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx) { MaxPool2dU8.backward(x, dy, eZp, dx, g); }
+}

@@ -1,0 +1,102 @@
+package fqt.nn;
+
+import fqt.quant.QuantParams;
+import fqt.quant.Requantizer;
+
+/**
+ * A layer with {@link Weights} (Linear, Conv2d): the shared part of the forward requantization,
+ * range tracking and the backward pass with its structure selection; subclasses call their kernels.
+ */
+public abstract class WeightLayer extends Layer {
+    final Weights w;
+    boolean frozen;
+    /** A ReLU follows: the output range starts at 0 and the requantization clamps there (fused). */
+    boolean reluFollows;
+    int[] biasQ;
+    int[] sel;
+
+    WeightLayer(int structures, int structureSize) {
+        this.w = new Weights(structures, structureSize);
+        this.biasQ = new int[structures];
+        this.sel = new int[structures];
+    }
+
+    @Override public Weights weights() { return w; }
+    public boolean frozen() { return frozen; }
+    public void freeze(boolean frozen) { this.frozen = frozen; }
+    @Override boolean passesParams() { return false; }
+
+    <T extends WeightLayer> T copyStateTo(T other) {
+        other.w.real = w.real == null ? null : w.real.clone();
+        other.w.q = w.q == null ? null : w.q.clone();
+        other.w.params = w.params;
+        System.arraycopy(w.bias, 0, other.w.bias, 0, w.structures);
+        other.frozen = frozen;
+        other.outParams = outParams;
+        if (outRange.seen()) other.outRange.set(outRange.min(), outRange.max());
+        return other;
+    }
+
+    // Kernels of the concrete layer, on flat arrays.
+    abstract void forwardF32(float[] x, float[] y);
+    abstract void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq);
+    abstract void weightGradF32(float[] x, float[] dy, int nSel);
+    abstract void errorF32(float[] dy, float[] dx, int nSel);
+    abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, int nSel);
+    abstract void errorU8F32(float[] dy, float[] dx, int nSel);
+    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel);
+    /** int32 input errors in units of {@code sW * sE}; the context requantizes them. */
+    abstract void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel);
+    /** MACs of one structure's weight gradient (also of its share of the error propagation). */
+    abstract long macsPerStructure();
+
+    @Override
+    void forward(Tensor x, Tensor y, Context c) {
+        c.forwardMacs[index] += forwardMacs();
+        if (!c.precision.quantizedFeatures()) {
+            forwardF32(x.f, y.f);
+            return;
+        }
+        float accScale = x.params.scale() * w.params.scale();
+        for (int o = 0; o < w.structures; o++) biasQ[o] = Requantizer.quantizeBias(w.bias[o], accScale);
+        y.params = outParams;
+        Requantizer rq = c.requantizer(Requantizer.multiplier(x.params.scale(), w.params.scale(), outParams.scale()),
+                outParams.zeroPoint(), reluFollows);
+        forwardU8(x.q, x.params.zeroPoint(), y.q, c.accScratch, rq);
+        if (c.training && c.alphaA > 0f) {
+            float lo = (float) rq.accMin() * accScale, hi = (float) rq.accMax() * accScale;
+            if (reluFollows) lo = 0f;
+            outRange.observe(lo, hi, c.alphaA);
+            outParams = outRange.params();
+        }
+    }
+
+    @Override
+    void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Context c) {
+        int nSel = frozen ? Selection.ALL.select(index, dy, w.structures, sel) : c.selection.select(index, dy, w.structures, sel);
+        if (!frozen) {
+            w.markTouched(sel, nSel);
+            c.selected[index] += nSel;
+            c.available[index] += w.structures;
+        }
+        long macs = macsPerStructure() * nSel;
+        c.backwardMacs[index] += (frozen ? 0 : macs) + (dx != null ? macs : 0);
+        switch (c.precision) {
+            case FLOAT32 -> {
+                if (!frozen) weightGradF32(x.f, dy.f, nSel);
+                if (dx != null) errorF32(dy.f, dx.f, nSel);
+            }
+            case MIXED -> {
+                if (!frozen) weightGradU8F32(x.q, x.params, dy.f, nSel);
+                if (dx != null) errorU8F32(dy.f, dx.f, nSel);
+            }
+            case UINT8 -> {
+                if (!frozen) weightGradU8(x.q, x.params, dy.q, dy.params, nSel);
+                if (dx != null) {
+                    errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
+                    c.quantizeErrors(c.accScratch, w.params.scale() * dy.params.scale(), errRange, dx);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package fqt.nn;
+
+import fqt.quant.QuantParams;
+import fqt.quant.Rounding;
+import fqt.quant.Xorshift32;
+import java.util.Arrays;
+
+/**
+ * The trainable parameters of one layer: a weight tensor of {@code structures x structureSize}
+ * (a structure is a conv filter or a fully connected row: the unit of partial updates) stored as
+ * float32 or as uint8 with one scale and zero point, a float32 bias per structure, and float32
+ * gradient buffers that sum the samples of a batch.
+ */
+public final class Weights {
+    public final int structures;
+    public final int structureSize;
+    float[] real;
+    byte[] q;
+    QuantParams params;
+    final float[] bias;
+    final float[] grad;
+    final float[] biasGrad;
+    final boolean[] touched;
+    /** Samples summed in the gradient buffers since the last update. */
+    int samples;
+    /** Whatever the optimizer keeps per layer (momentum, Adam moments, running mean/std). */
+    public Object optimizerState;
+
+    Weights(int structures, int structureSize) {
+        this.structures = structures;
+        this.structureSize = structureSize;
+        this.real = new float[structures * structureSize];
+        this.bias = new float[structures];
+        this.grad = new float[structures * structureSize];
+        this.biasGrad = new float[structures];
+        this.touched = new boolean[structures];
+    }
+
+    Weights copy() {
+        Weights w = new Weights(structures, structureSize);
+        w.real = real == null ? null : real.clone();
+        w.q = q == null ? null : q.clone();
+        w.params = params;
+        System.arraycopy(bias, 0, w.bias, 0, bias.length);
+        return w;
+    }
+
+    public int count() { return structures * structureSize; }
+    public boolean quantized() { return q != null; }
+    public QuantParams params() { return params; }
+    public float[] bias() { return bias; }
+    /** Gradient (before an update) or update delta (during one) of each weight; the optimizer's working buffer. */
+    public float[] grad() { return grad; }
+    public float[] biasGrad() { return biasGrad; }
+    public boolean touched(int structure) { return touched[structure]; }
+    public int samples() { return samples; }
+
+    /** Real value of weight i. */
+    public float weight(int i) {
+        return q != null ? params.dequantize(q[i] & 0xFF) : real[i];
+    }
+
+    /** All weights as float32 (a copy). */
+    public float[] toFloat() {
+        float[] out = new float[count()];
+        for (int i = 0; i < out.length; i++) out[i] = weight(i);
+        return out;
+    }
+
+    /** The uint8 codes (a copy), for bit-exact comparisons; null for float32 weights. */
+    public byte[] codes() { return q == null ? null : q.clone(); }
+
+    /** Replaces the float32 weights (import, initialisation); rejects NaN/Inf naming the position. */
+    public void set(float[] weights, float[] biases, String layer) {
+        if (weights.length != count() || biases.length != structures) {
+            throw new IllegalArgumentException(layer + ": expected " + count() + " weights and " + structures + " biases, got "
+                    + weights.length + " and " + biases.length);
+        }
+        checkFinite(weights, layer + " weights");
+        checkFinite(biases, layer + " bias");
+        real = weights.clone();
+        q = null;
+        params = null;
+        System.arraycopy(biases, 0, bias, 0, structures);
+    }
+
+    static void checkFinite(float[] v, String what) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) throw new ArithmeticException(what + ": element " + i + " is " + v[i]);
+        }
+    }
+
+    /** Float32 to uint8 per tensor from the weights' min/max, rounding to nearest. */
+    void quantize() {
+        if (q != null) return;
+        float lo = real[0], hi = real[0];
+        for (float v : real) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        params = QuantParams.fromRange(lo, hi);
+        q = new byte[real.length];
+        params.quantize(real, q, Rounding.NEAREST, null);
+        real = null;
+    }
+
+    void markTouched(int[] sel, int nSel) {
+        for (int k = 0; k < nSel; k++) touched[sel[k]] = true;
+    }
+
+    /**
+     * Ends a batch: the rule turns each touched structure's gradient into a delta, then the deltas
+     * are applied ({@link #applyDeltas}). Nothing happens when no sample was accumulated.
+     */
+    public void update(UpdateRule rule, Rounding rounding, Xorshift32 rng) {
+        if (samples == 0) return;
+        for (int o = 0; o < structures; o++) if (touched[o]) rule.delta(this, o);
+        applyDeltas(rounding, rng);
+    }
+
+    /**
+     * Applies the deltas the optimizer left in {@link #grad} / {@link #biasGrad} for the touched
+     * structures ({@code w -= delta}), then clears the buffers. uint8 weights: the new real values
+     * set a new min/max, scale and zero point; if those are unchanged only the touched structures are
+     * requantized, otherwise all of them (untouched ones from their old real value), in index order,
+     * each with the given rounding (one random draw per requantized weight when stochastic).
+     */
+    void applyDeltas(Rounding rounding, Xorshift32 rng) {
+        for (int o = 0; o < structures; o++) if (touched[o]) bias[o] -= biasGrad[o];
+        if (q == null) {
+            for (int o = 0; o < structures; o++) {
+                if (!touched[o]) continue;
+                for (int i = o * structureSize; i < (o + 1) * structureSize; i++) real[i] -= grad[i];
+            }
+        } else {
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            for (int o = 0; o < structures; o++) {
+                for (int i = o * structureSize; i < (o + 1) * structureSize; i++) {
+                    float v = updated(o, i);
+                    if (v < lo) lo = v;
+                    if (v > hi) hi = v;
+                }
+            }
+            QuantParams next = QuantParams.fromRange(lo, hi);
+            boolean rescale = !next.equals(params);
+            for (int o = 0; o < structures; o++) {
+                if (!touched[o] && !rescale) continue;
+                for (int i = o * structureSize; i < (o + 1) * structureSize; i++) {
+                    q[i] = (byte) next.quantize(updated(o, i), rounding, rng);
+                }
+            }
+            params = next;
+        }
+        Arrays.fill(grad, 0f);
+        Arrays.fill(biasGrad, 0f);
+        Arrays.fill(touched, false);
+        samples = 0;
+    }
+
+    /** Real value of weight i of structure o after this update (computed the same way in both passes). */
+    private float updated(int o, int i) {
+        float v = params.dequantize(q[i] & 0xFF);
+        return touched[o] ? v - grad[i] : v;
+    }
+
+    public void checkFinite(String layer) {
+        if (q == null) checkFinite(real, layer + " weights");
+        checkFinite(bias, layer + " bias");
+    }
+}

@@ -1,0 +1,48 @@
+package fqt.train;
+
+import fqt.nn.Model;
+import fqt.nn.Precision;
+import tech.tablesaw.api.Table;
+
+/**
+ * The result of {@link Training#fit}: the trained model, a row per optimizer step
+ * ({@link #history()}) and per epoch ({@link #epochs()}).
+ */
+public final class TrainingRun {
+    private final Training config;
+    private final Model model;
+    private final Table history;
+    private final Table epochs;
+
+    TrainingRun(Training config, Model model, Table history, Table epochs) {
+        this.config = config;
+        this.model = model;
+        this.history = history;
+        this.epochs = epochs;
+    }
+
+    public Model model() { return model; }
+    public Precision precision() { return config.precision(); }
+    public Training config() { return config; }
+
+    /** One row per optimizer step: epoch, step, samples, loss, train_acc, test_acc (at epoch ends), seconds, MACs, update_fraction. */
+    public Table history() { return history; }
+
+    /** One row per epoch: epoch, loss, train_acc, test_acc, seconds. */
+    public Table epochs() { return epochs; }
+
+    public double testAccuracy() { return last("test_acc"); }
+    public double trainAccuracy() { return last("train_acc"); }
+    public double loss() { return last("loss"); }
+    public double seconds() { return last("seconds"); }
+
+    private double last(String column) {
+        return epochs.rowCount() == 0 ? Double.NaN : epochs.doubleColumn(column).getDouble(epochs.rowCount() - 1);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s %s: test_acc %.4f, train_acc %.4f, loss %.4f after %d epochs (%.1f s)",
+                config.precision(), config.describeOptimizer(), testAccuracy(), trainAccuracy(), loss(), epochs.rowCount(), seconds());
+    }
+}
