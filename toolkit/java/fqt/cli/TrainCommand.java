@@ -33,7 +33,7 @@ final class TrainCommand {
               --data-dir DIR          where the IDX files are (default: Debian's /usr/share/datasets/...)
               --model small-cnn|mlp   (default small-cnn)
               --precision float32|mixed|uint8|all   (default uint8)
-              --optimizer standardized|sgd|momentum|adam   --lr X   (defaults per precision, see README)
+              --optimizer sgd|standardized|momentum|adam   --lr X   (default sgd 0.05; see README)
               --rounding floor|nearest|stochastic   (default stochastic)
               --error-range exact|ema|fixed   --alpha-a X   --alpha-e X   --calibration N
               --batch N (16)  --epochs N (1)  --seed N (1)  --train-last N
@@ -105,7 +105,8 @@ final class TrainCommand {
         };
     }
 
-    static String defaultOptimizer(Precision p) { return p == Precision.FLOAT32 ? "sgd" : "standardized"; }
+    /** Plain SGD with stochastic rounding trains all three modes; see README for the standardized optimizer. */
+    static String defaultOptimizer(Precision p) { return "sgd"; }
 
     static Model model(String name, DataSplit data, long seed) {
         return switch (name) {

@@ -35,7 +35,7 @@ public interface Optimizer extends UpdateRule {
     /**
      * The paper's per-structure gradient standardization: {@code g' = (g - mean) / std} with mean
      * and std of the structure's gradient smoothed by a moving average of rate {@code alphaNorm}
-     * (the first batch sets them), then {@code delta = lr * g'}. The bias moves by {@code lr * gb / std}.
+     * (the first batch sets them), then {@code delta = lr * g'}; the bias counts as one more element of its structure.
      */
     static Optimizer standardizedSgd(float lr) { return standardizedSgd(lr, 0.1f); }
 

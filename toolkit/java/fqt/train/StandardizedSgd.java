@@ -2,7 +2,12 @@ package fqt.train;
 
 import fqt.nn.Weights;
 
-/** See {@link Optimizer#standardizedSgd(float, float)}. State: smoothed mean and std per structure. */
+/**
+ * See {@link Optimizer#standardizedSgd(float, float)}. A structure's gradient is its weights' and its
+ * bias's: standardized together, the bias step is bounded like any weight's (dividing the bias
+ * gradient by the weights' std alone lets it explode when a layer's inputs are small).
+ * State: smoothed mean and std per structure.
+ */
 final class StandardizedSgd implements Optimizer {
     private final float lr;
     private final float alphaNorm;
@@ -27,12 +32,14 @@ final class StandardizedSgd implements Optimizer {
         if (w.optimizerState == null) w.optimizerState = new State(w.structures);
         State s = (State) w.optimizerState;
         float[] g = w.grad();
+        float gb = w.biasGrad()[o];
         int from = o * w.structureSize, to = from + w.structureSize;
-        float n = (float) w.structureSize;
-        float sum = 0f;
+        float n = (float) (w.structureSize + 1); // the bias is one more element of its structure
+        float sum = gb;
         for (int i = from; i < to; i++) sum += g[i];
         float mean = sum / n;
-        float sq = 0f;
+        float db = gb - mean;
+        float sq = db * db;
         for (int i = from; i < to; i++) {
             float d = g[i] - mean;
             sq += d * d;
@@ -48,7 +55,7 @@ final class StandardizedSgd implements Optimizer {
         }
         float k = lr / (s.std[o] + EPS);
         for (int i = from; i < to; i++) g[i] = (g[i] - s.mean[o]) * k;
-        w.biasGrad()[o] = w.biasGrad()[o] * k;
+        w.biasGrad()[o] = (gb - s.mean[o]) * k;
     }
 
     @Override public String describe() { return "standardizedSgd(" + lr + ", alphaNorm " + alphaNorm + ")"; }

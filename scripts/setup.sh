@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what fqt-toolkit needs on a Debian machine and is missing: apt packages, then the Maven
+# build (dependencies from Maven Central). Safe to run again: it only installs what is absent.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+packages=(
+  openjdk-17-jdk-headless maven    # the build
+  dataset-fashion-mnist            # the data: /usr/share/datasets/fashion-mnist
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "fqt setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+echo "fqt setup: building the toolkit (Maven downloads its dependencies the first time)" >&2
+mvn -q -B compile >&2
+touch target/classes/.built
