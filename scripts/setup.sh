@@ -8,6 +8,8 @@ cd "$root"
 packages=(
   openjdk-17-jdk-headless maven    # the build
   dataset-fashion-mnist            # the data: /usr/share/datasets/fashion-mnist
+  gcc-arm-none-eabi libnewlib-arm-none-eabi make   # the firmware (firmware/port/mps2/board.mk)
+  qemu-system-arm                  # the virtual boards mps2-an386 (M4F), mps2-an500 (M7)
 )
 
 missing=()

@@ -8,6 +8,8 @@ public final class Main {
             usage: ./fqt COMMAND [options]
               train        train a model in FLOAT32, MIXED or UINT8 and print its metrics
               bench train  training throughput per precision next to DJL's PyTorch engine
+              experiment partial-updates   the paper's partial-update experiment (transfer learning)
+              sweep        a grid of training runs, one CSV line per finished run; a rerun resumes
             ./fqt COMMAND --help shows a command's options.
             """;
 
@@ -32,6 +34,10 @@ public final class Main {
         return switch (args[0]) {
             case "train" -> help ? print(TrainCommand.HELP) : TrainCommand.run(args);
             case "bench" -> help ? print(BenchCommand.HELP) : BenchCommand.run(args);
+            case "firmware" -> help ? print(FirmwareCommand.HELP) : FirmwareCommand.run(args);
+            case "board" -> help ? print(BoardCommand.HELP) : BoardCommand.run(args);
+            case "experiment" -> help ? print(ExperimentCommand.HELP) : ExperimentCommand.run(args);
+            case "sweep" -> help ? print(SweepCommand.HELP) : SweepCommand.run(args);
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
         };
     }

@@ -130,7 +130,7 @@ public final class TorchBaseline implements AutoCloseable {
                 loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
                 collector.backward(loss);
             }
-            trainer.step(); // SGD update; DJL also zeroes the gradients here
+            trainer.step(); // SGD update; the gradients are zero afterwards (checked), so none carry over
             return loss.getFloat();
         }
     }

@@ -9,10 +9,16 @@ import fqt.quant.Requantizer;
 public final class Conv2dU8 {
     private Conv2dU8() {}
 
-    /** {@code acc} is caller scratch of at least outH*outW ints. */
-    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, ConvGeometry g, int[] acc, Requantizer rq) {
+    /**
+     * {@code acc} is caller scratch of outH*outW ints, {@code xc} of inSize ints: the input minus its
+     * zero point, made once so the inner loops are plain int multiply-adds (the C port uses int16
+     * pairs for the DSP's dual multiply-accumulate the same way). Integer sums are exact, so this
+     * changes no bit of the result.
+     */
+    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, ConvGeometry g, int[] acc, int[] xc, Requantizer rq) {
         int outH = g.outH(), outW = g.outW(), plane = outH * outW, cin = g.inPerGroup();
         int s = g.stride(), p = g.pad();
+        center(x, xZp, xc, g.inSize());
         for (int o = 0; o < g.outC(); o++) {
             int c0 = g.firstInput(o);
             java.util.Arrays.fill(acc, 0, plane, biasQ[o]);
@@ -25,8 +31,7 @@ public final class Conv2dU8 {
                         int wv = (w[((o * cin + ci) * g.kH() + ky) * g.kW() + kx] & 0xFF) - wZp;
                         for (int oy = oyLo; oy < oyHi; oy++) {
                             int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-                            int aRow = oy * outW;
-                            for (int ox = oxLo; ox < oxHi; ox++) acc[aRow + ox] += wv * ((x[xRow + ox * s] & 0xFF) - xZp);
+                            Rows.mulAdd(acc, oy * outW + oxLo, wv, xc, xRow + oxLo * s, s, oxHi - oxLo);
                         }
                     }
                 }
@@ -36,10 +41,14 @@ public final class Conv2dU8 {
         }
     }
 
-    /** int32 input errors (scatter) for the selected output channels; the caller requantizes {@code dxAcc}. */
-    public static void backwardError(byte[] dy, int dyZp, byte[] w, int wZp, int[] dxAcc, ConvGeometry g, int[] sel, int nSel) {
+    /**
+     * int32 input errors (scatter) for the selected output channels; the caller requantizes {@code dxAcc}.
+     * {@code ec} is scratch of outSize ints for the centered errors.
+     */
+    public static void backwardError(byte[] dy, int dyZp, byte[] w, int wZp, int[] dxAcc, ConvGeometry g, int[] sel, int nSel, int[] ec) {
         int outH = g.outH(), outW = g.outW(), plane = outH * outW, cin = g.inPerGroup();
         int s = g.stride(), p = g.pad();
+        center(dy, dyZp, ec, g.outSize());
         java.util.Arrays.fill(dxAcc, 0, g.inSize(), 0);
         for (int k = 0; k < nSel; k++) {
             int o = sel[k], base = o * plane, c0 = g.firstInput(o);
@@ -52,8 +61,7 @@ public final class Conv2dU8 {
                         int wv = (w[((o * cin + ci) * g.kH() + ky) * g.kW() + kx] & 0xFF) - wZp;
                         for (int oy = oyLo; oy < oyHi; oy++) {
                             int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-                            int yRow = base + oy * outW;
-                            for (int ox = oxLo; ox < oxHi; ox++) dxAcc[xRow + ox * s] += wv * ((dy[yRow + ox] & 0xFF) - dyZp);
+                            Rows.scatter(dxAcc, xRow + oxLo * s, s, wv, ec, base + oy * outW + oxLo, oxHi - oxLo);
                         }
                     }
                 }
@@ -63,16 +71,18 @@ public final class Conv2dU8 {
 
     /**
      * {@code gw[o][c][ky][kx] += float(sum (dy-dyZp)(x-xZp)) * gradScale} with {@code gradScale = sX * sE};
-     * {@code gb[o] += float(sum (dy-dyZp)) * sE}.
+     * {@code gb[o] += float(sum (dy-dyZp)) * sE}. {@code xc}, {@code ec}: scratch of inSize and outSize ints.
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
-                                      float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel) {
+                                      float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel, int[] xc, int[] ec) {
         int outH = g.outH(), outW = g.outW(), plane = outH * outW, cin = g.inPerGroup();
         int s = g.stride(), p = g.pad();
+        center(x, xZp, xc, g.inSize());
+        center(dy, dyZp, ec, g.outSize());
         for (int k = 0; k < nSel; k++) {
             int o = sel[k], base = o * plane, c0 = g.firstInput(o);
             int sumE = 0;
-            for (int i = base; i < base + plane; i++) sumE += (dy[i] & 0xFF) - dyZp;
+            for (int i = base; i < base + plane; i++) sumE += ec[i];
             gb[o] += (float) sumE * sE;
             for (int ci = 0; ci < cin; ci++) {
                 int c = c0 + ci;
@@ -83,13 +93,17 @@ public final class Conv2dU8 {
                         int acc = 0;
                         for (int oy = oyLo; oy < oyHi; oy++) {
                             int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-                            int yRow = base + oy * outW;
-                            for (int ox = oxLo; ox < oxHi; ox++) acc += ((dy[yRow + ox] & 0xFF) - dyZp) * ((x[xRow + ox * s] & 0xFF) - xZp);
+                            acc += Rows.dot(ec, base + oy * outW + oxLo, xc, xRow + oxLo * s, s, oxHi - oxLo);
                         }
                         gw[((o * cin + ci) * g.kH() + ky) * g.kW() + kx] += (float) acc * gradScale;
                     }
                 }
             }
         }
+    }
+
+    /** {@code dst[i] = src[i] - zeroPoint} for the first n values. */
+    static void center(byte[] src, int zeroPoint, int[] dst, int n) {
+        for (int i = 0; i < n; i++) dst[i] = (src[i] & 0xFF) - zeroPoint;
     }
 }

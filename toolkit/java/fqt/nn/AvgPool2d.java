@@ -26,6 +26,8 @@ public final class AvgPool2d extends PassThroughLayer {
     @Override public String describe() { return global ? kind() : "AvgPool2d " + kH + "x" + kW + (stride != kH ? " s" + stride : ""); }
     @Override Layer copy() { return new AvgPool2d(kH, kW, stride, global); }
 
+    public PoolGeometry geometry() { return g; }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3 || (!global && (in[1] < kH || in[2] < kW))) throw shapeError("{C, H >= " + kH + ", W >= " + kW + "}", in);

@@ -14,6 +14,8 @@ import fqt.quant.Requantizer;
 public final class Conv2d extends WeightLayer {
     final int inChannels, outChannels, kH, kW, stride, pad, groups;
     ConvGeometry g;
+    /** Zero-point-free copies of the uint8 input and output error (host-side speed; see Conv2dU8). */
+    private int[] centeredIn, centeredOut;
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad) {
         this(inChannels, outChannels, kernel, kernel, stride, pad, 1);
@@ -53,6 +55,8 @@ public final class Conv2d extends WeightLayer {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
         }
+        centeredIn = new int[g.inSize()];
+        centeredOut = new int[g.outSize()];
         return new int[] {outChannels, g.outH(), g.outW()};
     }
 
@@ -88,7 +92,7 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq) {
-        Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, rq);
+        Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, centeredIn, rq);
     }
 
     @Override void weightGradF32(float[] x, float[] dy, int nSel) { Conv2dF32.backwardWeight(x, dy, w.grad, w.biasGrad, g, sel, nSel); }
@@ -106,11 +110,12 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel) {
-        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, g, sel, nSel);
+        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, g, sel, nSel,
+                centeredIn, centeredOut);
     }
 
     @Override
     void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel) {
-        Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel);
+        Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel, centeredOut);
     }
 }

@@ -48,6 +48,8 @@ public abstract class Layer {
     public int[] inputShape() { return inShape.clone(); }
     public int[] outputShape() { return outShape.clone(); }
     public QuantParams outputParams() { return outParams; }
+    /** Running range of the uint8 output, where this layer requantizes (its outputParams come from it). */
+    public RangeTracker outputRange() { return outRange; }
 
     /** A name for messages: "layer 3 (Linear 784->64)". */
     public String name() { return "layer " + index + " (" + describe() + ")"; }

@@ -21,6 +21,8 @@ public final class MaxPool2d extends PassThroughLayer {
     @Override public String describe() { return "MaxPool2d " + kH + "x" + kW + (stride != kH ? " s" + stride : ""); }
     @Override Layer copy() { return new MaxPool2d(kH, kW, stride); }
 
+    public PoolGeometry geometry() { return g; }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3 || in[1] < kH || in[2] < kW) throw shapeError("{C, H >= " + kH + ", W >= " + kW + "}", in);

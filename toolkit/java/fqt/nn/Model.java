@@ -59,6 +59,8 @@ public final class Model {
     public Layer layer(int i) { return layers.get(i); }
     public boolean quantized() { return inputParams != null; }
     public QuantParams inputParams() { return inputParams; }
+    /** Range of the uint8 loss errors (UINT8), tracked over training; part of the model's state. */
+    public RangeTracker lossRange() { return lossRange; }
 
     /** The layers with weights, in order. */
     public List<WeightLayer> weightLayers() {
@@ -180,6 +182,7 @@ public final class Model {
         Tensor top = errors[n];
         if (top.quantized()) c.quantizeErrors(lossError, lossRange, top);
         else System.arraycopy(lossError, 0, top.f, 0, classes);
+        c.selection.beginSample(loss);
         int lowest = lowestTrainable();
         for (int l = n - 1; l >= lowest; l--) {
             layers.get(l).backward(features[l], features[l + 1], errors[l + 1], l > lowest ? errors[l] : null, c);
@@ -236,7 +239,7 @@ public final class Model {
             name.append(l.describe());
             shape.append(Arrays.toString(l.outShape));
             params.append(l.weights() == null ? 0 : l.weights().count() + l.weights().structures);
-            state.append(l instanceof WeightLayer w ? (w.frozen ? "frozen" : "trainable") : "");
+            state.append(l instanceof WeightLayer w ? (w.frozen ? "frozen" : w.w.biasOnly ? "bias only" : "trainable") : "");
             macs.append(l.forwardMacs());
         }
         return t.addColumns(idx, name, shape, params, state, macs);

@@ -15,6 +15,9 @@ public interface Selection {
      */
     int select(int layer, Tensor dy, int structures, int[] sel);
 
+    /** Called by {@link Model#backward} with the sample's loss before any layer selects (stateful selectors). */
+    default void beginSample(float loss) {}
+
     Selection ALL = (layer, dy, structures, sel) -> {
         for (int i = 0; i < structures; i++) sel[i] = i;
         return structures;

@@ -1,5 +1,7 @@
 package fqt.nn;
 
+import fqt.kernels.BiasGradF32;
+import fqt.kernels.BiasGradU8;
 import fqt.quant.QuantParams;
 import fqt.quant.Requantizer;
 
@@ -24,6 +26,12 @@ public abstract class WeightLayer extends Layer {
     @Override public Weights weights() { return w; }
     public boolean frozen() { return frozen; }
     public void freeze(boolean frozen) { this.frozen = frozen; }
+    public boolean biasOnly() { return w.biasOnly; }
+    /**
+     * Bias-only updates (TinyTL): the backward pass still computes the bias gradient and propagates
+     * errors through this layer, but skips the weight gradient, and updates leave the weights as they are.
+     */
+    public void updateBiasOnly(boolean biasOnly) { w.biasOnly = biasOnly; }
     @Override boolean passesParams() { return false; }
 
     <T extends WeightLayer> T copyStateTo(T other) {
@@ -32,6 +40,7 @@ public abstract class WeightLayer extends Layer {
         other.w.params = w.params;
         System.arraycopy(w.bias, 0, other.w.bias, 0, w.structures);
         other.frozen = frozen;
+        other.w.biasOnly = w.biasOnly;
         other.outParams = outParams;
         if (outRange.seen()) other.outRange.set(outRange.min(), outRange.max());
         return other;
@@ -71,27 +80,50 @@ public abstract class WeightLayer extends Layer {
         }
     }
 
+    /**
+     * Outputs the requantization clamped at 255 (or at 0 above a positive zero point) did not
+     * follow their input, so their error is zero: the clamp's true derivative. Passing it through
+     * instead lets weights grow unseen by the loss until training collapses.
+     */
+    static void zeroSaturatedErrors(Tensor y, Tensor dy) {
+        boolean low = y.params.zeroPoint() > 0;
+        for (int i = 0; i < y.size; i++) {
+            int q = y.q[i] & 0xFF;
+            if (q == 255 || (low && q == 0)) {
+                if (dy.quantized()) dy.q[i] = (byte) dy.params.zeroPoint();
+                else dy.f[i] = 0f;
+            }
+        }
+    }
+
     @Override
     void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Context c) {
+        if (y.quantized()) zeroSaturatedErrors(y, dy);
         int nSel = frozen ? Selection.ALL.select(index, dy, w.structures, sel) : c.selection.select(index, dy, w.structures, sel);
         if (!frozen) {
             w.markTouched(sel, nSel);
             c.selected[index] += nSel;
             c.available[index] += w.structures;
         }
+        boolean weightGrad = !frozen && !w.biasOnly;
         long macs = macsPerStructure() * nSel;
-        c.backwardMacs[index] += (frozen ? 0 : macs) + (dx != null ? macs : 0);
+        c.backwardMacs[index] += (weightGrad ? macs : 0) + (dx != null ? macs : 0);
+        // Bias-only: the bias gradient (no MACs) takes the weight-gradient kernel's place.
+        int per = dy.size / w.structures;
         switch (c.precision) {
             case FLOAT32 -> {
-                if (!frozen) weightGradF32(x.f, dy.f, nSel);
+                if (weightGrad) weightGradF32(x.f, dy.f, nSel);
+                else if (!frozen) BiasGradF32.backward(dy.f, w.biasGrad, per, sel, nSel);
                 if (dx != null) errorF32(dy.f, dx.f, nSel);
             }
             case MIXED -> {
-                if (!frozen) weightGradU8F32(x.q, x.params, dy.f, nSel);
+                if (weightGrad) weightGradU8F32(x.q, x.params, dy.f, nSel);
+                else if (!frozen) BiasGradF32.backward(dy.f, w.biasGrad, per, sel, nSel);
                 if (dx != null) errorU8F32(dy.f, dx.f, nSel);
             }
             case UINT8 -> {
-                if (!frozen) weightGradU8(x.q, x.params, dy.q, dy.params, nSel);
+                if (weightGrad) weightGradU8(x.q, x.params, dy.q, dy.params, nSel);
+                else if (!frozen) BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), w.biasGrad, per, sel, nSel);
                 if (dx != null) {
                     errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
                     c.quantizeErrors(c.accScratch, w.params.scale() * dy.params.scale(), errRange, dx);

@@ -23,6 +23,8 @@ public final class Weights {
     final boolean[] touched;
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
+    /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
+    boolean biasOnly;
     /** Whatever the optimizer keeps per layer (momentum, Adam moments, running mean/std). */
     public Object optimizerState;
 
@@ -120,14 +122,16 @@ public final class Weights {
 
     /**
      * Applies the deltas the optimizer left in {@link #grad} / {@link #biasGrad} for the touched
-     * structures ({@code w -= delta}), then clears the buffers. uint8 weights: the new real values
+     * structures ({@code w -= delta}; only the biases when {@link #biasOnly}), then clears the buffers. uint8 weights: the new real values
      * set a new min/max, scale and zero point; if those are unchanged only the touched structures are
      * requantized, otherwise all of them (untouched ones from their old real value), in index order,
      * each with the given rounding (one random draw per requantized weight when stochastic).
      */
     void applyDeltas(Rounding rounding, Xorshift32 rng) {
         for (int o = 0; o < structures; o++) if (touched[o]) bias[o] -= biasGrad[o];
-        if (q == null) {
+        if (biasOnly) {
+            // The optimizer may still leave weight deltas (standardization shifts zeros): they are dropped.
+        } else if (q == null) {
             for (int o = 0; o < structures; o++) {
                 if (!touched[o]) continue;
                 for (int i = o * structureSize; i < (o + 1) * structureSize; i++) real[i] -= grad[i];

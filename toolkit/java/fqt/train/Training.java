@@ -9,7 +9,10 @@ import fqt.nn.Selection;
 import fqt.nn.WeightLayer;
 import fqt.quant.Rounding;
 import fqt.quant.Xorshift32;
+import fqt.select.PartialUpdates;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.function.Function;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -37,7 +40,11 @@ public final class Training {
     private long seed = 1;
     private int calibrationSamples = 512;
     private int trainLast;
-    private Selection selection = Selection.ALL;
+    /** The selection of a run, made for the run's own model copy (selectors may keep state). */
+    private Function<Model, Selection> selection = m -> Selection.ALL;
+    /** What {@link #partialUpdates} set, for the memory plan; null after {@link #selection}. */
+    private PartialUpdates partialUpdates;
+    private boolean biasOnly;
     private PrintStream progress = System.err;
 
     Training(Model model) {
@@ -59,8 +66,15 @@ public final class Training {
     public Training calibration(int samples) { this.calibrationSamples = samples; return this; }
     /** Trains only the last {@code n} layers with weights; the others are frozen (transfer learning). */
     public Training trainLast(int n) { this.trainLast = n; return this; }
-    /** Which structures each sample updates (default: all; see {@code fqt.select}). */
-    public Training selection(Selection s) { this.selection = s; return this; }
+    /** Which structures each sample updates (default: all); replaces {@link #partialUpdates}. */
+    public Training selection(Selection s) { this.selection = m -> s; this.partialUpdates = null; return this; }
+    /** The paper's dynamic partial updates; every fit gets a fresh selector. Replaces {@link #selection}. */
+    public Training partialUpdates(PartialUpdates p) { this.selection = p::selector; this.partialUpdates = p; return this; }
+    /**
+     * Bias-only updates (TinyTL): every layer with weights but the last updates only its biases
+     * (errors still flow through it); the last layer, the classifier head, trains fully.
+     */
+    public Training biasOnly(boolean b) { this.biasOnly = b; return this; }
     /** Where the progress bar goes (null: nowhere). */
     public Training progress(PrintStream out) { this.progress = out; return this; }
 
@@ -70,6 +84,13 @@ public final class Training {
     public int batch() { return batch; }
     public int epochs() { return epochs; }
     public Optimizer optimizerOrDefault() { return optimizer != null ? optimizer : Optimizer.standardizedSgd(0.01f); }
+    public int trainLast() { return trainLast; }
+    public boolean biasOnly() { return biasOnly; }
+    public ErrorRange errorRange() { return errorRange; }
+    public float alphaA() { return alphaA; }
+    public float alphaE() { return alphaE; }
+    /** The partial updates set with {@link #partialUpdates}, or null (full updates or a custom selection). */
+    public PartialUpdates partialUpdatesOrNull() { return partialUpdates; }
     String describeOptimizer() { return optimizerOrDefault().describe(); }
 
     private void validate(Dataset train) {
@@ -84,9 +105,11 @@ public final class Training {
     }
 
     /** The model this run starts from: a copy, frozen and quantized as configured. */
-    Model prepareModel(Dataset train) {
+    public Model prepareModel(Dataset train) {
         Model m = model.copy();
         if (trainLast > 0) m.trainLast(trainLast);
+        List<WeightLayer> w = m.weightLayers();
+        if (biasOnly) for (int i = 0; i < w.size() - 1; i++) w.get(i).updateBiasOnly(true);
         if (precision.quantizedFeatures() && !m.quantized()) m.quantize(train.shuffled(seed).take(calibrationSamples));
         return m;
     }
@@ -99,16 +122,17 @@ public final class Training {
         Model m = prepareModel(train);
         Optimizer opt = optimizerOrDefault();
         Context c = new Context(precision, rounding, errorRange, alphaA, alphaE, new Xorshift32(seed));
-        c.selection = selection;
+        c.selection = selection.apply(m);
         Table history = Table.create("history").addColumns(IntColumn.create("epoch"), IntColumn.create("step"),
                 LongColumn.create("samples"), DoubleColumn.create("loss"), DoubleColumn.create("train_acc"),
                 DoubleColumn.create("test_acc"), DoubleColumn.create("seconds"), LongColumn.create("forward_macs"),
-                LongColumn.create("backward_macs"), DoubleColumn.create("update_fraction"));
+                LongColumn.create("backward_macs"), DoubleColumn.create("update_fraction"), DoubleColumn.create("backward_seconds"));
         Table epochTable = Table.create("epochs").addColumns(IntColumn.create("epoch"), DoubleColumn.create("loss"),
                 DoubleColumn.create("train_acc"), DoubleColumn.create("test_acc"), DoubleColumn.create("seconds"));
         float[] x = new float[train.sampleSize()];
         long t0 = System.nanoTime();
         long samplesDone = 0;
+        long backwardNanos = 0; // wall time of Model.backward in the current step: what partial updates save
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             int[] order = Dataset.permutation(train.size(), seed * 1_000_003L + epoch);
@@ -120,7 +144,9 @@ public final class Training {
                 train.copySample(order[k], x);
                 float[] logits = m.forward(x, c);
                 if (argmax(logits) == train.label(order[k])) correct++;
+                long b0 = System.nanoTime();
                 float loss = m.backward(train.label(order[k]), c);
+                backwardNanos += System.nanoTime() - b0;
                 if (!Float.isFinite(loss)) {
                     throw new ArithmeticException("loss became " + loss + " at epoch " + epoch + ", sample " + (k + 1)
                             + " (" + precision + ", " + opt.describe() + "): lower the learning rate");
@@ -135,8 +161,9 @@ public final class Training {
                     boolean last = k == order.length - 1;
                     double testAcc = last && test != null ? evaluate(m, test) : Double.NaN;
                     appendStep(history, epoch, step, samplesDone, batchLoss / inBatch, (double) correct / (k + 1), testAcc,
-                            (System.nanoTime() - t0) / 1e9, c);
+                            (System.nanoTime() - t0) / 1e9, backwardNanos / 1e9, c);
                     c.resetCounters();
+                    backwardNanos = 0;
                     batchLoss = 0;
                     inBatch = 0;
                     bar.update(k + 1, String.format("loss %.3f, acc %.3f", epochLoss / (k + 1), (double) correct / (k + 1)));
@@ -154,7 +181,7 @@ public final class Training {
     }
 
     private static void appendStep(Table h, int epoch, int step, long samples, double loss, double trainAcc, double testAcc,
-                                   double seconds, Context c) {
+                                   double seconds, double backwardSeconds, Context c) {
         long fwd = 0, bwd = 0, sel = 0, avail = 0;
         for (int i = 0; i < c.forwardMacs.length; i++) {
             fwd += c.forwardMacs[i];
@@ -172,6 +199,7 @@ public final class Training {
         h.longColumn("forward_macs").append(fwd);
         h.longColumn("backward_macs").append(bwd);
         h.doubleColumn("update_fraction").append(avail == 0 ? Double.NaN : (double) sel / avail);
+        h.doubleColumn("backward_seconds").append(backwardSeconds);
     }
 
     /** Test accuracy of a model trained in this run's precision and rounding (own rounding stream). */

@@ -25,7 +25,11 @@ public final class TrainingRun {
     public Precision precision() { return config.precision(); }
     public Training config() { return config; }
 
-    /** One row per optimizer step: epoch, step, samples, loss, train_acc, test_acc (at epoch ends), seconds, MACs, update_fraction. */
+    /**
+     * One row per optimizer step: epoch, step, samples, loss, train_acc, test_acc (at epoch ends),
+     * seconds (since the start), forward_macs, backward_macs, update_fraction (structures updated /
+     * available), backward_seconds (wall time of the step's backward passes).
+     */
     public Table history() { return history; }
 
     /** One row per epoch: epoch, loss, train_acc, test_acc, seconds. */

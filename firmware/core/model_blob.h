@@ -1,0 +1,33 @@
+/*
+ * The model blob (firmware/BLOB.md): a versioned little-endian image of a model and its training
+ * settings, written by fqt.wire.ModelBlob. The loader checks all of it (magic, version, sizes,
+ * bounds, CRC-32, every setting, shape and parameter) before it touches the arena, and answers a
+ * bad blob with a status code. Parameters the arena does not hold (frozen weights, constants) are
+ * used in place, so the blob must stay where it is (Flash) while the model trains, 4-aligned.
+ */
+#ifndef FQT_MODEL_BLOB_H
+#define FQT_MODEL_BLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "model.h"
+#include "train.h"
+
+#define FQT_MODEL_BLOB_VERSION 1
+#define FQT_MODEL_BLOB_HEADER_BYTES 16
+/* Largest tensor or weight count, in elements: keeps every index of the kernels inside int32. */
+#define FQT_MODEL_BLOB_MAX_ELEMENTS (1L << 24)
+
+/*
+ * Validates blob[0..len) completely, then lays out the arena (at most arena_bytes) and loads the
+ * model and its training settings into m and t. *arena_used gets the arena size (also on
+ * FQT_ERR_ARENA, to say how much is missing; 0 when the blob was rejected before).
+ */
+int fqt_model_blob_load(const uint8_t *blob, size_t len, uint8_t *arena, size_t arena_bytes, fqt_model *m,
+                        fqt_trainer *t, size_t *arena_used);
+/* Bytes of the blob of the model's current state. */
+size_t fqt_model_blob_size(const fqt_model *m, const fqt_trainer *t);
+/* Writes the model's current state with the run's settings (as fqt.wire.ModelBlob.write does for a Java model). */
+int fqt_model_blob_write(const fqt_model *m, const fqt_trainer *t, uint8_t *out, size_t cap, size_t *len);
+
+#endif

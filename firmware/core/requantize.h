@@ -1,0 +1,31 @@
+/*
+ * Mirrors fqt.quant.Requantizer: int32 accumulator to uint8,
+ * q = clamp(round(float(acc) * multiplier) + zero_point, lo, 255), multiplier = (sIn * sW) / sOut in
+ * float32. Records the smallest and largest accumulator, so an output's real range is known without
+ * a float copy. lo is the zero point when a ReLU follows (fused clamp).
+ */
+#ifndef FQT_REQUANTIZE_H
+#define FQT_REQUANTIZE_H
+
+#include <stdint.h>
+#include "rounding.h"
+
+typedef struct {
+    float multiplier;
+    int32_t zero_point;
+    int32_t lo;
+    fqt_rounding rounding;
+    fqt_xorshift32 *rng;
+    int32_t acc_min;
+    int32_t acc_max;
+} fqt_requantizer;
+
+void fqt_requantizer_reset(fqt_requantizer *rq, float multiplier, int32_t zero_point, int relu_clamp,
+                           fqt_rounding rounding, fqt_xorshift32 *rng);
+/* The float32 multiplier, in the one order both sides use. */
+float fqt_requantizer_multiplier(float s_in, float s_w, float s_out);
+/* A float32 bias in accumulator units (acc_scale = sIn * sW), rounded to nearest, ties up. */
+int32_t fqt_requantizer_quantize_bias(float bias, float acc_scale);
+int32_t fqt_requantizer_apply(fqt_requantizer *rq, int32_t acc);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * Mirrors the per-sample loop of fqt.train.Training.fit and its evaluation: forward, loss, backward
+ * into the gradient buffers; every batch samples (and at the last sample of an epoch) the optimizer
+ * updates the layers that train. The training stream is Xorshift32(seed); evaluations draw from
+ * their own stream, seeded with EVAL_SEED at the start of each evaluation.
+ */
+#ifndef FQT_TRAIN_H
+#define FQT_TRAIN_H
+
+#include <stdint.h>
+#include "context.h"
+#include "model.h"
+#include "optimizer.h"
+#include "select.h"
+
+/* Java's Training.EVAL_SEED. */
+#define FQT_EVAL_SEED 0x5EED
+
+typedef struct {
+    fqt_precision precision;
+    fqt_rounding rounding;
+    fqt_error_range error_range;
+    float alpha_a;
+    float alpha_e;
+    int32_t batch;
+    int64_t seed;
+    fqt_optimizer optimizer;
+    /* Partial updates; lambda_min >= 1 means full updates (no ranking). */
+    float lambda_min;
+    float lambda_max;
+    fqt_error_by error_by;
+} fqt_train_config;
+
+/* Whether structures are ranked (partial updates with lambda_min below 1). */
+int fqt_train_config_ranking(const fqt_train_config *cfg);
+
+typedef struct {
+    fqt_train_config config;
+    fqt_model *model;
+    fqt_xorshift32 rng;
+    fqt_xorshift32 eval_rng;
+    fqt_context ctx;
+    fqt_context eval_ctx;
+    fqt_selector selector;   /* used when ranking */
+    int32_t in_batch;
+} fqt_trainer;
+
+/* Sets up the contexts of a run; the model's buffers are already allocated (arena.c). */
+void fqt_trainer_init(fqt_trainer *t);
+/*
+ * One training sample (real-valued input, or uint8 codes when codes is not NULL); last: the last
+ * sample of the epoch, which ends the batch. Writes the loss and the prediction made before the update.
+ */
+int fqt_trainer_sample(fqt_trainer *t, const float *input, const uint8_t *codes, int32_t label, int last,
+                       float *loss, int32_t *predicted);
+/* Starts an evaluation: reseeds its stream. */
+void fqt_trainer_begin_evaluation(fqt_trainer *t);
+/* Forward only, ranges untouched: the predicted class. */
+int fqt_trainer_predict(fqt_trainer *t, const float *input, const uint8_t *codes, int32_t *predicted);
+
+#endif

@@ -1,0 +1,159 @@
+/* Mirrors fqt.nn.WeightLayer with the kernel calls of fqt.nn.Linear and fqt.nn.Conv2d. */
+#include "layer.h"
+
+#include "bias_grad_f32.h"
+#include "bias_grad_u8.h"
+#include "conv2d_f32.h"
+#include "conv2d_u8.h"
+#include "conv2d_u8f32.h"
+#include "fqt_status.h"
+#include "linear_f32.h"
+#include "linear_u8.h"
+#include "linear_u8f32.h"
+
+int fqt_layer_has_weights(const fqt_layer *l) {
+    return l->kind == FQT_LAYER_LINEAR || l->kind == FQT_LAYER_CONV2D;
+}
+
+static int32_t valid_outputs(int32_t k, int32_t stride, int32_t pad, int32_t in, int32_t out) {
+    int32_t lo = 0, hi = out;
+    while (lo < out && lo * stride - pad + k < 0) lo++;
+    while (hi > lo && (hi - 1) * stride - pad + k > in - 1) hi--;
+    return hi - lo;
+}
+
+int64_t fqt_layer_macs_per_structure(const fqt_layer *l) {
+    const fqt_conv_geometry *g = &l->conv;
+    int64_t n = 0;
+    int32_t ky, kx;
+    if (l->kind == FQT_LAYER_LINEAR) return l->in_features;
+    /* Executed MACs: padded taps are skipped. */
+    for (ky = 0; ky < g->k_h; ky++)
+        for (kx = 0; kx < g->k_w; kx++)
+            n += (int64_t) valid_outputs(ky, g->stride, g->pad, g->in_h, fqt_conv_geometry_out_h(g))
+                 * valid_outputs(kx, g->stride, g->pad, g->in_w, fqt_conv_geometry_out_w(g));
+    return n * fqt_conv_geometry_in_per_group(g);
+}
+
+int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, fqt_context *c) {
+    fqt_weights *w = &l->w;
+    float acc_scale;
+    int32_t *bias_q, o;
+    fqt_requantizer *rq;
+    int status;
+    if (!fqt_precision_quantized_features(c->precision)) {
+        if (l->kind == FQT_LAYER_LINEAR) fqt_linear_f32_forward(x->f, w->real, w->bias, y->f, l->in_features, l->out_features);
+        else fqt_conv2d_f32_forward(x->f, w->real, w->bias, y->f, &l->conv);
+        return FQT_OK;
+    }
+    status = fqt_range_tracker_params(&l->out->range, &l->out->params);
+    if (status != FQT_OK) return status;
+    acc_scale = x->params->scale * w->params->scale;
+    /* scratch_i32: the int32 biases, then (Conv2d) one output plane of accumulators. */
+    bias_q = c->acc_scratch;
+    for (o = 0; o < w->structures; o++) bias_q[o] = fqt_requantizer_quantize_bias(w->bias[o], acc_scale);
+    y->params = &l->out->params;
+    rq = fqt_context_requantizer(c, fqt_requantizer_multiplier(x->params->scale, w->params->scale, l->out->params.scale),
+                                 l->out->params.zero_point, l->relu_follows);
+    if (l->kind == FQT_LAYER_LINEAR) {
+        fqt_linear_u8_forward(x->q, x->params->zero_point, w->q, w->params->zero_point, bias_q, y->q, l->in_features,
+                              l->out_features, rq);
+    } else {
+        fqt_conv2d_u8_forward(x->q, x->params->zero_point, w->q, w->params->zero_point, bias_q, y->q, &l->conv,
+                              bias_q + w->structures, rq);
+    }
+    if (c->training && c->alpha_a > 0.0f) {
+        float lo = (float) rq->acc_min * acc_scale, hi = (float) rq->acc_max * acc_scale;
+        fqt_quant_params next;
+        if (l->relu_follows) lo = 0.0f;
+        fqt_range_tracker_observe(&l->out->range, lo, hi, c->alpha_a);
+        /* Java sets outParams = outRange.params() here; the next forward computes the same, this reports its failure now. */
+        return fqt_range_tracker_params(&l->out->range, &next);
+    }
+    return FQT_OK;
+}
+
+static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, const int32_t *sel, int32_t n_sel,
+                        fqt_precision p) {
+    fqt_weights *w = &l->w;
+    int linear = l->kind == FQT_LAYER_LINEAR;
+    switch (p) {
+    case FQT_PRECISION_FLOAT32:
+        if (linear) fqt_linear_f32_backward_weight(x->f, dy->f, w->grad, w->bias_grad, l->in_features, sel, n_sel);
+        else fqt_conv2d_f32_backward_weight(x->f, dy->f, w->grad, w->bias_grad, &l->conv, sel, n_sel);
+        break;
+    case FQT_PRECISION_MIXED:
+        if (linear) {
+            fqt_linear_u8f32_backward_weight(x->q, x->params->zero_point, x->params->scale, dy->f, w->grad, w->bias_grad,
+                                             l->in_features, sel, n_sel);
+        } else {
+            fqt_conv2d_u8f32_backward_weight(x->q, x->params->zero_point, x->params->scale, dy->f, w->grad, w->bias_grad,
+                                             &l->conv, sel, n_sel);
+        }
+        break;
+    case FQT_PRECISION_UINT8: {
+        float s_e = dy->params->scale, grad_scale = x->params->scale * dy->params->scale;
+        if (linear) {
+            fqt_linear_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
+                                          w->grad, w->bias_grad, l->in_features, sel, n_sel);
+        } else {
+            fqt_conv2d_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
+                                          w->grad, w->bias_grad, &l->conv, sel, n_sel);
+        }
+        break;
+    }
+    }
+}
+
+int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, fqt_tensor *dx, fqt_context *c) {
+    fqt_weights *w = &l->w;
+    int32_t *sel = c->sel, n_sel, o, per;
+    int linear = l->kind == FQT_LAYER_LINEAR, weight_grad_on;
+    if (l->frozen || c->selector == 0) {
+        for (o = 0; o < w->structures; o++) sel[o] = o;
+        n_sel = w->structures;
+    } else {
+        n_sel = fqt_selector_select(c->selector, l->select_slot, dy, w->structures, sel);
+    }
+    if (!l->frozen) {
+        fqt_weights_mark_touched(w, sel, n_sel);
+        if (c->on_select != 0) c->on_select(c->hook_user, l->index, sel, n_sel);
+    }
+    weight_grad_on = !l->frozen && !w->bias_only;
+    /* Bias-only: the bias gradient takes the weight-gradient kernel's place. */
+    per = dy->size / w->structures;
+    if (weight_grad_on) {
+        weight_grad(l, x, dy, sel, n_sel, c->precision);
+    } else if (!l->frozen) {
+        if (c->precision == FQT_PRECISION_UINT8) {
+            fqt_bias_grad_u8_backward(dy->q, dy->params->zero_point, dy->params->scale, w->bias_grad, per, sel, n_sel);
+        } else {
+            fqt_bias_grad_f32_backward(dy->f, w->bias_grad, per, sel, n_sel);
+        }
+    }
+    if (dx == 0) return FQT_OK;
+    switch (c->precision) {
+    case FQT_PRECISION_FLOAT32:
+        if (linear) fqt_linear_f32_backward_error(dy->f, w->real, dx->f, l->in_features, sel, n_sel);
+        else fqt_conv2d_f32_backward_error(dy->f, w->real, dx->f, &l->conv, sel, n_sel);
+        return FQT_OK;
+    case FQT_PRECISION_MIXED:
+        if (linear) {
+            fqt_linear_u8f32_backward_error(dy->f, w->q, w->params->zero_point, w->params->scale, dx->f, l->in_features, sel, n_sel);
+        } else {
+            fqt_conv2d_u8f32_backward_error(dy->f, w->q, w->params->zero_point, w->params->scale, dx->f, &l->conv, sel, n_sel);
+        }
+        return FQT_OK;
+    default: {
+        float acc_scale = w->params->scale * dy->params->scale;
+        if (linear) {
+            fqt_linear_u8_backward_error(dy->q, dy->params->zero_point, w->q, w->params->zero_point, c->acc_scratch,
+                                         l->in_features, sel, n_sel);
+        } else {
+            fqt_conv2d_u8_backward_error(dy->q, dy->params->zero_point, w->q, w->params->zero_point, c->acc_scratch,
+                                         &l->conv, sel, n_sel);
+        }
+        return fqt_context_quantize_errors_acc(c, c->acc_scratch, acc_scale, l->err_range, dx);
+    }
+    }
+}

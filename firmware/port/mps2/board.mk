@@ -1,0 +1,76 @@
+# Images for QEMU's MPS2 virtual boards and the code-size report of firmware/core/.
+# Include it from firmware/Makefile, or run it alone from anywhere:
+#   make -f firmware/port/mps2/board.mk board-m4     mps2-an386 (Cortex-M4F): app + startup test
+#   make -f firmware/port/mps2/board.mk board-m7     mps2-an500 (Cortex-M7): app + startup test
+#   make -f firmware/port/mps2/board.mk board-m0plus Cortex-M0+: compile firmware/core/ only
+#   make -f firmware/port/mps2/board.mk boards       all three
+# Everything lands under firmware/build/. Names start with MPS2_ or board- so an including
+# Makefile keeps its own.
+
+# Leave the including Makefile's default goal alone.
+MPS2_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+MPS2_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+MPS2_FW := $(abspath $(MPS2_DIR)/../..)
+MPS2_BUILD := $(MPS2_FW)/build
+
+MPS2_CC := arm-none-eabi-gcc
+MPS2_SIZE := arm-none-eabi-size
+
+# Float semantics identical to Java: no fused multiply-add, no fast-math; signed overflow wraps.
+MPS2_CFLAGS := -std=c99 -mthumb -O2 -ffp-contract=off -fno-fast-math -fwrapv -Wall -Wextra -Werror \
+	-ffunction-sections -fdata-sections -g -MMD -MP
+MPS2_CPU_m4 := -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard
+MPS2_CPU_m7 := -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard
+MPS2_CPU_m0plus := -mcpu=cortex-m0plus -mfloat-abi=soft
+
+# Our own startup code (no crt0) and newlib-nano for memcpy and friends. No _sbrk is linked, so
+# anything that calls malloc fails the link.
+MPS2_LDFLAGS := -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,--build-id=sha1 -L$(MPS2_DIR)
+
+# Sources relative to firmware/.
+MPS2_PORT_SRCS := port/mps2/startup.c port/mps2/board.c port/mps2/uart.c port/mps2/timing.c
+MPS2_APP_SRCS := $(MPS2_PORT_SRCS) $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/app/*.c))
+MPS2_TEST_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/startup_test.c
+MPS2_CORE_SRCS := $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/core/*.c))
+
+# One virtual board: $(1) QEMU machine, $(2) CPU key, $(3) core name the image reports.
+define MPS2_BOARD
+$(MPS2_BUILD)/$(1)/obj/%.o: $(MPS2_FW)/%.c
+	@mkdir -p $$(@D)
+	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -c $$< -o $$@
+
+$(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
+
+$(MPS2_BUILD)/$(1)/startup-test.elf: $(MPS2_TEST_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
+
+board-$(2): $(MPS2_BUILD)/$(1)/fqt-app.elf $(MPS2_BUILD)/$(1)/startup-test.elf board-core-$(2)
+	@$(MPS2_SIZE) $(MPS2_BUILD)/$(1)/fqt-app.elf
+endef
+
+# firmware/core/ compiled (not linked) for one CPU, with its code size: $(1) CPU key.
+define MPS2_CORE
+$(MPS2_BUILD)/core-$(1)/%.o: $(MPS2_FW)/%.c
+	@mkdir -p $$(@D)
+	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(1)) -I$(MPS2_FW)/core -c $$< -o $$@
+
+board-core-$(1): $(MPS2_CORE_SRCS:%.c=$(MPS2_BUILD)/core-$(1)/%.o)
+	@echo "firmware/core/ for $(1):"
+	@$(if $(MPS2_CORE_SRCS),$(MPS2_SIZE) -t $$^,echo "  no C sources yet")
+endef
+
+$(eval $(call MPS2_BOARD,mps2-an386,m4,cortex-m4f))
+$(eval $(call MPS2_BOARD,mps2-an500,m7,cortex-m7))
+$(foreach cpu,m4 m7 m0plus,$(eval $(call MPS2_CORE,$(cpu))))
+
+board-m0plus: board-core-m0plus
+
+boards: board-m4 board-m7 board-m0plus
+
+.PHONY: boards board-m4 board-m7 board-m0plus board-core-m4 board-core-m7 board-core-m0plus
+
+-include $(shell find $(addprefix $(MPS2_BUILD)/,mps2-an386 mps2-an500 core-m4 core-m7 core-m0plus) -name '*.d' 2>/dev/null)
+
+.DEFAULT_GOAL := $(MPS2_SAVED_GOAL)

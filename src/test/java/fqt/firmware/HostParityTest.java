@@ -1,0 +1,126 @@
+package fqt.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fqt.data.DataSplit;
+import fqt.data.Dataset;
+import fqt.nn.AvgPool2d;
+import fqt.nn.Conv2d;
+import fqt.nn.ErrorRange;
+import fqt.nn.Flatten;
+import fqt.nn.Linear;
+import fqt.nn.MaxPool2d;
+import fqt.nn.Model;
+import fqt.nn.Models;
+import fqt.nn.Precision;
+import fqt.nn.ReLU;
+import fqt.quant.Rounding;
+import fqt.select.PartialUpdates;
+import fqt.testing.TestData;
+import fqt.train.Fqt;
+import fqt.train.Optimizer;
+import fqt.train.Training;
+import fqt.train.TrainingRun;
+import fqt.wire.ModelBlob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host build of firmware/core/ trains exactly as Java: same seed, same samples, and the runs end
+ * with identical bytes: per-sample losses (float bits) and predictions, the structures selected
+ * per sample and layer, evaluation predictions, the arena size (equal to the Java memory plan) and
+ * the final model blob (weight codes, quantization parameters, biases, ranges).
+ */
+class HostParityTest {
+    static final DataSplit DATA = TestData.fashionMnist();
+
+    @TempDir
+    Path dir;
+
+    /** The acceptance run of issue 5: the small CNN, UINT8, stochastic rounding, partial updates, 256 samples. */
+    @Test
+    void smallCnnUint8StochasticPartialUpdates() throws Exception {
+        Training t = Fqt.train(Models.smallCnn(DATA.shape(), 10, 3)).precision(Precision.UINT8).rounding(Rounding.STOCHASTIC)
+                .optimizer(Optimizer.standardizedSgd(0.01f)).batch(16).seed(21).calibration(64).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.1).lambdaMax(1.0).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS));
+        HostResult java = assertParity("small_cnn_uint8", t, DATA.train().shuffled(5).take(256), DATA.test().take(100));
+        assertEquals(256, java.losses.size());
+        long selected = 0, available = 0;
+        for (int i = 0; i < java.selections.size(); i += 2 + java.selections.get(i + 1)) {
+            selected += java.selections.get(i + 1);
+            available += Models.smallCnn(DATA.shape(), 10).layer(java.selections.get(i)).weights().structures;
+        }
+        assertTrue(selected < available, "partial updates must skip structures: " + selected + " of " + available);
+    }
+
+    @Test
+    void smallCnnMixedAdamExactErrors() throws Exception {
+        Training t = Fqt.train(Models.smallCnn(DATA.shape(), 10, 4)).precision(Precision.MIXED).rounding(Rounding.NEAREST)
+                .optimizer(Optimizer.adam(0.001f)).batch(8).seed(3).calibration(32).progress(null);
+        assertParity("small_cnn_mixed", t, DATA.train().shuffled(6).take(40), DATA.test().take(20));
+    }
+
+    @Test
+    void smallCnnFloat32Momentum() throws Exception {
+        Training t = Fqt.train(Models.smallCnn(DATA.shape(), 10, 5)).precision(Precision.FLOAT32)
+                .optimizer(Optimizer.momentum(0.01f, 0.9f)).batch(5).seed(4).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.5).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
+        assertParity("small_cnn_float32", t, DATA.train().shuffled(7).take(30), DATA.test().take(20));
+    }
+
+    /** Depthwise and grouped convolutions, average pooling, EMA error ranges, floor rounding, a frozen first layer. */
+    @Test
+    void groupedConvAvgPoolUint8EmaFrozen() throws Exception {
+        int[] shape = DATA.shape();
+        Model m = Models.init(Model.of(shape,
+                new Conv2d(1, 4, 3, 2, 1), new ReLU(),
+                Conv2d.depthwise(4, 3, 1, 1), new ReLU(),
+                new Conv2d(4, 8, 3, 3, 1, 0, 2), new ReLU(), new AvgPool2d(2),
+                new Conv2d(8, 8, 1, 1, 0), new MaxPool2d(2, 2, 1), AvgPool2d.global(),
+                new Flatten(), new Linear(8, 10)), 8);
+        Training t = Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.FLOOR).errorRange(ErrorRange.EMA)
+                .optimizer(Optimizer.sgd(0.05f)).batch(4).seed(5).calibration(16).trainLast(4).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.3).lambdaMax(0.8).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
+        assertParity("grouped_uint8", t, DATA.train().shuffled(8).take(24), DATA.test().take(10));
+    }
+
+    /** Bias-only layers (TinyTL) with fixed error ranges and standardized SGD. */
+    @Test
+    void mlpUint8BiasOnlyFixedErrors() throws Exception {
+        Training t = Fqt.train(Models.mlp(DATA.shape(), 10, 6, 32, 16)).precision(Precision.UINT8).rounding(Rounding.STOCHASTIC)
+                .errorRange(ErrorRange.FIXED).optimizer(Optimizer.standardizedSgd(0.02f, 0.2f)).biasOnly(true).batch(3)
+                .seed(-7).alphaA(0.1f).calibration(16).progress(null);
+        assertParity("mlp_bias_only", t, DATA.train().shuffled(9).take(20), null);
+    }
+
+    private HostResult assertParity(String name, Training t, Dataset data, Dataset test) throws Exception {
+        HostResult java = JavaRun.run(t, data, test);
+        // The recorded Java run is Training.fit itself: same final model and the same batch losses.
+        TrainingRun fit = t.fit(data, null);
+        assertArrayEquals(ModelBlob.write(fit.model(), t), java.blob, name + ": the recorded run differs from Training.fit");
+        double[] batchLoss = fit.history().doubleColumn("loss").asDoubleArray();
+        for (int s = 0, k = 0; s < batchLoss.length; s++) {
+            double sum = 0;
+            int n = Math.min(t.batch(), java.losses.size() - k);
+            for (int j = 0; j < n; j++) sum += java.losses.get(k++);
+            assertEquals(batchLoss[s], sum / n, 0.0, name + ": batch " + s + " loss");
+        }
+        Path blob = dir.resolve(name + ".blob"), samples = dir.resolve(name + ".samples"), testFile = dir.resolve(name + ".test");
+        Files.write(blob, ModelBlob.forRun(t, data));
+        SampleFile.write(samples, JavaRun.epochOrder(t, data));
+        if (test != null) SampleFile.write(testFile, test);
+        byte[] c = HostRunner.train(blob, samples, test != null ? testFile : null, dir.resolve(name + ".result"));
+        byte[] expected = java.bytes();
+        assertNull(HostResult.firstMismatch(expected, c), name);
+        System.out.printf("%s: %d samples bit-exact, arena %d B, blob %d B, losses %.4f -> %.4f%n", name, java.losses.size(),
+                java.arenaBytes, java.blob.length, java.losses.get(0), java.losses.get(java.losses.size() - 1));
+        assertTrue(Arrays.equals(expected, c));
+        return java;
+    }
+}

@@ -1,0 +1,169 @@
+package fqt.memory;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import fqt.nn.Conv2d;
+import fqt.nn.Flatten;
+import fqt.nn.Linear;
+import fqt.nn.MaxPool2d;
+import fqt.nn.Model;
+import fqt.nn.Models;
+import fqt.nn.Precision;
+import fqt.nn.ReLU;
+import fqt.select.PartialUpdates;
+import fqt.train.Fqt;
+import fqt.train.Optimizer;
+import fqt.train.Training;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Plans checked against the layout of firmware/ARENA.md worked out by hand. */
+class MemoryPlanTest {
+    /** {1,4,4}: 0 Flatten, 1 Linear 16->8, 2 ReLU, 3 Linear 8->4. */
+    static Model mlp() {
+        return Models.init(Model.of(new int[] {1, 4, 4}, new Flatten(), new Linear(16, 8), new ReLU(), new Linear(8, 4)), 1);
+    }
+
+    /** {1,6,6}: 0 Conv2d 1->2 3x3 p1 (2x6x6), 1 ReLU, 2 MaxPool2d 2 (2x3x3), 3 Flatten, 4 Linear 18->3. */
+    static Model cnn() {
+        return Models.init(Model.of(new int[] {1, 6, 6}, new Conv2d(1, 2, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Flatten(),
+                new Linear(18, 3)), 1);
+    }
+
+    @Test
+    void mlpUint8FullTrainingByHand() {
+        Training t = Fqt.train(mlp()).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f));
+        MemoryPlan plan = Memory.plan(mlp(), t);
+        // name, offset, bytes: offsets are the previous end rounded up to 4
+        assertLayout(plan.ramBuffers(), new Object[][] {
+                {"L1.weights", 0, 16 * 8},          // uint8
+                {"L1.bias", 128, 8 * 4},            // float32 per structure
+                {"L1.weights.qparams", 160, 8},
+                {"L1.grad", 168, 16 * 8 * 4},       // float32 per weight
+                {"L1.bias_grad", 680, 8 * 4},       // (plain SGD: no optimizer state)
+                {"L1.out.qparams", 712, 16},        // scale, zero point, running min, max
+                {"L3.weights", 728, 8 * 4},
+                {"L3.bias", 760, 4 * 4},
+                {"L3.weights.qparams", 776, 8},
+                {"L3.grad", 784, 8 * 4 * 4},
+                {"L3.bias_grad", 912, 4 * 4},
+                {"L3.out.qparams", 928, 16},
+                // Flatten and ReLU run in place: buffers {t0,t1}, {t2,t3}, {t4}. L1 reads t1 = x0,
+                // ReLU (2) reads t2 = x2, L3 reads t3 = x2: kept. t4 (logits) goes to feat_a.
+                {"x0", 944, 16},
+                {"x2", 960, 8},
+                {"feat_a", 968, 4},
+                // errors of t = 2..4 (lowest trained layer is 1): t4 (4) and t2 (8) in err_a, t3 (8) in err_b
+                {"err_a", 972, 8},
+                {"err_b", 980, 8},
+                {"err_a.qparams", 988, 8},
+                {"err_b.qparams", 996, 8},
+                {"loss", 1004, 4 * 4},              // float32 loss error per class
+                // max(L1 forward: 8 biases; L3 forward: 4; L3 error propagation: 8 inputs) int32
+                {"scratch_i32", 1020, 8 * 4},
+                {"select_idx", 1052, 8 * 4},        // most structures going backward: L1's 8
+        });
+        assertEquals(1084, plan.ramBytes());
+        assertLayout(plan.flashBuffers(), new Object[][] {{"input.qparams", 0, 8}});
+        assertEquals(8, plan.flashBytes());
+        assertBreakdownSums(plan);
+    }
+
+    @Test
+    void cnnMixedLastLayerWithMomentumByHand() {
+        Training t = Fqt.train(cnn()).precision(Precision.MIXED).optimizer(Optimizer.momentum(0.01f, 0.9f)).trainLast(1);
+        MemoryPlan plan = Memory.plan(cnn(), t);
+        assertLayout(plan.flashBuffers(), new Object[][] {
+                {"input.qparams", 0, 8},
+                {"L0.weights", 8, 2 * 1 * 3 * 3},   // frozen conv: uint8 in Flash
+                {"L0.bias", 28, 2 * 4},             // 26 rounded up to 28
+                {"L0.weights.qparams", 36, 8},
+        });
+        assertEquals(44, plan.flashBytes());
+        assertLayout(plan.ramBuffers(), new Object[][] {
+                {"L0.out.qparams", 0, 16},          // its output range still moves
+                {"L4.weights", 16, 18 * 3},
+                {"L4.bias", 72, 3 * 4},             // 70 rounded up to 72
+                {"L4.weights.qparams", 84, 8},
+                {"L4.grad", 92, 18 * 3 * 4},
+                {"L4.bias_grad", 308, 3 * 4},
+                {"L4.optimizer", 320, 18 * 3 * 4 + 3 * 4}, // momentum: 4 B per weight and per structure
+                {"L4.out.qparams", 548, 16},
+                // buffers {t0} 36, {t1,t2} 72, {t3,t4} 18, {t5} 3; only L4 goes backward and reads t4 = x3.
+                // The others alternate: t0 -> feat_a, t1 -> feat_b, t5 -> feat_a.
+                {"x3", 564, 18},
+                {"feat_a", 584, 36},
+                {"feat_b", 620, 72},
+                {"err_a", 692, 3 * 4},              // float32 errors of the logits only
+                // max(L0 forward: 2 biases + 6x6 plane; L4 forward: 3 biases); MIXED propagates no int32 errors
+                {"scratch_i32", 704, (2 + 36) * 4},
+                {"select_idx", 856, 3 * 4},
+        });
+        assertEquals(868, plan.ramBytes());
+        assertBreakdownSums(plan);
+    }
+
+    @Test
+    void partialUpdatesAddTheRankingBuffers() {
+        Model m = mlp();
+        MemoryPlan full = Memory.plan(m, Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f)));
+        MemoryPlan half = Memory.plan(m, Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f))
+                .partialUpdates(PartialUpdates.lambdaMin(0.5)));
+        assertEquals(8, half.buffer("L1.touched").bytes());
+        assertEquals(4, half.buffer("L3.touched").bytes());
+        assertEquals(8 * 4, half.buffer("select_key").bytes());
+        assertFalse(half.has("select_mag"), "uint8 errors rank by int32 keys only");
+        assertEquals(8 * 8, half.buffer("select_sort").bytes());
+        assertEquals(0, half.buffer("select_sort").offset() % 8);
+        assertEquals(8, half.buffer("select_state").bytes()); // loss and largest loss
+        // touched flags: 8 + 4 (L1.touched ends on a multiple of 4, so no padding); key 32, sort 64, state 8
+        long extra = 8 + 4 + 32 + 64 + 8;
+        long sortPadding = half.ramByKind().get(Kind.PADDING) - full.ramByKind().get(Kind.PADDING);
+        assertEquals(full.ramBytes() + extra + sortPadding, half.ramBytes());
+        MemoryPlan fullAgain = Memory.plan(m, Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f))
+                .partialUpdates(PartialUpdates.full()));
+        assertEquals(full.ramBytes(), fullAgain.ramBytes(), "lambdaMin 1 ranks nothing");
+    }
+
+    @Test
+    void smallCnnPlansAreConsistentAcrossPrecisions() {
+        Model m = Models.smallCnn(new int[] {1, 28, 28}, 10);
+        Map<Precision, MemoryPlan> plans = new java.util.EnumMap<>(Precision.class);
+        for (Precision p : Precision.values()) plans.put(p, Memory.plan(m, Memory.Settings.of(p, Optimizer.sgd(0.01f))));
+        MemoryPlan u8 = plans.get(Precision.UINT8), mixed = plans.get(Precision.MIXED), f32 = plans.get(Precision.FLOAT32);
+        // 8*9 + 16*72 + 784*64 + 64*10 weights
+        long weights = 72 + 1152 + 50176 + 640;
+        assertEquals(weights, u8.ramByKind().get(Kind.WEIGHTS));
+        assertEquals(4 * weights, f32.ramByKind().get(Kind.WEIGHTS));
+        assertEquals(4 * (weights + 8 + 16 + 64 + 10), u8.ramByKind().get(Kind.GRADIENTS));
+        assertEquals(4 * u8.buffer("err_a").bytes(), mixed.buffer("err_a").bytes(), "float32 errors are 4x uint8 ones");
+        assertEquals(4 * u8.buffer("x1").bytes(), f32.buffer("x1").bytes());
+        assertTrue(u8.ramBytes() < mixed.ramBytes() && mixed.ramBytes() < f32.ramBytes());
+        assertEquals(0, f32.ramByKind().get(Kind.QPARAMS));
+        for (MemoryPlan p : plans.values()) assertBreakdownSums(p);
+        System.out.println(u8);
+    }
+
+    @Test
+    void everyLayerFrozenIsAnError() {
+        Model m = mlp();
+        m.weightLayers().forEach(l -> l.freeze(true));
+        var e = assertThrows(IllegalArgumentException.class, () -> Memory.plan(m, Memory.Settings.of(Precision.UINT8, Optimizer.sgd(0.1f))));
+        assertTrue(e.getMessage().contains("frozen"), e.getMessage());
+    }
+
+    private static void assertLayout(List<Buffer> buffers, Object[][] expected) {
+        StringBuilder actual = new StringBuilder();
+        for (Buffer b : buffers) actual.append(b.name()).append(' ').append(b.offset()).append(' ').append(b.bytes()).append('\n');
+        StringBuilder want = new StringBuilder();
+        for (Object[] e : expected) want.append(e[0]).append(' ').append(e[1]).append(' ').append(e[2]).append('\n');
+        assertEquals(want.toString(), actual.toString());
+    }
+
+    private static void assertBreakdownSums(MemoryPlan p) {
+        assertEquals(p.ramBytes(), p.ramByKind().values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(p.flashBytes(), p.flashByKind().values().stream().mapToLong(Long::longValue).sum());
+        assertTrue(p.toString().contains(String.format(java.util.Locale.ROOT, "%,d B", p.ramBytes())));
+    }
+}

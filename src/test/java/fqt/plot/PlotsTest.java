@@ -1,0 +1,98 @@
+package fqt.plot;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import fqt.data.DataSplit;
+import fqt.memory.Memory;
+import fqt.memory.MemoryPlan;
+import fqt.nn.Model;
+import fqt.nn.Models;
+import fqt.nn.Precision;
+import fqt.select.PartialUpdates;
+import fqt.sweep.Sweep;
+import fqt.testing.TestData;
+import fqt.train.Fqt;
+import fqt.train.Optimizer;
+import fqt.train.Training;
+import fqt.train.TrainingRun;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+/** Every figure renders to a PNG that is not blank; charts also export as SVG. */
+class PlotsTest {
+    static final DataSplit FASHION = TestData.fashionMnist();
+    static final DataSplit DATA = new DataSplit(FASHION.train().shuffled(5).take(320), FASHION.test().shuffled(6).take(100));
+    static final Model MLP = Models.mlp(DATA.shape(), 10, 3, 32);
+    static Map<String, TrainingRun> runs;
+    static Table sweep;
+
+    @BeforeAll
+    static void train() {
+        runs = new LinkedHashMap<>();
+        for (Precision p : new Precision[] {Precision.UINT8, Precision.MIXED}) {
+            runs.put(p.name(), Fqt.train(MLP).precision(p).optimizer(Optimizer.sgd(0.05f)).epochs(2).progress(null).fit(DATA.train(), DATA.test()));
+        }
+        sweep = Sweep.over(MLP, DATA).precision(Precision.UINT8, Precision.MIXED).lambdaMin(1.0, 0.5, 0.1).threads(2).progress(null).run().table();
+    }
+
+    @Test
+    void trainingCurves(@TempDir Path dir) {
+        check(Plots.lossCurves(runs), dir.resolve("loss.png"));
+        check(Plots.accuracyCurves(runs), dir.resolve("accuracy.png"));
+    }
+
+    @Test
+    void sweepFigures(@TempDir Path dir) {
+        check(Plots.accuracyVsUpdateRatio(sweep), dir.resolve("ratio.png"));
+        check(Plots.backwardSpeedup(sweep), dir.resolve("speedup.png"));
+        var chart = Charts.backwardSpeedup(sweep, "lambda_min");
+        double speedup01 = chart.getSeriesMap().get("UINT8").getYData().stream().skip(2).findFirst().orElseThrow().doubleValue();
+        assertTrue(speedup01 > 1.5, "lambda_min 0.1 does much less backward work: " + speedup01);
+    }
+
+    @Test
+    void memoryAndOperations(@TempDir Path dir) throws Exception {
+        Training full = Fqt.train(MLP).precision(Precision.UINT8);
+        Map<String, MemoryPlan> plans = new LinkedHashMap<>();
+        plans.put("UINT8", Memory.plan(MLP, full));
+        plans.put("UINT8 lambda 0.1", Memory.plan(MLP, Fqt.train(MLP).precision(Precision.UINT8).partialUpdates(PartialUpdates.lambdaMin(0.1))));
+        plans.put("MIXED", Memory.plan(MLP, Fqt.train(MLP).precision(Precision.MIXED)));
+        plans.put("FLOAT32 adam", Memory.plan(MLP, Fqt.train(MLP).precision(Precision.FLOAT32).optimizer(Optimizer.adam(1e-3f))));
+        check(Plots.memoryBreakdown(plans), dir.resolve("memory.png"));
+        check(Plots.layerOps(Models.smallCnn(new int[] {1, 28, 28}, 10), full), dir.resolve("ops.png"));
+        Path svg = Plots.save(Charts.memoryBreakdown(plans), dir.resolve("memory.svg"));
+        String text = Files.readString(svg);
+        // XChart draws text as glyph outlines: many paths, no <text>
+        assertTrue(text.contains("<svg") && text.split("<path").length > 20, "an SVG drawing");
+    }
+
+    /** Saved as PNG, read back: many colours and a good share of non-white pixels. */
+    private static void check(BufferedImage image, Path png) {
+        try {
+            BufferedImage back = javax.imageio.ImageIO.read(Plots.save(image, png).toFile());
+            Set<Integer> colours = new HashSet<>();
+            long inked = 0;
+            for (int y = 0; y < back.getHeight(); y++) {
+                for (int x = 0; x < back.getWidth(); x++) {
+                    int rgb = back.getRGB(x, y) & 0xFFFFFF;
+                    colours.add(rgb);
+                    if (rgb != 0xFFFFFF) inked++;
+                }
+            }
+            double share = (double) inked / (back.getWidth() * back.getHeight());
+            assertTrue(colours.size() >= 8, png + ": only " + colours.size() + " colours");
+            assertTrue(share > 0.02, png + ": " + share + " of the pixels drawn");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

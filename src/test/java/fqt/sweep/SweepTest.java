@@ -1,0 +1,93 @@
+package fqt.sweep;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import fqt.data.DataSplit;
+import fqt.nn.Model;
+import fqt.nn.Models;
+import fqt.nn.Precision;
+import fqt.testing.TestData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+class SweepTest {
+    static final DataSplit FASHION = TestData.fashionMnist();
+    static final DataSplit DATA = new DataSplit(FASHION.train().shuffled(3).take(200), FASHION.test().shuffled(4).take(100));
+    static final Model MLP = Models.mlp(DATA.shape(), 10, 7, 32);
+
+    static Sweep sweep(Path csv) {
+        return Sweep.over(MLP, DATA).precision(Precision.UINT8, Precision.MIXED).lambdaMin(1.0, 0.5).seeds(2).threads(2).csv(csv).progress(null);
+    }
+
+    @Test
+    void tableHasTheOptionsThenTheResultsOfEveryRun(@TempDir Path dir) {
+        Table t = sweep(dir.resolve("s.csv")).run().table();
+        assertEquals(8, t.rowCount());
+        assertEquals(List.of("precision", "optimizer", "lr", "rounding", "batch", "epochs", "lambda_min", "seed", "test_acc", "train_acc",
+                "loss", "seconds", "forward_macs", "backward_macs", "update_fraction", "ram_bytes", "flash_bytes", "status", "finished_at"),
+                t.columnNames());
+        for (int i = 0; i < t.rowCount(); i++) {
+            boolean full = t.doubleColumn("lambda_min").getDouble(i) == 1.0;
+            assertEquals("ok", t.stringColumn("status").get(i));
+            assertTrue(t.doubleColumn("test_acc").getDouble(i) > 0.1, "better than chance");
+            assertEquals(full, t.doubleColumn("update_fraction").getDouble(i) == 1.0);
+            assertTrue(t.longColumn("ram_bytes").getLong(i) > 0);
+        }
+        assertEquals("UINT8", t.stringColumn("precision").get(0), "grid order, whatever finished first");
+        assertEquals("MIXED", t.stringColumn("precision").get(7));
+    }
+
+    @Test
+    void aRerunSkipsFinishedRunsAndDropsAHalfWrittenLine(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("s.csv");
+        Sweep first = Sweep.over(MLP, DATA).precision(Precision.UINT8).lambdaMin(1.0, 0.5).threads(2).csv(csv).progress(null);
+        first.run();
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size());
+        // As if killed while writing the second run's line: keep half of it.
+        String half = lines.get(2).substring(0, lines.get(2).length() / 2);
+        Files.writeString(csv, lines.get(0) + "\n" + lines.get(1) + "\n" + half, StandardCharsets.UTF_8);
+        Table t = sweep(csv).run().table();
+        List<String> after = Files.readAllLines(csv);
+        assertEquals(1 + 8, after.size(), "header once, every run once");
+        assertEquals(lines.get(1), after.get(1), "the finished run was kept, not redone");
+        assertEquals(8, t.rowCount());
+        assertEquals(8, after.stream().skip(1).map(l -> ResultsCsv.parse(l).subList(0, 8)).distinct().count());
+        // Everything done: a third run trains nothing and changes nothing.
+        sweep(csv).run();
+        assertEquals(after, Files.readAllLines(csv));
+    }
+
+    @Test
+    void badOptionsAreRejectedBeforeAnyRun(@TempDir Path dir) {
+        var unknown = assertThrows(IllegalArgumentException.class, () -> sweep(dir.resolve("a.csv")).option("learning_rate", 0.1));
+        assertTrue(unknown.getMessage().contains("alpha_a"), unknown.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> sweep(dir.resolve("b.csv")).option("error_range", "SOMETIMES").run());
+        assertTrue(bad.getMessage().contains("error_range"), bad.getMessage());
+        assertFalse(Files.exists(dir.resolve("b.csv")));
+        Path other = dir.resolve("c.csv");
+        sweep(other).seeds(1).precision(Precision.UINT8).lambdaMin(1.0).run();
+        var header = assertThrows(IllegalArgumentException.class, () -> sweep(other).option("alpha_a", 0.1).run());
+        assertTrue(header.getMessage().contains("use another file"), header.getMessage());
+    }
+
+    @Test
+    void aTaskIsSerializable() throws Exception {
+        SweepTask t = sweep(null).tasks().get(5);
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(t);
+        }
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            SweepTask back = (SweepTask) in.readObject();
+            assertEquals(t, back);
+            assertEquals(List.of("MIXED", "sgd", "0.05", "STOCHASTIC", "16", "1", "1.0", "2"), back.key());
+        }
+    }
+}

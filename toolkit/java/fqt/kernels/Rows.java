@@ -1,0 +1,39 @@
+package fqt.kernels;
+
+/**
+ * The inner loops of the convolution kernels over one output row, with a unit-stride path the JIT
+ * vectorizes (the C port puts its DSP dual multiply-accumulate in the same three places). Integer
+ * sums are exact, so the paths agree to the bit.
+ */
+final class Rows {
+    private Rows() {}
+
+    /** {@code acc[a + k] += w * x[xo + k*s]} for k in [0, n). */
+    static void mulAdd(int[] acc, int a, int w, int[] x, int xo, int s, int n) {
+        if (s == 1) {
+            for (int k = 0; k < n; k++) acc[a + k] += w * x[xo + k];
+        } else {
+            for (int k = 0; k < n; k++) acc[a + k] += w * x[xo + k * s];
+        }
+    }
+
+    /** {@code dst[xo + k*s] += w * e[eo + k]} for k in [0, n). */
+    static void scatter(int[] dst, int xo, int s, int w, int[] e, int eo, int n) {
+        if (s == 1) {
+            for (int k = 0; k < n; k++) dst[xo + k] += w * e[eo + k];
+        } else {
+            for (int k = 0; k < n; k++) dst[xo + k * s] += w * e[eo + k];
+        }
+    }
+
+    /** {@code sum over k in [0, n) of e[eo + k] * x[xo + k*s]}. */
+    static int dot(int[] e, int eo, int[] x, int xo, int s, int n) {
+        int acc = 0;
+        if (s == 1) {
+            for (int k = 0; k < n; k++) acc += e[eo + k] * x[xo + k];
+        } else {
+            for (int k = 0; k < n; k++) acc += e[eo + k] * x[xo + k * s];
+        }
+        return acc;
+    }
+}

@@ -1,0 +1,251 @@
+package fqt.memory;
+
+import fqt.memory.Buffer.Region;
+import fqt.nn.Conv2d;
+import fqt.nn.ErrorRange;
+import fqt.nn.Flatten;
+import fqt.nn.Layer;
+import fqt.nn.MaxPool2d;
+import fqt.nn.Model;
+import fqt.nn.Precision;
+import fqt.nn.ReLU;
+import fqt.nn.WeightLayer;
+import fqt.nn.Weights;
+import fqt.select.PartialUpdates;
+import fqt.train.Optimizer;
+import fqt.train.Training;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The static memory plan of training a model on the device: {@code Memory.plan(model, training)}.
+ * The rules here are the contract of {@code firmware/ARENA.md}; the firmware allocates the same
+ * buffers in the same order, so both report the same arena size to the byte.
+ */
+public final class Memory {
+    private Memory() {}
+
+    /** What the plan depends on; {@link #of(Training)} reads it from a training's settings. */
+    public record Settings(Precision precision, Optimizer optimizer, int trainLast, boolean biasOnly,
+                           ErrorRange errorRange, PartialUpdates partialUpdates) {
+        public Settings {
+            if (precision == null || optimizer == null || errorRange == null) {
+                throw new IllegalArgumentException("precision, optimizer and errorRange must be set");
+            }
+        }
+
+        /** Full training of every layer, exact error ranges, full updates. */
+        public static Settings of(Precision precision, Optimizer optimizer) {
+            return new Settings(precision, optimizer, 0, false, ErrorRange.EXACT, null);
+        }
+
+        /** The settings of a training; a custom {@code Training.selection} is planned as full updates. */
+        public static Settings of(Training t) {
+            return new Settings(t.precision(), t.optimizerOrDefault(), t.trainLast(), t.biasOnly(), t.errorRange(), t.partialUpdatesOrNull());
+        }
+
+        /** Whether structures are ranked (partial updates with lambdaMin below 1). */
+        boolean ranking() { return partialUpdates != null && partialUpdates.lambdaMin() < 1.0; }
+
+        /**
+         * The role of each layer with weights, by layer index (null for layers without weights):
+         * {@code trainLast} and {@code biasOnly} override the model's own flags, as in training.
+         */
+        public Role[] roles(Model model) {
+            List<WeightLayer> w = model.weightLayers();
+            if (trainLast < 0 || trainLast > w.size()) {
+                throw new IllegalArgumentException("trainLast " + trainLast + ": the model has " + w.size() + " layers with weights");
+            }
+            Role[] role = new Role[model.layers().size()];
+            for (int k = 0; k < w.size(); k++) {
+                WeightLayer l = w.get(k);
+                boolean frozen = trainLast > 0 ? k < w.size() - trainLast : l.frozen();
+                boolean bias = biasOnly ? k < w.size() - 1 : l.biasOnly();
+                role[l.index()] = frozen ? Role.FROZEN : bias ? Role.BIAS_ONLY : Role.TRAINABLE;
+            }
+            return role;
+        }
+
+        /** Index of the lowest layer that is not frozen: the backward pass stops there. */
+        public static int lowest(Role[] roles) {
+            for (int i = 0; i < roles.length; i++) if (roles[i] != null && roles[i] != Role.FROZEN) return i;
+            throw new IllegalArgumentException("every layer is frozen: nothing to train, nothing to plan");
+        }
+
+        String describe() {
+            String updates = ranking() ? "partial updates lambdaMin " + partialUpdates.lambdaMin() : "full updates";
+            return precision + ", " + optimizer.describe() + ", " + updates + (trainLast > 0 ? ", last " + trainLast + " trained" : "")
+                    + (biasOnly ? ", bias only" : "");
+        }
+    }
+
+    /** How a layer with weights takes part in training: not updated, only its biases, or fully. */
+    public enum Role { FROZEN, BIAS_ONLY, TRAINABLE }
+
+    /** The plan for training {@code model} with these settings (its precision, optimizer, frozen layers, updates). */
+    public static MemoryPlan plan(Model model, Training training) {
+        return plan(model, Settings.of(training));
+    }
+
+    public static MemoryPlan plan(Model model, Settings s) {
+        Precision p = s.precision();
+        Role[] role = s.roles(model);
+        int lowest = Settings.lowest(role);
+        boolean quantized = p.quantizedFeatures();
+        int valueBytes = quantized ? 1 : 4; // weights and features
+        Arena ram = new Arena(Region.RAM), flash = new Arena(Region.FLASH);
+
+        if (quantized) flash.add("input.qparams", Kind.QPARAMS, 8, -1);
+        parameters(model, s, role, lowest, valueBytes, ram, flash);
+        features(model, role, lowest, valueBytes, ram);
+        errors(model, p, lowest, ram);
+        ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, lowest), -1);
+        selection(model, s, role, lowest, ram);
+        return new MemoryPlan(s.describe(), p, ram.buffers(), ram.size(), flash.buffers(), flash.size());
+    }
+
+    /**
+     * Per layer with weights, in model order: weights, bias and weight qparams (Flash when the layer
+     * does not update them), gradients, optimizer state, touched flags, output qparams, error range.
+     */
+    private static void parameters(Model model, Settings s, Role[] role, int lowest, int valueBytes, Arena ram, Arena flash) {
+        Precision p = s.precision();
+        boolean emaErrors = p == Precision.UINT8 && s.errorRange() == ErrorRange.EMA;
+        Optimizer opt = s.optimizer();
+        for (WeightLayer l : model.weightLayers()) {
+            Weights w = l.weights();
+            int i = l.index();
+            Role r = role[i];
+            String pre = "L" + i + ".";
+            Arena weights = r == Role.TRAINABLE ? ram : flash;
+            weights.add(pre + "weights", Kind.WEIGHTS, (long) w.count() * valueBytes, i);
+            (r == Role.FROZEN ? flash : ram).add(pre + "bias", Kind.BIASES, 4L * w.structures, i);
+            if (p.quantizedFeatures()) weights.add(pre + "weights.qparams", Kind.QPARAMS, 8, i);
+            if (r != Role.FROZEN) {
+                long perWeight = r == Role.TRAINABLE ? w.count() : 0;
+                ram.add(pre + "grad", Kind.GRADIENTS, 4L * perWeight, i);
+                ram.add(pre + "bias_grad", Kind.GRADIENTS, 4L * w.structures, i);
+                ram.add(pre + "optimizer", Kind.OPTIMIZER,
+                        perWeight * opt.stateBytesPerWeight() + (long) w.structures * opt.stateBytesPerStructure(), i);
+                if (s.ranking()) ram.add(pre + "touched", Kind.SELECTION, w.structures, i);
+            }
+            if (p.quantizedFeatures()) ram.add(pre + "out.qparams", Kind.QPARAMS, 16, i);
+            if (emaErrors && i > lowest) ram.add(pre + "error.range", Kind.QPARAMS, 8, i);
+        }
+        if (emaErrors) ram.add("loss.error.range", Kind.QPARAMS, 8, -1);
+    }
+
+    /**
+     * Feature tensor t (the input of layer t) lives in a buffer with the tensors it shares: ReLU and
+     * Flatten run in place, so their output is their input's buffer. A buffer is kept ({@code x<t>},
+     * t its first tensor) when a backward pass reads it: the input of a layer at or above the lowest
+     * trained one that is a trained weight layer (weight gradient), a ReLU (its mask: the in-place
+     * output has the same sign pattern) or a MaxPool2d (argmax). The other buffers alternate, in
+     * model order, between the slots {@code feat_a} and {@code feat_b}, each as large as its largest.
+     */
+    private static void features(Model model, Role[] role, int lowest, int valueBytes, Arena ram) {
+        List<Layer> layers = model.layers();
+        int n = layers.size();
+        int[] bufferOf = new int[n + 1];
+        List<Integer> first = new ArrayList<>(List.of(0));
+        List<Long> elements = new ArrayList<>(List.of(size(model.inputShape())));
+        for (Layer l : layers) {
+            boolean inPlace = l instanceof ReLU || l instanceof Flatten;
+            if (inPlace) {
+                bufferOf[l.index() + 1] = bufferOf[l.index()];
+            } else {
+                bufferOf[l.index() + 1] = first.size();
+                first.add(l.index() + 1);
+                elements.add(size(l.outputShape()));
+            }
+        }
+        boolean[] kept = new boolean[first.size()];
+        for (int l = lowest; l < n; l++) {
+            Layer layer = layers.get(l);
+            if (role[l] == Role.TRAINABLE || layer instanceof ReLU || layer instanceof MaxPool2d) kept[bufferOf[l]] = true;
+        }
+        long[] slot = new long[2];
+        int others = 0;
+        for (int b = 0; b < kept.length; b++) {
+            if (kept[b]) {
+                ram.add("x" + first.get(b), Kind.FEATURES, elements.get(b) * valueBytes, first.get(b) - 1);
+            } else {
+                int k = others++ % 2;
+                slot[k] = Math.max(slot[k], elements.get(b) * valueBytes);
+            }
+        }
+        ram.add("feat_a", Kind.FEATURES, slot[0], -1);
+        ram.add("feat_b", Kind.FEATURES, slot[1], -1);
+    }
+
+    /**
+     * Errors of tensors lowest+1 .. n (n = the logits) ping-pong: tensor t's error is in
+     * {@code err_a} when n - t is even, else in {@code err_b}; each as large as its largest. UINT8
+     * adds their qparams and the float32 loss error ({@code loss}, one per class) that is quantized
+     * into err_a; MIXED and FLOAT32 compute the loss error in err_a directly.
+     */
+    private static void errors(Model model, Precision p, int lowest, Arena ram) {
+        List<Layer> layers = model.layers();
+        int n = layers.size();
+        int errorBytes = p.quantizedErrors() ? 1 : 4;
+        long[] err = new long[2];
+        for (int t = lowest + 1; t <= n; t++) {
+            err[(n - t) % 2] = Math.max(err[(n - t) % 2], size(layers.get(t - 1).outputShape()) * errorBytes);
+        }
+        ram.add("err_a", Kind.ERRORS, err[0], -1);
+        ram.add("err_b", Kind.ERRORS, err[1], -1);
+        if (p.quantizedErrors()) {
+            ram.add("err_a.qparams", Kind.QPARAMS, err[0] > 0 ? 8 : 0, -1);
+            ram.add("err_b.qparams", Kind.QPARAMS, err[1] > 0 ? 8 : 0, -1);
+            ram.add("loss", Kind.ERRORS, 4L * model.classes(), -1);
+        }
+    }
+
+    /**
+     * int32 elements of {@code scratch_i32}, the largest need of one layer at a time. Quantized
+     * forward of a layer with weights: its int32 biases, one per structure, then (Conv2d) one output
+     * plane of accumulators. UINT8 error propagation of a layer with weights above the lowest
+     * trained one: one accumulator per input element.
+     */
+    static long scratchInts(Model model, Precision p, int lowest) {
+        long ints = 0;
+        for (WeightLayer l : model.weightLayers()) {
+            if (p.quantizedFeatures()) {
+                long plane = l instanceof Conv2d c ? (long) c.geometry().outH() * c.geometry().outW() : 0;
+                ints = Math.max(ints, l.weights().structures + plane);
+            }
+            if (p == Precision.UINT8 && l.index() > lowest) ints = Math.max(ints, size(l.inputShape()));
+        }
+        return ints;
+    }
+
+    /**
+     * {@code select_idx}: int32 selected structures of the layer going backward (every layer with
+     * weights at or above the lowest trained one). With ranking (partial updates, lambdaMin below 1)
+     * over the updated layers' structures: int32 keys, float32 magnitudes (float errors only), the
+     * int64 sort scratch (8-aligned) and the largest errors seen (2 floats for the sample loss, or
+     * one float per updated layer).
+     */
+    private static void selection(Model model, Settings s, Role[] role, int lowest, Arena ram) {
+        long backward = 0, updated = 0, updatedLayers = 0;
+        for (WeightLayer l : model.weightLayers()) {
+            if (l.index() >= lowest) backward = Math.max(backward, l.weights().structures);
+            if (role[l.index()] != Role.FROZEN) {
+                updated = Math.max(updated, l.weights().structures);
+                updatedLayers++;
+            }
+        }
+        ram.add("select_idx", Kind.SELECTION, 4 * backward, -1);
+        if (!s.ranking()) return;
+        ram.add("select_key", Kind.SELECTION, 4 * updated, -1);
+        ram.add("select_mag", Kind.SELECTION, s.precision().quantizedErrors() ? 0 : 4 * updated, -1);
+        ram.add("select_sort", Kind.SELECTION, 8 * updated, 8, -1);
+        boolean byLoss = s.partialUpdates().errorBy() == PartialUpdates.ErrorBy.SAMPLE_LOSS;
+        ram.add("select_state", Kind.SELECTION, byLoss ? 8 : 4 * updatedLayers, -1);
+    }
+
+    static long size(int[] shape) {
+        return Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+    }
+}

@@ -1,0 +1,195 @@
+package fqt.plot;
+
+import fqt.cost.OpCounts;
+import fqt.memory.Kind;
+import fqt.memory.MemoryPlan;
+import fqt.nn.Model;
+import fqt.train.Training;
+import fqt.train.TrainingRun;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The toolkit's figures as XChart charts (to restyle, or to save as SVG with {@link Plots#save});
+ * {@link Plots} renders them to images. Every chart has a title and axis labels with units.
+ */
+public final class Charts {
+    private Charts() {}
+
+    static final int WIDTH = 800, HEIGHT = 500;
+
+    /** Training loss per optimizer step against samples seen, one line per run (moving average over ~2% of the steps). */
+    public static XYChart lossCurves(Map<String, TrainingRun> runs) {
+        XYChart c = xy("Training loss", "training samples seen", "loss (cross-entropy, nats)");
+        int i = 0;
+        for (Map.Entry<String, TrainingRun> e : runs.entrySet()) {
+            Table h = e.getValue().history();
+            double[] loss = h.doubleColumn("loss").asDoubleArray();
+            XYSeries s = c.addSeries(e.getKey(), samples(h), movingAverage(loss, Math.max(1, loss.length / 50)));
+            s.setMarker(SeriesMarkers.NONE).setLineColor(color(i++));
+        }
+        return c;
+    }
+
+    /** Running training accuracy of each epoch (line) and test accuracy at each epoch's end (marker), per run. */
+    public static XYChart accuracyCurves(Map<String, TrainingRun> runs) {
+        XYChart c = xy("Accuracy during training (train: running over the epoch; test: at its end)", "training samples seen", "accuracy (%)");
+        int i = 0;
+        for (Map.Entry<String, TrainingRun> e : runs.entrySet()) {
+            Table h = e.getValue().history();
+            Color col = color(i++);
+            c.addSeries(e.getKey() + " train", samples(h), percent(h.doubleColumn("train_acc").asDoubleArray()))
+                    .setMarker(SeriesMarkers.NONE).setLineColor(col);
+            Table ends = h.where(h.doubleColumn("test_acc").isNotMissing());
+            if (ends.rowCount() == 0) continue;
+            XYSeries test = c.addSeries(e.getKey() + " test", samples(ends), percent(ends.doubleColumn("test_acc").asDoubleArray()));
+            test.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND).setMarkerColor(col);
+        }
+        return c;
+    }
+
+    /** Test accuracy against the fraction of structures updated, one point per run of a sweep table, by precision. */
+    public static XYChart accuracyVsUpdateRatio(Table sweep) {
+        XYChart c = xy("Test accuracy vs update ratio", "structures updated (% of all, per sample)", "test accuracy (%)");
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        int i = 0;
+        for (Map.Entry<String, Table> g : groups(sweep, "precision").entrySet()) {
+            Table t = g.getValue();
+            c.addSeries(g.getKey(), percent(numbers(t, "update_fraction")), percent(numbers(t, "test_acc"))).setMarkerColor(color(i++));
+        }
+        return c;
+    }
+
+    /**
+     * Backward-pass speedup of each value of {@code setting} (e.g. lambda_min) over full updates
+     * (runs with update_fraction 1) of the same precision: mean backward MACs of the full runs over
+     * the setting's mean backward MACs. Counted MACs, not time.
+     */
+    public static CategoryChart backwardSpeedup(Table sweep, String setting) {
+        CategoryChart c = bars("Backward pass speedup over full updates", setting, "speedup (x, from counted backward MACs)");
+        for (Map.Entry<String, Table> g : groups(sweep, "precision").entrySet()) {
+            Table t = g.getValue();
+            Table full = t.where(t.doubleColumn("update_fraction").isEqualTo(1.0));
+            if (full.rowCount() == 0) continue;
+            double base = mean(numbers(full, "backward_macs"));
+            List<String> labels = new ArrayList<>();
+            List<Double> speedup = new ArrayList<>();
+            for (Map.Entry<String, Table> s : groups(t, setting).entrySet()) {
+                labels.add(s.getKey());
+                speedup.add(base / mean(numbers(s.getValue(), "backward_macs")));
+            }
+            c.addSeries(g.getKey(), labels, speedup);
+        }
+        if (c.getSeriesMap().isEmpty()) throw new IllegalArgumentException("the sweep has no run with full updates (update_fraction 1) to compare with");
+        return c;
+    }
+
+    /** RAM of each plan by kind of buffer, stacked, in KiB. */
+    public static CategoryChart memoryBreakdown(Map<String, MemoryPlan> plans) {
+        CategoryChart c = bars("RAM arena by kind", "memory plan", "RAM (KiB)");
+        c.getStyler().setStacked(true);
+        List<String> labels = new ArrayList<>(plans.keySet());
+        for (Kind k : Kind.values()) {
+            List<Double> kib = plans.values().stream().map(p -> p.ramByKind().get(k) / 1024.0).toList();
+            if (kib.stream().anyMatch(v -> v > 0)) c.addSeries(k.label(), labels, kib);
+        }
+        return c;
+    }
+
+    /** Forward, weight-gradient and error-propagation MACs of each layer with weights, for one sample with full updates. */
+    public static CategoryChart layerOps(Model model, Training training) {
+        CategoryChart c = bars("Operations per layer (one sample, full updates)", "layer", "multiply-accumulates per sample");
+        Table t = OpCounts.layers(model, training);
+        t = t.where(t.longColumn("forward_macs").isGreaterThan(0));
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < t.rowCount(); i++) labels.add(t.intColumn("index").getInt(i) + ": " + t.stringColumn("layer").get(i));
+        c.addSeries("forward", labels, list(numbers(t, "forward_macs")));
+        c.addSeries("weight gradient", labels, list(numbers(t, "backward_weight_macs")));
+        c.addSeries("error propagation", labels, list(numbers(t, "backward_error_macs")));
+        c.getStyler().setXAxisLabelRotation(15);
+        return c;
+    }
+
+    private static XYChart xy(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        style(c.getStyler());
+        return c;
+    }
+
+    private static CategoryChart bars(String title, String x, String y) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        style(c.getStyler());
+        c.getStyler().setSeriesColors(PALETTE);
+        return c;
+    }
+
+    private static void style(Styler s) {
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setChartBackgroundColor(Color.WHITE);
+    }
+
+    /** Colour-blind-safe (Okabe-Ito). */
+    private static final Color[] PALETTE = {new Color(0, 114, 178), new Color(230, 159, 0), new Color(0, 158, 115), new Color(204, 121, 167),
+        new Color(86, 180, 233), new Color(213, 94, 0), new Color(240, 228, 66), new Color(0, 0, 0), new Color(120, 120, 120), new Color(170, 68, 153)};
+
+    private static Color color(int i) { return PALETTE[i % PALETTE.length]; }
+
+    /** Rows by the text of one column, in first-seen order; one group "all" when the column is absent. */
+    private static Map<String, Table> groups(Table t, String column) {
+        Map<String, Table> g = new LinkedHashMap<>();
+        if (!t.columnNames().contains(column)) {
+            g.put("all", t);
+            return g;
+        }
+        for (String v : new LinkedHashSet<>(t.column(column).asStringColumn().asList())) {
+            g.put(v, t.where(t.column(column).asStringColumn().isEqualTo(v)));
+        }
+        return g;
+    }
+
+    private static double[] samples(Table h) {
+        return h.longColumn("samples").asDoubleColumn().asDoubleArray();
+    }
+
+    private static double[] numbers(Table t, String column) {
+        return ((NumericColumn<?>) t.column(column)).asDoubleArray();
+    }
+
+    private static List<Double> list(double[] v) {
+        return java.util.Arrays.stream(v).boxed().toList();
+    }
+
+    private static double[] percent(double[] v) {
+        double[] p = new double[v.length];
+        for (int i = 0; i < v.length; i++) p[i] = 100 * v[i];
+        return p;
+    }
+
+    private static double mean(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double[] movingAverage(double[] v, int window) {
+        double[] out = new double[v.length];
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            sum += v[i];
+            if (i >= window) sum -= v[i - window];
+            out[i] = sum / Math.min(i + 1, window);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,181 @@
+package fqt.wire;
+
+import fqt.data.Dataset;
+import fqt.kernels.ConvGeometry;
+import fqt.kernels.PoolGeometry;
+import fqt.nn.AvgPool2d;
+import fqt.nn.Conv2d;
+import fqt.nn.Flatten;
+import fqt.nn.Layer;
+import fqt.nn.Linear;
+import fqt.nn.MaxPool2d;
+import fqt.nn.Model;
+import fqt.nn.ReLU;
+import fqt.nn.WeightLayer;
+import fqt.nn.Weights;
+import fqt.quant.QuantParams;
+import fqt.quant.RangeTracker;
+import fqt.select.PartialUpdates;
+import fqt.train.Training;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * The model blob: a versioned little-endian image of a model (uint8 or float32 weights, their
+ * parameters, biases, feature and loss ranges, layer geometry, frozen and bias-only flags) and its
+ * training settings (precision, rounding, error ranges, alphas, batch, optimizer, seed, partial
+ * updates), ending in a CRC-32. The firmware ({@code firmware/core/model_blob.c}) validates it
+ * completely before it trains; the format is {@code firmware/BLOB.md}. The firmware writes the same
+ * image of its trained model, so host and device states compare byte for byte.
+ */
+public final class ModelBlob {
+    private ModelBlob() {}
+
+    public static final int VERSION = 1;
+    static final int HEADER_BYTES = 16;
+    static final int LAYERS_OFFSET = 108;
+
+    /** Layer codes of the blob. */
+    static final int LINEAR = 1, CONV2D = 2, RELU = 3, MAXPOOL2D = 4, AVGPOOL2D = 5, FLATTEN = 6;
+
+    /**
+     * The blob of the model {@code training.fit(train, ...)} starts from (a copy, frozen and
+     * quantized on {@code train} as configured) with the training's settings.
+     */
+    public static byte[] forRun(Training training, Dataset train) {
+        return write(training.prepareModel(train), training);
+    }
+
+    /**
+     * The blob of {@code model} as it is, with {@code training}'s settings: the model must be in the
+     * state the training expects (quantized for MIXED and UINT8, float32 for FLOAT32). A custom
+     * {@code Training.selection} is not representable: the blob says full updates then.
+     */
+    public static byte[] write(Model model, Training training) {
+        boolean quantized = training.precision().quantizedFeatures();
+        if (quantized != model.quantized()) {
+            throw new IllegalArgumentException(training.precision() + " needs a " + (quantized ? "quantized" : "float32") + " model");
+        }
+        if (model.inputShape().length > 3) throw new IllegalArgumentException("inputs of rank " + model.inputShape().length + ": the blob holds up to 3");
+        ByteArrayOutputStream layers = new ByteArrayOutputStream();
+        for (Layer l : model.layers()) layers.writeBytes(layer(l, quantized));
+        int total = LAYERS_OFFSET + layers.size() + 4;
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {'F', 'Q', 'T', 'B'}).putShort((short) VERSION).putShort((short) HEADER_BYTES).putInt(total).putInt(0);
+        config(b, training);
+        int[] shape = model.inputShape();
+        b.put((byte) shape.length).put(new byte[3]);
+        for (int i = 0; i < 3; i++) b.putInt(i < shape.length ? shape[i] : 0);
+        b.putInt(model.classes()).putInt(model.layers().size());
+        params(b, quantized ? model.inputParams() : null);
+        range(b, model.lossRange());
+        b.put(layers.toByteArray());
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 0, total - 4);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    private static void config(ByteBuffer b, Training t) {
+        OptimizerCode o = optimizer(t.optimizerOrDefault().describe());
+        PartialUpdates p = t.partialUpdatesOrNull();
+        b.put((byte) t.precision().ordinal()).put((byte) t.rounding().ordinal()).put((byte) t.errorRange().ordinal()).put((byte) o.kind);
+        b.putFloat(t.alphaA()).putFloat(t.alphaE()).putInt(t.batch()).putLong(t.seed());
+        b.putFloat(o.lr).putFloat(o.a).putFloat(o.b);
+        b.putFloat(p == null ? 1f : (float) p.lambdaMin()).putFloat(p == null ? 1f : (float) p.lambdaMax());
+        b.put((byte) (p == null ? 0 : p.errorBy().ordinal())).put(new byte[3]);
+    }
+
+    /** Optimizer code (sgd 0, standardized 1, momentum 2, adam 3) and hyper-parameters. */
+    record OptimizerCode(int kind, float lr, float a, float b) {}
+
+    private static final Pattern SGD = Pattern.compile("sgd\\(([^,)]+)\\)");
+    private static final Pattern STANDARDIZED = Pattern.compile("standardizedSgd\\(([^,)]+), alphaNorm ([^,)]+)\\)");
+    private static final Pattern MOMENTUM = Pattern.compile("momentum\\(([^,)]+), ([^,)]+)\\)");
+    private static final Pattern ADAM = Pattern.compile("adam\\(([^,)]+)\\)");
+
+    /**
+     * Reads the optimizer from its description, which prints every hyper-parameter exactly
+     * (Float.toString round-trips); Adam's betas are the factory's fixed 0.9 and 0.999.
+     */
+    static OptimizerCode optimizer(String d) {
+        Matcher m;
+        if ((m = SGD.matcher(d)).matches()) return new OptimizerCode(0, Float.parseFloat(m.group(1)), 0f, 0f);
+        if ((m = STANDARDIZED.matcher(d)).matches()) return new OptimizerCode(1, Float.parseFloat(m.group(1)), Float.parseFloat(m.group(2)), 0f);
+        if ((m = MOMENTUM.matcher(d)).matches()) return new OptimizerCode(2, Float.parseFloat(m.group(1)), Float.parseFloat(m.group(2)), 0f);
+        if ((m = ADAM.matcher(d)).matches()) return new OptimizerCode(3, Float.parseFloat(m.group(1)), 0.9f, 0.999f);
+        throw new IllegalArgumentException("optimizer '" + d + "' has no model blob code");
+    }
+
+    private static byte[] layer(Layer l, boolean quantized) {
+        int kind;
+        int[] geometry;
+        if (l instanceof Linear f) {
+            kind = LINEAR;
+            geometry = new int[] {f.in(), f.out()};
+        } else if (l instanceof Conv2d c) {
+            ConvGeometry g = c.geometry();
+            kind = CONV2D;
+            geometry = new int[] {g.inC(), g.inH(), g.inW(), g.outC(), g.kH(), g.kW(), g.stride(), g.pad(), g.groups()};
+        } else if (l instanceof ReLU) {
+            kind = RELU;
+            geometry = new int[0];
+        } else if (l instanceof MaxPool2d p) {
+            kind = MAXPOOL2D;
+            geometry = pool(p.geometry());
+        } else if (l instanceof AvgPool2d p) {
+            kind = AVGPOOL2D;
+            geometry = pool(p.geometry());
+        } else if (l instanceof Flatten) {
+            kind = FLATTEN;
+            geometry = new int[0];
+        } else {
+            throw new IllegalArgumentException(l.name() + ": no model blob code for " + l.kind());
+        }
+        int bytes = 8 + 4 * geometry.length;
+        WeightLayer wl = l instanceof WeightLayer w ? w : null;
+        Weights w = wl == null ? null : wl.weights();
+        if (w != null) bytes += 28 + pad4(w.count() * (quantized ? 1 : 4)) + 4 * w.structures;
+        ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int flags = wl == null ? 0 : (wl.frozen() ? 1 : 0) | (wl.biasOnly() ? 2 : 0);
+        b.put((byte) kind).put((byte) flags).putShort((short) 0).putInt(bytes);
+        for (int v : geometry) b.putInt(v);
+        if (w == null) return b.array();
+        if (quantized) {
+            params(b, w.params());
+            params(b, l.outputParams());
+            range(b, l.outputRange());
+            b.put(w.codes());
+            b.position(b.position() + pad4(w.count()) - w.count());
+        } else {
+            b.put(new byte[28]);
+            for (float v : w.toFloat()) b.putFloat(v);
+        }
+        for (float v : w.bias()) b.putFloat(v);
+        return b.array();
+    }
+
+    private static int[] pool(PoolGeometry g) {
+        return new int[] {g.channels(), g.inH(), g.inW(), g.kH(), g.kW(), g.stride()};
+    }
+
+    /** scale and zero point, or 8 zero bytes. */
+    private static void params(ByteBuffer b, QuantParams p) {
+        if (p == null) b.putLong(0);
+        else b.putFloat(p.scale()).putInt(p.zeroPoint());
+    }
+
+    /** seen flag, 3 zero bytes, min, max; all zeros when the range was never observed. */
+    private static void range(ByteBuffer b, RangeTracker r) {
+        if (!r.seen()) b.put(new byte[12]);
+        else b.put((byte) 1).put(new byte[3]).putFloat(r.min()).putFloat(r.max());
+    }
+
+    private static int pad4(int n) {
+        return (n + 3) / 4 * 4;
+    }
+}
