@@ -10,6 +10,8 @@ packages=(
   dataset-fashion-mnist            # the data: /usr/share/datasets/fashion-mnist
   gcc-arm-none-eabi libnewlib-arm-none-eabi make   # the firmware (firmware/port/mps2/board.mk)
   qemu-system-arm                  # the virtual boards mps2-an386 (M4F), mps2-an500 (M7)
+  gcc libc6-dev                    # the host build of the firmware core (parity tests)
+  jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook python3-ipykernel   # notebooks
 )
 
 missing=()
@@ -27,3 +29,4 @@ fi
 echo "fqt setup: building the toolkit (Maven downloads its dependencies the first time)" >&2
 mvn -q -B compile >&2
 touch target/classes/.built
+scripts/install-kernel.sh
