@@ -1,8 +1,5 @@
 package fqt.kernels;
 
-import static fqt.kernels.ConvGeometry.hi;
-import static fqt.kernels.ConvGeometry.lo;
-
 import fqt.quant.Requantizer;
 
 /** 2-D (grouped) convolution on uint8 features, weights and errors, int32 accumulation; loop order as {@link Conv2dF32}. */
@@ -10,100 +7,154 @@ public final class Conv2dU8 {
     private Conv2dU8() {}
 
     /**
-     * {@code acc} is caller scratch of outH*outW ints, {@code xc} of inSize ints: the input minus its
-     * zero point, made once so the inner loops are plain int multiply-adds (the C port uses int16
-     * pairs for the DSP's dual multiply-accumulate the same way). Integer sums are exact, so this
-     * changes no bit of the result.
+     * Host working memory of these kernels: zero-point-free int copies of the uint8 tensors, so the
+     * inner loops are plain int multiply-adds (the C port builds int16 pairs for the DSP's dual
+     * multiply-accumulate the same way), and for unit stride the zero-padded input and "wide"
+     * planes that turn each kernel tap into one long contiguous loop. Integer sums are exact: none
+     * of this changes a bit of the results.
      */
-    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, ConvGeometry g, int[] acc, int[] xc, Requantizer rq) {
-        int outH = g.outH(), outW = g.outW(), plane = outH * outW, cin = g.inPerGroup();
-        int s = g.stride(), p = g.pad();
-        center(x, xZp, xc, g.inSize());
-        for (int o = 0; o < g.outC(); o++) {
-            int c0 = g.firstInput(o);
-            java.util.Arrays.fill(acc, 0, plane, biasQ[o]);
-            for (int ci = 0; ci < cin; ci++) {
-                int c = c0 + ci;
-                for (int ky = 0; ky < g.kH(); ky++) {
-                    int oyLo = lo(ky, s, p), oyHi = hi(ky, s, p, g.inH(), outH);
-                    for (int kx = 0; kx < g.kW(); kx++) {
-                        int oxLo = lo(kx, s, p), oxHi = hi(kx, s, p, g.inW(), outW);
-                        int wv = (w[((o * cin + ci) * g.kH() + ky) * g.kW() + kx] & 0xFF) - wZp;
-                        for (int oy = oyLo; oy < oyHi; oy++) {
-                            int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-                            Rows.mulAdd(acc, oy * outW + oxLo, wv, xc, xRow + oxLo * s, s, oxHi - oxLo);
-                        }
-                    }
-                }
-            }
-            int base = o * plane;
-            for (int i = 0; i < plane; i++) y[base + i] = (byte) rq.apply(acc[i]);
+    public static final class Scratch {
+        final int[] in, err, acc, padded, wide, errWide;
+        final int paddedW, paddedPlane, wideLength;
+
+        public Scratch(ConvGeometry g) {
+            paddedW = g.inW() + 2 * g.pad();
+            paddedPlane = (g.inH() + 2 * g.pad()) * paddedW;
+            wideLength = (g.outH() - 1) * paddedW + g.outW();
+            in = new int[g.inSize()];
+            err = new int[g.outSize()];
+            acc = new int[g.outH() * g.outW()];
+            boolean unit = g.stride() == 1;
+            padded = new int[unit ? g.inC() * paddedPlane : 0];
+            wide = new int[unit ? wideLength : 0];
+            errWide = new int[unit ? wideLength : 0];
         }
     }
 
-    /**
-     * int32 input errors (scatter) for the selected output channels; the caller requantizes {@code dxAcc}.
-     * {@code ec} is scratch of outSize ints for the centered errors.
-     */
-    public static void backwardError(byte[] dy, int dyZp, byte[] w, int wZp, int[] dxAcc, ConvGeometry g, int[] sel, int nSel, int[] ec) {
-        int outH = g.outH(), outW = g.outW(), plane = outH * outW, cin = g.inPerGroup();
-        int s = g.stride(), p = g.pad();
-        center(dy, dyZp, ec, g.outSize());
+    /** {@code y = requant(biasQ[o] + sum (x - xZp)(w - wZp))} over the kernel taps inside the input. */
+    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, ConvGeometry g, Scratch sc, Requantizer rq) {
+        int outH = g.outH(), outW = g.outW(), plane = outH * outW;
+        if (g.stride() == 1) {
+            pad(x, xZp, g, sc);
+            for (int o = 0; o < g.outC(); o++) {
+                java.util.Arrays.fill(sc.wide, biasQ[o]);
+                forEachTap(g, o, (c, ky, kx, wi) -> Rows.mulAdd(sc.wide, 0, (w[wi] & 0xFF) - wZp, sc.padded,
+                        c * sc.paddedPlane + ky * sc.paddedW + kx, 1, sc.wideLength));
+                for (int oy = 0; oy < outH; oy++)
+                    for (int ox = 0; ox < outW; ox++) y[o * plane + oy * outW + ox] = (byte) rq.apply(sc.wide[oy * sc.paddedW + ox]);
+            }
+            return;
+        }
+        center(x, xZp, sc.in, g.inSize());
+        for (int o = 0; o < g.outC(); o++) {
+            java.util.Arrays.fill(sc.acc, 0, plane, biasQ[o]);
+            forEachTap(g, o, (c, ky, kx, wi) -> forEachRow(g, c, ky, kx, (aRow, xRow, n) ->
+                    Rows.mulAdd(sc.acc, aRow, (w[wi] & 0xFF) - wZp, sc.in, xRow, g.stride(), n)));
+            for (int i = 0; i < plane; i++) y[o * plane + i] = (byte) rq.apply(sc.acc[i]);
+        }
+    }
+
+    /** int32 input errors {@code dxAcc} (scatter) from the selected output channels; the caller requantizes them. */
+    public static void backwardError(byte[] dy, int dyZp, byte[] w, int wZp, int[] dxAcc, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
+        int plane = g.outH() * g.outW();
+        center(dy, dyZp, sc.err, g.outSize());
+        if (g.stride() == 1) {
+            int[] dxPadded = sc.padded; // the padded input is not needed any more in this pass
+            java.util.Arrays.fill(dxPadded, 0);
+            for (int k = 0; k < nSel; k++) {
+                int o = sel[k];
+                widen(sc.err, o * plane, g, sc);
+                forEachTap(g, o, (c, ky, kx, wi) -> Rows.scatter(dxPadded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1,
+                        (w[wi] & 0xFF) - wZp, sc.errWide, 0, sc.wideLength));
+            }
+            for (int c = 0; c < g.inC(); c++)
+                for (int iy = 0; iy < g.inH(); iy++)
+                    System.arraycopy(dxPadded, c * sc.paddedPlane + (iy + g.pad()) * sc.paddedW + g.pad(), dxAcc, (c * g.inH() + iy) * g.inW(), g.inW());
+            return;
+        }
         java.util.Arrays.fill(dxAcc, 0, g.inSize(), 0);
         for (int k = 0; k < nSel; k++) {
-            int o = sel[k], base = o * plane, c0 = g.firstInput(o);
-            for (int ci = 0; ci < cin; ci++) {
-                int c = c0 + ci;
-                for (int ky = 0; ky < g.kH(); ky++) {
-                    int oyLo = lo(ky, s, p), oyHi = hi(ky, s, p, g.inH(), outH);
-                    for (int kx = 0; kx < g.kW(); kx++) {
-                        int oxLo = lo(kx, s, p), oxHi = hi(kx, s, p, g.inW(), outW);
-                        int wv = (w[((o * cin + ci) * g.kH() + ky) * g.kW() + kx] & 0xFF) - wZp;
-                        for (int oy = oyLo; oy < oyHi; oy++) {
-                            int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-                            Rows.scatter(dxAcc, xRow + oxLo * s, s, wv, ec, base + oy * outW + oxLo, oxHi - oxLo);
-                        }
-                    }
-                }
-            }
+            int o = sel[k];
+            forEachTap(g, o, (c, ky, kx, wi) -> forEachRow(g, c, ky, kx, (aRow, xRow, n) ->
+                    Rows.scatter(dxAcc, xRow, g.stride(), (w[wi] & 0xFF) - wZp, sc.err, o * plane + aRow, n)));
         }
     }
 
     /**
      * {@code gw[o][c][ky][kx] += float(sum (dy-dyZp)(x-xZp)) * gradScale} with {@code gradScale = sX * sE};
-     * {@code gb[o] += float(sum (dy-dyZp)) * sE}. {@code xc}, {@code ec}: scratch of inSize and outSize ints.
+     * {@code gb[o] += float(sum (dy-dyZp)) * sE}.
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
-                                      float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel, int[] xc, int[] ec) {
-        int outH = g.outH(), outW = g.outW(), plane = outH * outW, cin = g.inPerGroup();
-        int s = g.stride(), p = g.pad();
-        center(x, xZp, xc, g.inSize());
-        center(dy, dyZp, ec, g.outSize());
+                                      float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
+        int plane = g.outH() * g.outW();
+        center(dy, dyZp, sc.err, g.outSize());
+        boolean unit = g.stride() == 1;
+        if (unit) pad(x, xZp, g, sc);
+        else center(x, xZp, sc.in, g.inSize());
         for (int k = 0; k < nSel; k++) {
-            int o = sel[k], base = o * plane, c0 = g.firstInput(o);
+            int o = sel[k];
             int sumE = 0;
-            for (int i = base; i < base + plane; i++) sumE += ec[i];
+            for (int i = o * plane; i < (o + 1) * plane; i++) sumE += sc.err[i];
             gb[o] += (float) sumE * sE;
-            for (int ci = 0; ci < cin; ci++) {
-                int c = c0 + ci;
-                for (int ky = 0; ky < g.kH(); ky++) {
-                    int oyLo = lo(ky, s, p), oyHi = hi(ky, s, p, g.inH(), outH);
-                    for (int kx = 0; kx < g.kW(); kx++) {
-                        int oxLo = lo(kx, s, p), oxHi = hi(kx, s, p, g.inW(), outW);
-                        int acc = 0;
-                        for (int oy = oyLo; oy < oyHi; oy++) {
-                            int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-                            acc += Rows.dot(ec, base + oy * outW + oxLo, xc, xRow + oxLo * s, s, oxHi - oxLo);
-                        }
-                        gw[((o * cin + ci) * g.kH() + ky) * g.kW() + kx] += (float) acc * gradScale;
-                    }
+            if (unit) widen(sc.err, o * plane, g, sc);
+            forEachTap(g, o, (c, ky, kx, wi) -> {
+                int acc;
+                if (unit) {
+                    acc = Rows.dot(sc.errWide, 0, sc.padded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1, sc.wideLength);
+                } else {
+                    int[] sum = {0};
+                    forEachRow(g, c, ky, kx, (aRow, xRow, n) -> sum[0] += Rows.dot(sc.err, o * plane + aRow, sc.in, xRow, g.stride(), n));
+                    acc = sum[0];
                 }
-            }
+                gw[wi] += (float) acc * gradScale;
+            });
+        }
+    }
+
+    /** A kernel tap: input channel c, kernel row and column, and the weight's index. */
+    interface Tap { void at(int c, int ky, int kx, int weightIndex); }
+
+    /** Taps of output channel {@code o} in the specification's order: input channel, kernel row, kernel column. */
+    static void forEachTap(ConvGeometry g, int o, Tap tap) {
+        int cin = g.inPerGroup(), c0 = g.firstInput(o);
+        for (int ci = 0; ci < cin; ci++)
+            for (int ky = 0; ky < g.kH(); ky++)
+                for (int kx = 0; kx < g.kW(); kx++) tap.at(c0 + ci, ky, kx, ((o * cin + ci) * g.kH() + ky) * g.kW() + kx);
+    }
+
+    /** An output row segment: its start in the output plane, the matching input index, and its length. */
+    interface Row { void at(int outStart, int inStart, int n); }
+
+    /** The output rows of a tap whose input lies inside the (unpadded) input, any stride. */
+    static void forEachRow(ConvGeometry g, int c, int ky, int kx, Row row) {
+        int s = g.stride(), p = g.pad(), outW = g.outW();
+        int oyLo = ConvGeometry.lo(ky, s, p), oyHi = ConvGeometry.hi(ky, s, p, g.inH(), g.outH());
+        int oxLo = ConvGeometry.lo(kx, s, p), oxHi = ConvGeometry.hi(kx, s, p, g.inW(), outW);
+        if (oxHi <= oxLo) return;
+        for (int oy = oyLo; oy < oyHi; oy++) {
+            int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
+            row.at(oy * outW + oxLo, xRow + oxLo * s, oxHi - oxLo);
         }
     }
 
     /** {@code dst[i] = src[i] - zeroPoint} for the first n values. */
     static void center(byte[] src, int zeroPoint, int[] dst, int n) {
         for (int i = 0; i < n; i++) dst[i] = (src[i] & 0xFF) - zeroPoint;
+    }
+
+    /** The centered input inside a zero border of {@code pad}: every tap then reads a valid value. */
+    private static void pad(byte[] x, int xZp, ConvGeometry g, Scratch sc) {
+        java.util.Arrays.fill(sc.padded, 0);
+        for (int c = 0; c < g.inC(); c++)
+            for (int iy = 0; iy < g.inH(); iy++) {
+                int src = (c * g.inH() + iy) * g.inW(), dst = c * sc.paddedPlane + (iy + g.pad()) * sc.paddedW + g.pad();
+                for (int ix = 0; ix < g.inW(); ix++) sc.padded[dst + ix] = (x[src + ix] & 0xFF) - xZp;
+            }
+    }
+
+    /** One output channel's centered errors laid out with the padded row width, zeros in between rows. */
+    private static void widen(int[] err, int from, ConvGeometry g, Scratch sc) {
+        java.util.Arrays.fill(sc.errWide, 0);
+        for (int oy = 0; oy < g.outH(); oy++) System.arraycopy(err, from + oy * g.outW(), sc.errWide, oy * sc.paddedW, g.outW());
     }
 }

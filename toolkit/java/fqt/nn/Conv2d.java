@@ -14,8 +14,8 @@ import fqt.quant.Requantizer;
 public final class Conv2d extends WeightLayer {
     final int inChannels, outChannels, kH, kW, stride, pad, groups;
     ConvGeometry g;
-    /** Zero-point-free copies of the uint8 input and output error (host-side speed; see Conv2dU8). */
-    private int[] centeredIn, centeredOut;
+    /** Host working memory of the uint8 kernels (see Conv2dU8.Scratch). */
+    private Conv2dU8.Scratch scratch;
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad) {
         this(inChannels, outChannels, kernel, kernel, stride, pad, 1);
@@ -55,8 +55,7 @@ public final class Conv2d extends WeightLayer {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
         }
-        centeredIn = new int[g.inSize()];
-        centeredOut = new int[g.outSize()];
+        scratch = new Conv2dU8.Scratch(g);
         return new int[] {outChannels, g.outH(), g.outW()};
     }
 
@@ -84,15 +83,14 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     int scratchInts(Precision p) {
-        int plane = p.quantizedFeatures() ? g.outH() * g.outW() : 0;
-        return Math.max(plane, p == Precision.UINT8 ? g.inSize() : 0);
+        return p == Precision.UINT8 ? g.inSize() : 0; // the int32 input errors; the rest is in Conv2dU8.Scratch
     }
 
     @Override void forwardF32(float[] x, float[] y) { Conv2dF32.forward(x, w.real, w.bias, y, g); }
 
     @Override
-    void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq) {
-        Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, centeredIn, rq);
+    void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq) {
+        Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, rq);
     }
 
     @Override void weightGradF32(float[] x, float[] dy, int nSel) { Conv2dF32.backwardWeight(x, dy, w.grad, w.biasGrad, g, sel, nSel); }
@@ -110,12 +108,11 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel) {
-        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, g, sel, nSel,
-                centeredIn, centeredOut);
+        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, g, sel, nSel, scratch);
     }
 
     @Override
     void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel) {
-        Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel, centeredOut);
+        Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel, scratch);
     }
 }

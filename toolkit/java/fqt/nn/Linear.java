@@ -37,7 +37,7 @@ public final class Linear extends WeightLayer {
     @Override void forwardF32(float[] x, float[] y) { LinearF32.forward(x, w.real, w.bias, y, in, out); }
 
     @Override
-    void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq) {
+    void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq) {
         LinearU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, in, out, rq);
     }
 

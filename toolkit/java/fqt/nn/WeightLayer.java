@@ -34,6 +34,16 @@ public abstract class WeightLayer extends Layer {
     public void updateBiasOnly(boolean biasOnly) { w.biasOnly = biasOnly; }
     @Override boolean passesParams() { return false; }
 
+    /**
+     * Replaces the calibrated range of this layer's uint8 output in a quantized model: post-training
+     * calibration rules other than {@link Model#quantize}'s exact min/max (percentiles, fqt.djl.Quantize).
+     */
+    public void calibrateOutput(float min, float max) {
+        if (w.q == null) throw new IllegalStateException(name() + ": calibrateOutput needs a quantized model");
+        outRange.set(min, max);
+        outParams = outRange.params();
+    }
+
     <T extends WeightLayer> T copyStateTo(T other) {
         other.w.real = w.real == null ? null : w.real.clone();
         other.w.q = w.q == null ? null : w.q.clone();
@@ -48,7 +58,7 @@ public abstract class WeightLayer extends Layer {
 
     // Kernels of the concrete layer, on flat arrays.
     abstract void forwardF32(float[] x, float[] y);
-    abstract void forwardU8(byte[] x, int xZp, byte[] y, int[] scratch, Requantizer rq);
+    abstract void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq);
     abstract void weightGradF32(float[] x, float[] dy, int nSel);
     abstract void errorF32(float[] dy, float[] dx, int nSel);
     abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, int nSel);
@@ -71,7 +81,7 @@ public abstract class WeightLayer extends Layer {
         y.params = outParams;
         Requantizer rq = c.requantizer(Requantizer.multiplier(x.params.scale(), w.params.scale(), outParams.scale()),
                 outParams.zeroPoint(), reluFollows);
-        forwardU8(x.q, x.params.zeroPoint(), y.q, c.accScratch, rq);
+        forwardU8(x.q, x.params.zeroPoint(), y.q, rq);
         if (c.training && c.alphaA > 0f) {
             float lo = (float) rq.accMin() * accScale, hi = (float) rq.accMax() * accScale;
             if (reluFollows) lo = 0f;

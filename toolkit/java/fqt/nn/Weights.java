@@ -122,10 +122,11 @@ public final class Weights {
 
     /**
      * Applies the deltas the optimizer left in {@link #grad} / {@link #biasGrad} for the touched
-     * structures ({@code w -= delta}; only the biases when {@link #biasOnly}), then clears the buffers. uint8 weights: the new real values
-     * set a new min/max, scale and zero point; if those are unchanged only the touched structures are
-     * requantized, otherwise all of them (untouched ones from their old real value), in index order,
-     * each with the given rounding (one random draw per requantized weight when stochastic).
+     * structures ({@code w -= delta}; the biases only when {@link #biasOnly}), then clears the
+     * buffers. uint8 weights: the new real values set a new min/max, scale and zero point; if those
+     * are unchanged only the touched structures are requantized, otherwise all of them (untouched
+     * ones from their old real value), in index order, each with the given rounding (one random draw
+     * per requantized weight when stochastic).
      */
     void applyDeltas(Rounding rounding, Xorshift32 rng) {
         for (int o = 0; o < structures; o++) if (touched[o]) bias[o] -= biasGrad[o];
@@ -138,20 +139,32 @@ public final class Weights {
             }
         } else {
             float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            float s = params.scale();
+            int z = params.zeroPoint();
             for (int o = 0; o < structures; o++) {
-                for (int i = o * structureSize; i < (o + 1) * structureSize; i++) {
-                    float v = updated(o, i);
-                    if (v < lo) lo = v;
-                    if (v > hi) hi = v;
+                int from = o * structureSize, to = from + structureSize;
+                if (touched[o]) {
+                    for (int i = from; i < to; i++) {
+                        float v = (float) ((q[i] & 0xFF) - z) * s - grad[i];
+                        if (v < lo) lo = v;
+                        if (v > hi) hi = v;
+                    }
+                } else { // dequantization is monotonic: the extreme codes give the extreme values
+                    int cMin = 255, cMax = 0;
+                    for (int i = from; i < to; i++) {
+                        int c = q[i] & 0xFF;
+                        if (c < cMin) cMin = c;
+                        if (c > cMax) cMax = c;
+                    }
+                    float vMin = params.dequantize(cMin), vMax = params.dequantize(cMax);
+                    if (vMin < lo) lo = vMin;
+                    if (vMax > hi) hi = vMax;
                 }
             }
             QuantParams next = QuantParams.fromRange(lo, hi);
             boolean rescale = !next.equals(params);
             for (int o = 0; o < structures; o++) {
-                if (!touched[o] && !rescale) continue;
-                for (int i = o * structureSize; i < (o + 1) * structureSize; i++) {
-                    q[i] = (byte) next.quantize(updated(o, i), rounding, rng);
-                }
+                if (touched[o] || rescale) requantize(o, next, rounding, rng);
             }
             params = next;
         }
@@ -161,10 +174,32 @@ public final class Weights {
         samples = 0;
     }
 
-    /** Real value of weight i of structure o after this update (computed the same way in both passes). */
-    private float updated(int o, int i) {
-        float v = params.dequantize(q[i] & 0xFF);
-        return touched[o] ? v - grad[i] : v;
+    /**
+     * Structure o's new codes in {@code next}: {@code quantize(scale * (q - zeroPoint) - delta)} per
+     * weight in index order (no delta when untouched), exactly {@link QuantParams#quantize} with the
+     * rounding switch and the random state hoisted out of the loop.
+     */
+    private void requantize(int o, QuantParams next, Rounding rounding, Xorshift32 rng) {
+        float s = params.scale(), ns = next.scale();
+        int z = params.zeroPoint(), nz = next.zeroPoint();
+        int from = o * structureSize, to = from + structureSize;
+        boolean moved = touched[o];
+        int state = rounding == Rounding.STOCHASTIC ? rng.state() : 0;
+        for (int i = from; i < to; i++) {
+            float v = (float) ((q[i] & 0xFF) - z) * s;
+            if (moved) v = v - grad[i];
+            float t = v / ns;
+            int r = switch (rounding) {
+                case FLOOR -> Rounding.floorToInt(t);
+                case NEAREST -> Rounding.floorToInt(t + 0.5f);
+                case STOCHASTIC -> {
+                    state = Xorshift32.step(state);
+                    yield Rounding.floorToInt(t + Xorshift32.unit(state));
+                }
+            };
+            q[i] = (byte) QuantParams.clamp(r + nz);
+        }
+        if (rounding == Rounding.STOCHASTIC) rng.setState(state);
     }
 
     public void checkFinite(String layer) {

@@ -20,17 +20,26 @@ public final class Xorshift32 {
 
     /** Next 32 random bits (never zero). */
     public int nextInt() {
-        int x = state;
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        state = x;
-        return x;
+        state = step(state);
+        return state;
     }
 
     /** Uniform in [0, 1): the top 24 bits times 2^-24, exact in float32. */
     public float nextUnit() {
-        return (nextInt() >>> 8) * 0x1.0p-24f;
+        return unit(nextInt());
+    }
+
+    /** One xorshift step from a state to the next, for loops that keep the state in a local. */
+    public static int step(int x) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return x;
+    }
+
+    /** The [0, 1) float of a drawn state. */
+    public static float unit(int drawn) {
+        return (drawn >>> 8) * 0x1.0p-24f;
     }
 
     public int state() { return state; }

@@ -48,22 +48,21 @@ class Conv2dU8Test {
                             }
                 }
 
-        int[] scratch = new int[g.outSize()];
-        int[] xc = new int[g.inSize()], ec = new int[g.outSize()];
+        var scratch = new Conv2dU8.Scratch(g);
         byte[] y = new byte[g.outSize()];
         Requantizer rq = new Requantizer().reset(1f, 0, false, Rounding.FLOOR, null);
-        Conv2dU8.forward(x, xZp, w, wZp, bias, y, g, scratch, xc, rq);
+        Conv2dU8.forward(x, xZp, w, wZp, bias, y, g, scratch, rq);
         byte[] expectedY = new byte[g.outSize()];
         for (int i = 0; i < y.length; i++) expectedY[i] = (byte) Math.max(0, Math.min(255, acc[i]));
         assertArrayEquals(expectedY, y, "forward (multiplier 1 makes the output the clamped accumulator)");
 
         int[] sel = java.util.stream.IntStream.range(0, outC).toArray();
         int[] dxAcc = new int[g.inSize()];
-        Conv2dU8.backwardError(dy, eZp, w, wZp, dxAcc, g, sel, outC, ec);
+        Conv2dU8.backwardError(dy, eZp, w, wZp, dxAcc, g, sel, outC, scratch);
         assertArrayEquals(java.util.Arrays.stream(dx).mapToInt(v -> (int) v).toArray(), dxAcc, "backward error");
 
         float[] gwF = new float[g.weightCount()], gb = new float[outC];
-        Conv2dU8.backwardWeight(x, xZp, dy, eZp, 1f, 1f, gwF, gb, g, sel, outC, xc, ec);
+        Conv2dU8.backwardWeight(x, xZp, dy, eZp, 1f, 1f, gwF, gb, g, sel, outC, scratch);
         float[] expectedGw = new float[gw.length];
         for (int i = 0; i < gw.length; i++) expectedGw[i] = (float) gw[i];
         assertArrayEquals(expectedGw, gwF, "backward weight");

@@ -23,7 +23,7 @@ class TrainingTest {
 
     static Training small(Precision p) {
         return Fqt.train(Models.smallCnn(DATA.shape(), 10, 5)).precision(p)
-                .optimizer(p == Precision.FLOAT32 ? Optimizer.sgd(0.05f) : Optimizer.standardizedSgd(0.002f))
+                .optimizer(Optimizer.sgd(0.05f))
                 .batch(16).epochs(1).seed(9).progress(null);
     }
 
