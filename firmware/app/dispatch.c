@@ -7,52 +7,62 @@
 
 #define FIRMWARE_VERSION "0.1.0"
 
-/* Appends a length-prefixed byte string (at most 255 bytes). */
-static uint32_t put_bytes(uint8_t *out, uint32_t at, const void *s, uint32_t n)
+static proto_bytes text(const char *s)
 {
-    out[at] = (uint8_t)n;
-    memcpy(out + at + 1u, s, n);
-    return at + 1u + n;
+    proto_bytes b = {(const uint8_t *)s, (uint32_t)strlen(s)};
+    return b;
 }
 
-static uint32_t put_u32(uint8_t *out, uint32_t at, uint32_t v)
+static uint8_t fail(uint8_t status, int32_t detail, uint8_t *resp, uint16_t *resp_len)
 {
-    for (uint32_t i = 0; i < 4u; i++) {
-        out[at + i] = (uint8_t)(v >> (8u * i));
-    }
-    return at + 4u;
+    *resp_len = (uint16_t)proto_detail_encode(detail, resp, PROTO_MAX_PAYLOAD);
+    return status;
 }
 
-/* INFO answer, little-endian: clock Hz (u32), RAM bytes (u32), then three length-prefixed
- * strings: core name, firmware version, build id (raw bytes of the GNU build-id). */
-static uint32_t info(uint8_t *resp)
+static uint8_t hello(uint8_t *resp, uint16_t *resp_len)
 {
-    uint32_t id_len;
-    const uint8_t *id = board_build_id(&id_len);
-    const char *core = board_core_name();
-    uint32_t n = put_u32(resp, 0, BOARD_CLOCK_HZ);
-    n = put_u32(resp, n, board_ram_bytes());
-    n = put_bytes(resp, n, core, (uint32_t)strlen(core));
-    n = put_bytes(resp, n, FIRMWARE_VERSION, (uint32_t)strlen(FIRMWARE_VERSION));
-    return put_bytes(resp, n, id, id_len);
+    proto_hello m = {PROTO_VERSION, PROTO_MAX_PAYLOAD};
+    *resp_len = (uint16_t)proto_hello_encode(&m, resp, PROTO_MAX_PAYLOAD);
+    return PROTO_OK;
 }
 
-uint8_t dispatch(uint8_t type, const uint8_t *req, uint32_t req_len, uint8_t *resp, uint32_t resp_cap,
-                 uint32_t *resp_len)
+static uint8_t info(uint8_t *resp, uint16_t *resp_len)
+{
+    proto_info m;
+    m.clock_hz = BOARD_CLOCK_HZ;
+    m.ram_bytes = board_ram_bytes();
+    m.core = text(board_core_name());
+    m.firmware_version = text(FIRMWARE_VERSION);
+    m.build_id.data = board_build_id(&m.build_id.len);
+    *resp_len = (uint16_t)proto_info_encode(&m, resp, PROTO_MAX_PAYLOAD);
+    return PROTO_OK;
+}
+
+uint8_t dispatch(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
 {
     *resp_len = 0;
-    switch (type) {
-    case MSG_INFO:
-        *resp_len = info(resp);
-        return STATUS_OK;
-    case MSG_ECHO:
-        if (req_len > resp_cap) {
-            return STATUS_TOO_LONG;
-        }
-        memcpy(resp, req, req_len);
-        *resp_len = req_len;
-        return STATUS_OK;
+    switch (req->type) {
+    case PROTO_HELLO:
+        return req->len == 0u ? hello(resp, resp_len) : fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    case PROTO_INFO:
+        return req->len == 0u ? info(resp, resp_len) : fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    case PROTO_RESET:
+        /* Nothing is held yet that a reset would drop. */
+        return req->len == 0u ? PROTO_OK : fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    case PROTO_ECHO:
+        memcpy(resp, req->payload, req->len);
+        *resp_len = req->len;
+        return PROTO_OK;
+    case PROTO_LOAD_MODEL:
+    case PROTO_CONFIGURE:
+    case PROTO_TRAIN_SAMPLE:
+    case PROTO_TRAIN_BATCH:
+    case PROTO_EVALUATE:
+    case PROTO_READ_WEIGHTS:
+    case PROTO_READ_STATS:
+        /* Specified and framed; the handlers come with the training core on the board (issue 6). */
+        return fail(PROTO_ERR_UNSUPPORTED, 0, resp, resp_len);
     default:
-        return STATUS_UNKNOWN_TYPE;
+        return fail(PROTO_ERR_UNKNOWN_TYPE, 0, resp, resp_len);
     }
 }

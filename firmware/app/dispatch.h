@@ -4,9 +4,10 @@
 
 #include <stdint.h>
 
-/* Handles one request; writes the answer (at most resp_cap bytes) to resp and its length to
- * *resp_len, returns a STATUS_ code from messages.h. */
-uint8_t dispatch(uint8_t type, const uint8_t *req, uint32_t req_len, uint8_t *resp, uint32_t resp_cap,
-                 uint32_t *resp_len);
+#include "frame.h"
+
+/* Handles one request: writes the answer's payload (at most PROTO_MAX_PAYLOAD bytes) to resp and
+ * its length to *resp_len, returns a PROTO_ status (messages.h); a failure's payload is its detail. */
+uint8_t dispatch(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
 
 #endif

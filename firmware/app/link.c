@@ -1,63 +1,42 @@
 #include "link.h"
 
-#include "board.h"
-#include "timing.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dispatch.h"
+#include "session.h"
 #include "uart.h"
 
-/* Board time a request may pause between two bytes before it is dropped, so a host that died
- * mid-request cannot leave the board waiting for bytes that belong to the next one. */
-#define BYTE_TIMEOUT_TICKS (BOARD_CLOCK_HZ / 5u)
+/* Static: about 12 KiB of buffers (a frame in, the response being built, the last response kept). */
+static proto_session session;
 
-/* The next byte, or -1 when none arrives within BYTE_TIMEOUT_TICKS. */
-static int next_byte(void)
+static void send(void)
 {
-    uint64_t deadline = timing_ticks() + BYTE_TIMEOUT_TICKS;
+    size_t n;
+    const uint8_t *out = proto_session_out(&session, &n);
+    for (size_t i = 0; i < n; i++) {
+        uart_putc(out[i]);
+    }
+}
+
+void link_serve(void)
+{
+    proto_session_init(&session);
     for (;;) {
-        int c = uart_poll();
-        if (c >= 0) {
-            return c;
+        proto_frame req;
+        switch (proto_session_push(&session, uart_getc(), &req)) {
+        case PROTO_SESSION_NONE:
+            break;
+        case PROTO_SESSION_REQUEST: {
+            uint16_t len = 0;
+            uint8_t status = dispatch(&req, proto_session_payload(&session), &len);
+            proto_session_respond(&session, &req, status, len);
+            send();
+            break;
         }
-        if (timing_ticks() > deadline) {
-            return -1;
+        case PROTO_SESSION_SEND:
+            send();
+            break;
         }
-    }
-}
-
-enum link_result link_receive(uint8_t *type, uint8_t *payload, uint32_t *len)
-{
-    while (uart_getc() != LINK_REQUEST_MAGIC) {
-        /* skip anything before the start of a request */
-    }
-    int header[3];
-    for (int i = 0; i < 3; i++) {
-        header[i] = next_byte();
-        if (header[i] < 0) {
-            return LINK_TIMED_OUT;
-        }
-    }
-    *type = (uint8_t)header[0];
-    *len = (uint32_t)header[1] | ((uint32_t)header[2] << 8);
-    if (*len > LINK_MAX_PAYLOAD) {
-        return LINK_TOO_LONG;
-    }
-    for (uint32_t i = 0; i < *len; i++) {
-        int c = next_byte();
-        if (c < 0) {
-            return LINK_TIMED_OUT;
-        }
-        payload[i] = (uint8_t)c;
-    }
-    return LINK_OK;
-}
-
-void link_send(uint8_t type, uint8_t status, const uint8_t *payload, uint32_t len)
-{
-    uart_putc(LINK_RESPONSE_MAGIC);
-    uart_putc(type);
-    uart_putc(status);
-    uart_putc((uint8_t)(len & 0xFFu));
-    uart_putc((uint8_t)(len >> 8));
-    for (uint32_t i = 0; i < len; i++) {
-        uart_putc(payload[i]);
     }
 }

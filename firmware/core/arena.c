@@ -54,8 +54,11 @@ static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
         if (quantized) l->out = (fqt_output_qparams *) place4(a, sizeof(fqt_output_qparams));
         l->err_range = ema_errors && i > m->lowest ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : 0;
     }
-    m->loss_range = ema_errors ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : &m->loss_range_state;
-    if (a->base == 0) m->loss_range = &m->loss_range_state;
+    {
+        /* Java tracks the loss range in every mode and keeps it with the model; the arena holds it only for EMA. */
+        fqt_range_tracker *loss_range = ema_errors ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : 0;
+        m->loss_range = loss_range != 0 ? loss_range : &m->loss_range_state;
+    }
 }
 
 static int in_place(const fqt_layer *l) {
@@ -86,6 +89,8 @@ static void features(arena *a, fqt_model *m, const fqt_trainer *t) {
         if ((fqt_layer_has_weights(layer) && trained(layer)) || layer->kind == FQT_LAYER_RELU || layer->kind == FQT_LAYER_MAXPOOL2D) {
             kept[buffer_of[l]] = 1;
         }
+        /* Its uint8 output: the backward pass zeroes the errors where it saturated (ARENA.md 2; the logits stay put anyway). */
+        if (fqt_layer_has_weights(layer) && value_bytes == 1 && l + 1 < n) kept[buffer_of[l + 1]] = 1;
     }
     for (b = 0; b < buffers; b++) {
         size_t bytes = (size_t) m->features[first[b]].size * value_bytes;

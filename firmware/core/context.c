@@ -5,6 +5,10 @@
 int fqt_precision_quantized_features(fqt_precision p) { return p != FQT_PRECISION_FLOAT32; }
 int fqt_precision_quantized_errors(fqt_precision p) { return p == FQT_PRECISION_UINT8; }
 
+uint64_t fqt_context_now(const fqt_context *c) {
+    return c->clock != 0 ? c->clock() : 0;
+}
+
 fqt_requantizer *fqt_context_requantizer(fqt_context *c, float multiplier, int32_t zero_point, int relu_clamp) {
     fqt_requantizer_reset(&c->rq, multiplier, zero_point, relu_clamp, c->rounding, c->rng);
     return &c->rq;
@@ -44,7 +48,7 @@ int fqt_context_quantize_errors_acc(fqt_context *c, const int32_t *acc, float ac
     status = error_params(c, tracker, real_min, real_max, &p);
     if (status != FQT_OK) return status;
     r = fqt_context_requantizer(c, acc_scale / p.scale, p.zero_point, 0);
-    for (i = 0; i < dx->size; i++) dx->q[i] = (uint8_t) fqt_requantizer_apply(r, acc[i]);
+    fqt_requantizer_apply_array(r, acc, dx->q, dx->size);
     *dx->slot = p;
     dx->params = dx->slot;
     return FQT_OK;

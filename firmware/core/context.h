@@ -31,6 +31,12 @@ int fqt_precision_quantized_errors(fqt_precision p);
 /* Called with each updated layer's selection (a host trace; NULL on a device). */
 typedef void (*fqt_select_hook)(void *user, int32_t layer, const int32_t *sel, int32_t n_sel);
 
+/*
+ * A port's free-running time counter for the phase figures, in its own unit: DWT cycles on a
+ * Cortex-M4/M7, instructions on QEMU's virtual boards (SysTick under -icount), microseconds on the M0+.
+ */
+typedef uint64_t (*fqt_clock)(void);
+
 typedef struct {
     fqt_precision precision;
     fqt_rounding rounding;
@@ -45,7 +51,15 @@ typedef struct {
     int32_t *sel;            /* select_idx of the arena */
     fqt_select_hook on_select;
     void *hook_user;
+    /* Multiply-accumulates executed, summed over the layers, counted as Java's Context counts them. */
+    int64_t forward_macs;
+    int64_t backward_macs;
+    fqt_clock clock;         /* NULL: nothing is timed */
+    uint64_t select_time;    /* clock units spent ranking structures (partial updates) */
 } fqt_context;
+
+/* The clock's reading, 0 without a clock. */
+uint64_t fqt_context_now(const fqt_context *c);
 
 /* A requantizer for a forward output or a uint8 error, with this context's rounding. */
 fqt_requantizer *fqt_context_requantizer(fqt_context *c, float multiplier, int32_t zero_point, int relu_clamp);

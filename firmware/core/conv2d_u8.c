@@ -1,6 +1,132 @@
 #include "conv2d_u8.h"
 
-/* The plain C path is the reference; a DSP path (__ARM_FEATURE_DSP) goes beside it with the same bits. */
+#include "dsp_pairs.h"
+
+/*
+ * The plain C loops are the reference and run everywhere. With the DSP extension, stride-1
+ * convolutions with 3-wide kernels run one kernel row (three taps) at a time over four outputs
+ * with SMLAD on int16 pairs (dsp_pairs.h); integer sums are exact, so the order changes no bit.
+ * Other geometries take the plain loops on every CPU.
+ */
+
+#if defined(__ARM_FEATURE_DSP)
+static int use_dsp(const fqt_conv_geometry *g) {
+    return g->stride == 1 && g->k_w == 3;
+}
+
+static int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+
+/*
+ * A 3-tap correlation over `rows` rows: out[r][t] += sum of w[k] * (v[r][t + k + off] - zp) over
+ * k = 0..2 with t + k + off inside [0, m), for t in [0, n); rows are out_stride and v_stride apart.
+ * The forward pass runs it on input rows (off = -pad, taps w[kx]), the error propagation on error
+ * rows with the kernel row reversed. Outputs in [t_lo, t_hi) read all three taps: four at a time,
+ * then two, then one. The edges sum the taps they have; with padding 1 and rows of equal length
+ * (off = -1, m = n: the usual 3x3 layer) they are one missing tap each and take two SMLAxy.
+ */
+static void rows3(int32_t *out, int32_t out_stride, int32_t n, const uint8_t *v, int32_t v_stride, int32_t m, int32_t off,
+                  int32_t rows, int32_t zp, const int32_t *w) {
+    int32_t t_lo = min_i32(max_i32(0, -off), n), t_hi = max_i32(min_i32(n, m - off - 2), t_lo);
+    int32_t t_quads = t_lo + (t_hi - t_lo) / 4 * 4, same = off == -1 && m == n && n >= 4, r, t, k;
+    uint32_t minus_zp = fqt_dsp_minus_zp(zp);
+    int32_t w02 = fqt_dsp_pack(w[0], w[2]), w1 = w[1];
+    for (r = 0; r < rows; r++, out += out_stride, v += v_stride) {
+        for (t = t_lo; t < t_quads; t += 4) {
+            /* Four outputs read six values: the words at v+j (v0..v3) and v+j+2 (v2..v5). */
+            const uint8_t *p = v + t + off;
+            uint32_t a = fqt_dsp_load4(p), b = fqt_dsp_load4(p + 2);
+            int32_t a02 = fqt_dsp_even(a, minus_zp), a13 = fqt_dsp_odd(a, minus_zp);
+            int32_t b24 = fqt_dsp_even(b, minus_zp), b35 = fqt_dsp_odd(b, minus_zp);
+            out[t] = __smlabb(a13, w1, __smlad(a02, w02, out[t]));
+            out[t + 1] = __smlatb(a02, w1, __smlad(a13, w02, out[t + 1]));
+            out[t + 2] = __smlabb(b35, w1, __smlad(b24, w02, out[t + 2]));
+            out[t + 3] = __smlatb(b24, w1, __smlad(b35, w02, out[t + 3]));
+        }
+        if (t + 2 <= t_hi) {
+            uint32_t a = fqt_dsp_load4(v + t + off);
+            int32_t a02 = fqt_dsp_even(a, minus_zp), a13 = fqt_dsp_odd(a, minus_zp);
+            out[t] = __smlabb(a13, w1, __smlad(a02, w02, out[t]));
+            out[t + 1] = __smlatb(a02, w1, __smlad(a13, w02, out[t + 1]));
+            t += 2;
+        }
+        if (t < t_hi) {
+            for (k = 0; k < 3; k++) out[t] += w[k] * ((int32_t) v[t + off + k] - zp);
+        }
+        if (same) {
+            /* out[0] lacks tap 0: v0*w1 + v1*w2; out[n-1] lacks tap 2: v[n-2]*w0 + v[n-1]*w1. */
+            uint32_t a = fqt_dsp_load4(v), b = fqt_dsp_load4(v + n - 4);
+            out[0] = __smlabb(fqt_dsp_even(a, minus_zp), w1, __smlabt(fqt_dsp_odd(a, minus_zp), w02, out[0]));
+            out[n - 1] = __smlatb(fqt_dsp_even(b, minus_zp), w02, __smlatb(fqt_dsp_odd(b, minus_zp), w1, out[n - 1]));
+            continue;
+        }
+        for (t = 0; t < n; t++) {
+            int32_t j, k_hi;
+            if (t == t_lo && (t = t_hi) == n) break;
+            j = t + off;
+            k_hi = min_i32(3, m - j);
+            for (k = max_i32(0, -j); k < k_hi; k++) out[t] += w[k] * ((int32_t) v[j + k] - zp);
+        }
+    }
+}
+
+/*
+ * The weight gradient's sums over `rows` rows: acc[k] += sum over t in [0, n) of (e[r][t] - e_zp)
+ * * (x[r][t + k + off] - x_zp), k = 0..2, for the t with t + k + off inside [0, m). Interior
+ * outputs four at a time, then one by one; the edges as in rows3.
+ */
+static void dots3(const uint8_t *e, int32_t e_stride, int32_t n, int32_t e_zp, const uint8_t *x, int32_t x_stride, int32_t m,
+                  int32_t off, int32_t x_zp, int32_t rows, int32_t *acc) {
+    int32_t t_lo = min_i32(max_i32(0, -off), n), t_hi = max_i32(min_i32(n, m - off - 2), t_lo);
+    int32_t t_quads = t_lo + (t_hi - t_lo) / 4 * 4, same = off == -1 && m == n && n >= 4, r, t, k;
+    uint32_t minus_e_zp = fqt_dsp_minus_zp(e_zp), minus_x_zp = fqt_dsp_minus_zp(x_zp);
+    int32_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2];
+    for (r = 0; r < rows; r++, e += e_stride, x += x_stride) {
+        for (t = t_lo; t < t_quads; t += 4) {
+            const uint8_t *p = x + t + off;
+            uint32_t ev = fqt_dsp_load4(e + t), a = fqt_dsp_load4(p), b = fqt_dsp_load4(p + 2);
+            int32_t e02 = fqt_dsp_even(ev, minus_e_zp), e13 = fqt_dsp_odd(ev, minus_e_zp);
+            int32_t a02 = fqt_dsp_even(a, minus_x_zp), a13 = fqt_dsp_odd(a, minus_x_zp);
+            int32_t b24 = fqt_dsp_even(b, minus_x_zp), b35 = fqt_dsp_odd(b, minus_x_zp);
+            acc0 = __smlad(e13, a13, __smlad(e02, a02, acc0));
+            acc1 = __smlad(e13, b24, __smlad(e02, a13, acc1));
+            acc2 = __smlad(e13, b35, __smlad(e02, b24, acc2));
+        }
+        for (; t < t_hi; t++) {
+            const uint8_t *p = x + t + off;
+            int32_t ec = (int32_t) e[t] - e_zp;
+            acc0 += ec * ((int32_t) p[0] - x_zp);
+            acc1 += ec * ((int32_t) p[1] - x_zp);
+            acc2 += ec * ((int32_t) p[2] - x_zp);
+        }
+        if (same) {
+            /* e[0] lacks tap 0, e[n-1] tap 2. */
+            int32_t first = (int32_t) e[0] - e_zp, last = (int32_t) e[n - 1] - e_zp;
+            acc1 += first * ((int32_t) x[0] - x_zp);
+            acc2 += first * ((int32_t) x[1] - x_zp);
+            acc0 += last * ((int32_t) x[n - 2] - x_zp);
+            acc1 += last * ((int32_t) x[n - 1] - x_zp);
+            continue;
+        }
+        for (t = 0; t < n; t++) {
+            int32_t j, k_hi, ec;
+            if (t == t_lo && (t = t_hi) == n) break;
+            j = t + off;
+            k_hi = min_i32(3, m - j);
+            ec = (int32_t) e[t] - e_zp;
+            for (k = max_i32(0, -j); k < k_hi; k++) {
+                int32_t d = ec * ((int32_t) x[j + k] - x_zp);
+                if (k == 0) acc0 += d;
+                else if (k == 1) acc1 += d;
+                else acc2 += d;
+            }
+        }
+    }
+    acc[0] = acc0;
+    acc[1] = acc1;
+    acc[2] = acc2;
+}
+#endif
 
 void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int32_t w_zp, const int32_t *bias_q,
                            uint8_t *y, const fqt_conv_geometry *g, int32_t *acc, fqt_requantizer *rq) {
@@ -14,6 +140,17 @@ void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
+#if defined(__ARM_FEATURE_DSP)
+                if (use_dsp(g)) {
+                    const uint8_t *wr = w + ((o * cin + ci) * g->k_h + ky) * 3;
+                    int32_t wc[3] = {(int32_t) wr[0] - w_zp, (int32_t) wr[1] - w_zp, (int32_t) wr[2] - w_zp};
+                    if (oy_lo < oy_hi) {
+                        rows3(acc + oy_lo * out_w, out_w, out_w, x + (c * g->in_h + oy_lo - p + ky) * g->in_w, g->in_w, g->in_w,
+                              -p, oy_hi - oy_lo, x_zp, wc);
+                    }
+                    continue;
+                }
+#endif
                 for (kx = 0; kx < g->k_w; kx++) {
                     int32_t ox_lo = fqt_conv_geometry_lo(kx, s, p), ox_hi = fqt_conv_geometry_hi(kx, s, p, g->in_w, out_w);
                     int32_t wv = (int32_t) w[((o * cin + ci) * g->k_h + ky) * g->k_w + kx] - w_zp;
@@ -26,7 +163,7 @@ void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int
             }
         }
         base = o * plane;
-        for (i = 0; i < plane; i++) y[base + i] = (uint8_t) fqt_requantizer_apply(rq, acc[i]);
+        fqt_requantizer_apply_array(rq, acc, y + base, plane);
     }
 }
 
@@ -42,6 +179,18 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
+#if defined(__ARM_FEATURE_DSP)
+                if (use_dsp(g)) {
+                    /* Input column ix gets tap kx from error column ix + p - kx: the kernel row reversed. */
+                    const uint8_t *wr = w + ((o * cin + ci) * g->k_h + ky) * 3;
+                    int32_t wc[3] = {(int32_t) wr[2] - w_zp, (int32_t) wr[1] - w_zp, (int32_t) wr[0] - w_zp};
+                    if (oy_lo < oy_hi) {
+                        rows3(dx_acc + (c * g->in_h + oy_lo - p + ky) * g->in_w, g->in_w, g->in_w, dy + base + oy_lo * out_w,
+                              out_w, out_w, p - 2, oy_hi - oy_lo, dy_zp, wc);
+                    }
+                    continue;
+                }
+#endif
                 for (kx = 0; kx < g->k_w; kx++) {
                     int32_t ox_lo = fqt_conv_geometry_lo(kx, s, p), ox_hi = fqt_conv_geometry_hi(kx, s, p, g->in_w, out_w);
                     int32_t wv = (int32_t) w[((o * cin + ci) * g->k_h + ky) * g->k_w + kx] - w_zp;
@@ -71,6 +220,18 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
+#if defined(__ARM_FEATURE_DSP)
+                if (use_dsp(g)) {
+                    int32_t acc[3] = {0, 0, 0};
+                    float *gr = gw + ((o * cin + ci) * g->k_h + ky) * 3;
+                    if (oy_lo < oy_hi) {
+                        dots3(dy + base + oy_lo * out_w, out_w, out_w, dy_zp, x + (c * g->in_h + oy_lo - p + ky) * g->in_w, g->in_w,
+                              g->in_w, -p, x_zp, oy_hi - oy_lo, acc);
+                    }
+                    for (kx = 0; kx < 3; kx++) gr[kx] += (float) acc[kx] * grad_scale;
+                    continue;
+                }
+#endif
                 for (kx = 0; kx < g->k_w; kx++) {
                     int32_t ox_lo = fqt_conv_geometry_lo(kx, s, p), ox_hi = fqt_conv_geometry_hi(kx, s, p, g->in_w, out_w);
                     int32_t acc = 0;

@@ -52,12 +52,12 @@ typedef struct {
 } fqt_layer;
 
 int fqt_layer_has_weights(const fqt_layer *l);
-/* MACs of one structure's weight gradient (also of its share of the error propagation). */
-int64_t fqt_layer_macs_per_structure(const fqt_layer *l);
 
 int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, fqt_context *c);
 /* dx is NULL when no layer below needs the error. */
-int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, fqt_tensor *dx, fqt_context *c);
+/* Zeroes dy where y saturated (in place), then the weight gradient and the input error. */
+int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *y, fqt_tensor *dy, fqt_tensor *dx,
+                              fqt_context *c);
 void fqt_pass_through_layer_forward(const fqt_layer *l, const fqt_tensor *x, fqt_tensor *y);
 void fqt_pass_through_layer_backward(const fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, fqt_tensor *dx,
                                      const fqt_context *c);

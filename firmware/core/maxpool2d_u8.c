@@ -32,6 +32,19 @@ void fqt_maxpool2d_u8_backward_f32(const uint8_t *x, const float *dy, float *dx,
 
 int32_t fqt_maxpool2d_u8_argmax(const uint8_t *x, const fqt_pool_geometry *g, int32_t c, int32_t oy, int32_t ox) {
     int32_t origin = fqt_pool_geometry_origin(g, c, oy, ox), best = origin, best_v = x[origin], ky, kx;
+    if (g->k_h == 2 && g->k_w == 2) {
+        /* The usual 2x2 window unrolled, in the loops' order: the first maximum still wins. */
+        int32_t right = origin + 1, below = origin + g->in_w, diagonal = below + 1;
+        if (x[right] > best_v) {
+            best = right;
+            best_v = x[right];
+        }
+        if (x[below] > best_v) {
+            best = below;
+            best_v = x[below];
+        }
+        return x[diagonal] > best_v ? diagonal : best;
+    }
     for (ky = 0; ky < g->k_h; ky++)
         for (kx = 0; kx < g->k_w; kx++) {
             int32_t i = origin + ky * g->in_w + kx;

@@ -57,7 +57,7 @@ int fqt_model_backward(fqt_model *m, fqt_context *c, int32_t label, float *loss)
         fqt_layer *layer = &m->layers[l];
         fqt_tensor *dx = l > m->lowest ? &m->errors[l] : 0;
         if (fqt_layer_has_weights(layer)) {
-            int status = fqt_weight_layer_backward(layer, &m->features[l], &m->errors[l + 1], dx, c);
+            int status = fqt_weight_layer_backward(layer, &m->features[l], &m->features[l + 1], &m->errors[l + 1], dx, c);
             if (status != FQT_OK) return status;
         } else {
             fqt_pass_through_layer_backward(layer, &m->features[l], &m->errors[l + 1], dx, c);

@@ -19,9 +19,9 @@
 #define FQT_MODEL_BLOB_MAX_ELEMENTS (1L << 24)
 
 /*
- * Validates blob[0..len) completely, then lays out the arena (at most arena_bytes) and loads the
- * model and its training settings into m and t. *arena_used gets the arena size (also on
- * FQT_ERR_ARENA, to say how much is missing; 0 when the blob was rejected before).
+ * Validates blob[0..len) completely, then lays out the arena (at most arena_bytes, 8-aligned) and
+ * loads the model and its training settings into m and t. *arena_used gets the arena size the
+ * model needs, also on FQT_ERR_ARENA (arena NULL only measures); 0 when the blob was rejected.
  */
 int fqt_model_blob_load(const uint8_t *blob, size_t len, uint8_t *arena, size_t arena_bytes, fqt_model *m,
                         fqt_trainer *t, size_t *arena_used);

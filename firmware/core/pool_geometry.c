@@ -17,7 +17,3 @@ int32_t fqt_pool_geometry_out_size(const fqt_pool_geometry *g) {
 }
 
 int32_t fqt_pool_geometry_window(const fqt_pool_geometry *g) { return g->k_h * g->k_w; }
-
-int32_t fqt_pool_geometry_origin(const fqt_pool_geometry *g, int32_t c, int32_t oy, int32_t ox) {
-    return (c * g->in_h + oy * g->stride) * g->in_w + ox * g->stride;
-}

@@ -21,10 +21,16 @@ int32_t fqt_requantizer_quantize_bias(float bias, float acc_scale) {
     return fqt_rounding_floor_to_int(bias / acc_scale + 0.5f);
 }
 
-int32_t fqt_requantizer_apply(fqt_requantizer *rq, int32_t acc) {
-    int32_t q;
-    if (acc < rq->acc_min) rq->acc_min = acc;
-    if (acc > rq->acc_max) rq->acc_max = acc;
-    q = fqt_rounding_round(rq->rounding, (float) acc * rq->multiplier, rq->rng) + rq->zero_point;
-    return q < rq->lo ? rq->lo : (q > FQT_QMAX ? FQT_QMAX : q);
+void fqt_requantizer_apply_array(fqt_requantizer *rq, const int32_t *acc, uint8_t *y, int32_t n) {
+    fqt_requantizer r = *rq;
+    fqt_xorshift32 rng;
+    int32_t i;
+    if (rq->rng != 0) {
+        rng = *rq->rng;
+        r.rng = &rng;
+    }
+    for (i = 0; i < n; i++) y[i] = (uint8_t) fqt_requantizer_apply(&r, acc[i]);
+    if (rq->rng != 0) *rq->rng = rng;
+    rq->acc_min = r.acc_min;
+    rq->acc_max = r.acc_max;
 }

@@ -38,20 +38,28 @@ int fqt_trainer_sample(fqt_trainer *t, const float *input, const uint8_t *codes,
                        float *loss, int32_t *predicted) {
     fqt_model *m = t->model;
     int32_t i;
+    uint64_t start = fqt_context_now(&t->ctx), select_start = t->ctx.select_time, end;
     int status = forward(m, &t->ctx, input, codes);
     if (status != FQT_OK) return status;
     *predicted = fqt_softmax_cross_entropy_argmax(m->logits, m->classes);
+    end = fqt_context_now(&t->ctx);
+    t->forward_time += end - start;
+    start = end;
     status = fqt_model_backward(m, &t->ctx, label, loss);
     if (status != FQT_OK) return status;
+    end = fqt_context_now(&t->ctx);
+    t->backward_time += end - start - (t->ctx.select_time - select_start);
     if (!is_finite(*loss)) return FQT_ERR_NONFINITE;
     t->in_batch++;
     if (t->in_batch == t->config.batch || last) {
+        start = end;
         for (i = 0; i < m->n_layers; i++) {
             fqt_layer *l = &m->layers[i];
             if (!fqt_layer_has_weights(l) || l->frozen) continue;
             status = fqt_weights_update(&l->w, &t->config.optimizer, t->config.rounding, &t->rng);
             if (status != FQT_OK) return status;
         }
+        t->update_time += fqt_context_now(&t->ctx) - start;
         t->in_batch = 0;
     }
     return FQT_OK;

@@ -43,6 +43,10 @@ typedef struct {
     fqt_context eval_ctx;
     fqt_selector selector;   /* used when ranking */
     int32_t in_batch;
+    /* Time per phase in ctx.clock units, summed over the samples; selection is ctx.select_time. */
+    uint64_t forward_time;   /* forward pass and prediction */
+    uint64_t backward_time;  /* loss and backward pass, without the selection */
+    uint64_t update_time;    /* optimizer steps and requantization of the weights */
 } fqt_trainer;
 
 /* Sets up the contexts of a run; the model's buffers are already allocated (arena.c). */

@@ -15,23 +15,26 @@ int fqt_layer_has_weights(const fqt_layer *l) {
     return l->kind == FQT_LAYER_LINEAR || l->kind == FQT_LAYER_CONV2D;
 }
 
-static int32_t valid_outputs(int32_t k, int32_t stride, int32_t pad, int32_t in, int32_t out) {
+/* Conv2d.validOutputs: output positions whose kernel tap k lands inside the input. */
+static int64_t valid_outputs(int32_t k, int32_t stride, int32_t pad, int32_t in, int32_t out) {
     int32_t lo = 0, hi = out;
     while (lo < out && lo * stride - pad + k < 0) lo++;
     while (hi > lo && (hi - 1) * stride - pad + k > in - 1) hi--;
     return hi - lo;
 }
 
-int64_t fqt_layer_macs_per_structure(const fqt_layer *l) {
+/* Java's macsPerStructure: executed MACs of one structure (padded taps are skipped, so not counted). */
+static int64_t macs_per_structure(const fqt_layer *l) {
     const fqt_conv_geometry *g = &l->conv;
     int64_t n = 0;
     int32_t ky, kx;
     if (l->kind == FQT_LAYER_LINEAR) return l->in_features;
-    /* Executed MACs: padded taps are skipped. */
-    for (ky = 0; ky < g->k_h; ky++)
-        for (kx = 0; kx < g->k_w; kx++)
-            n += (int64_t) valid_outputs(ky, g->stride, g->pad, g->in_h, fqt_conv_geometry_out_h(g))
+    for (ky = 0; ky < g->k_h; ky++) {
+        for (kx = 0; kx < g->k_w; kx++) {
+            n += valid_outputs(ky, g->stride, g->pad, g->in_h, fqt_conv_geometry_out_h(g))
                  * valid_outputs(kx, g->stride, g->pad, g->in_w, fqt_conv_geometry_out_w(g));
+        }
+    }
     return n * fqt_conv_geometry_in_per_group(g);
 }
 
@@ -41,6 +44,7 @@ int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, f
     int32_t *bias_q, o;
     fqt_requantizer *rq;
     int status;
+    c->forward_macs += macs_per_structure(l) * w->structures;
     if (!fqt_precision_quantized_features(c->precision)) {
         if (l->kind == FQT_LAYER_LINEAR) fqt_linear_f32_forward(x->f, w->real, w->bias, y->f, l->in_features, l->out_features);
         else fqt_conv2d_f32_forward(x->f, w->real, w->bias, y->f, &l->conv);
@@ -105,21 +109,42 @@ static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy,
     }
 }
 
-int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, fqt_tensor *dx, fqt_context *c) {
+/*
+ * Where the uint8 output saturated (255, or 0 above a zero point of 0) the clamp cut the gradient:
+ * the error there becomes real zero, in place.
+ */
+static void zero_saturated_errors(const fqt_tensor *y, fqt_tensor *dy) {
+    int low = y->params->zero_point > 0;
+    int32_t i;
+    for (i = 0; i < y->size; i++) {
+        int32_t q = y->q[i];
+        if (q == 255 || (low && q == 0)) {
+            if (dy->q != 0) dy->q[i] = (uint8_t) dy->params->zero_point;
+            else dy->f[i] = 0.0f;
+        }
+    }
+}
+
+int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *y, fqt_tensor *dy, fqt_tensor *dx,
+                              fqt_context *c) {
     fqt_weights *w = &l->w;
     int32_t *sel = c->sel, n_sel, o, per;
     int linear = l->kind == FQT_LAYER_LINEAR, weight_grad_on;
+    if (y->q != 0) zero_saturated_errors(y, dy);
     if (l->frozen || c->selector == 0) {
         for (o = 0; o < w->structures; o++) sel[o] = o;
         n_sel = w->structures;
     } else {
+        uint64_t start = fqt_context_now(c);
         n_sel = fqt_selector_select(c->selector, l->select_slot, dy, w->structures, sel);
+        c->select_time += fqt_context_now(c) - start;
     }
     if (!l->frozen) {
         fqt_weights_mark_touched(w, sel, n_sel);
         if (c->on_select != 0) c->on_select(c->hook_user, l->index, sel, n_sel);
     }
     weight_grad_on = !l->frozen && !w->bias_only;
+    c->backward_macs += macs_per_structure(l) * n_sel * ((weight_grad_on ? 1 : 0) + (dx != 0 ? 1 : 0));
     /* Bias-only: the bias gradient takes the weight-gradient kernel's place. */
     per = dy->size / w->structures;
     if (weight_grad_on) {

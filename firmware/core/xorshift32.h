@@ -14,8 +14,19 @@ typedef struct {
 void fqt_xorshift32_init(fqt_xorshift32 *r, uint32_t seed);
 /* Java's Xorshift32(long): folds the 64-bit seed as (int) (seed ^ (seed >>> 32)). */
 void fqt_xorshift32_init_long(fqt_xorshift32 *r, int64_t seed);
-uint32_t fqt_xorshift32_next_int(fqt_xorshift32 *r);
+/* Inline, as the next two: stochastic rounding draws once per requantized value. */
+static inline uint32_t fqt_xorshift32_next_int(fqt_xorshift32 *r) {
+    uint32_t x = r->state;
+    x ^= x << 13;
+    x ^= x >> 17; /* unsigned: Java's >>> */
+    x ^= x << 5;
+    r->state = x;
+    return x;
+}
+
 /* Uniform in [0, 1): the top 24 bits times 2^-24, exact in float32. */
-float fqt_xorshift32_next_unit(fqt_xorshift32 *r);
+static inline float fqt_xorshift32_next_unit(fqt_xorshift32 *r) {
+    return (float) (fqt_xorshift32_next_int(r) >> 8) * 0x1.0p-24f;
+}
 
 #endif

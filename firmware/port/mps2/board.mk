@@ -1,7 +1,7 @@
 # Images for QEMU's MPS2 virtual boards and the code-size report of firmware/core/.
 # Include it from firmware/Makefile, or run it alone from anywhere:
-#   make -f firmware/port/mps2/board.mk board-m4     mps2-an386 (Cortex-M4F): app + startup test
-#   make -f firmware/port/mps2/board.mk board-m7     mps2-an500 (Cortex-M7): app + startup test
+#   make -f firmware/port/mps2/board.mk board-m4     mps2-an386 (Cortex-M4F): app, startup test, runner
+#   make -f firmware/port/mps2/board.mk board-m7     mps2-an500 (Cortex-M7): app, startup test, runner
 #   make -f firmware/port/mps2/board.mk board-m0plus Cortex-M0+: compile firmware/core/ only
 #   make -f firmware/port/mps2/board.mk boards       all three
 # Everything lands under firmware/build/. Names start with MPS2_ or board- so an including
@@ -18,7 +18,8 @@ MPS2_CC := arm-none-eabi-gcc
 MPS2_SIZE := arm-none-eabi-size
 
 # Float semantics identical to Java: no fused multiply-add, no fast-math; signed overflow wraps.
-MPS2_CFLAGS := -std=c99 -mthumb -O2 -ffp-contract=off -fno-fast-math -fwrapv -Wall -Wextra -Werror \
+# No strict aliasing: arena buffers are reused as float, int32 and uint8 (as in firmware/Makefile).
+MPS2_CFLAGS := -std=c99 -mthumb -O2 -ffp-contract=off -fno-fast-math -fwrapv -fno-strict-aliasing -Wall -Wextra -Werror \
 	-ffunction-sections -fdata-sections -g -MMD -MP
 MPS2_CPU_m4 := -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard
 MPS2_CPU_m7 := -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard
@@ -30,15 +31,17 @@ MPS2_LDFLAGS := -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,--build-i
 
 # Sources relative to firmware/.
 MPS2_PORT_SRCS := port/mps2/startup.c port/mps2/board.c port/mps2/uart.c port/mps2/timing.c
-MPS2_APP_SRCS := $(MPS2_PORT_SRCS) $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/app/*.c))
+MPS2_APP_SRCS := $(MPS2_PORT_SRCS) $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/app/*.c) $(wildcard $(MPS2_FW)/proto/*.c))
 MPS2_TEST_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/startup_test.c
 MPS2_CORE_SRCS := $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/core/*.c))
+# The host runner's twin (test/runner.c): firmware/core/ training from files read over semihosting.
+MPS2_RUNNER_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/runner.c $(MPS2_CORE_SRCS)
 
 # One virtual board: $(1) QEMU machine, $(2) CPU key, $(3) core name the image reports.
 define MPS2_BOARD
 $(MPS2_BUILD)/$(1)/obj/%.o: $(MPS2_FW)/%.c
 	@mkdir -p $$(@D)
-	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -c $$< -o $$@
+	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -c $$< -o $$@
 
 $(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
@@ -46,8 +49,11 @@ $(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) 
 $(MPS2_BUILD)/$(1)/startup-test.elf: $(MPS2_TEST_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
 
-board-$(2): $(MPS2_BUILD)/$(1)/fqt-app.elf $(MPS2_BUILD)/$(1)/startup-test.elf board-core-$(2)
-	@$(MPS2_SIZE) $(MPS2_BUILD)/$(1)/fqt-app.elf
+$(MPS2_BUILD)/$(1)/fqt-runner.elf: $(MPS2_RUNNER_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
+
+board-$(2): $(MPS2_BUILD)/$(1)/fqt-app.elf $(MPS2_BUILD)/$(1)/startup-test.elf $(MPS2_BUILD)/$(1)/fqt-runner.elf board-core-$(2)
+	@$(MPS2_SIZE) $(MPS2_BUILD)/$(1)/fqt-app.elf $(MPS2_BUILD)/$(1)/fqt-runner.elf
 endef
 
 # firmware/core/ compiled (not linked) for one CPU, with its code size: $(1) CPU key.

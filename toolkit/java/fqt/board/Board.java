@@ -1,8 +1,6 @@
 package fqt.board;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import fqt.wire.Messages;
 import java.util.HexFormat;
 
 /**
@@ -23,18 +21,18 @@ public final class Board implements AutoCloseable {
 
     /** Core, clock, RAM, firmware version and build id, as the board reports them. */
     public BoardInfo info() {
-        ByteBuffer b = ByteBuffer.wrap(link.call(Link.INFO, new byte[0], "info")).order(ByteOrder.LITTLE_ENDIAN);
-        long clockHz = Integer.toUnsignedLong(b.getInt());
-        long ramBytes = Integer.toUnsignedLong(b.getInt());
-        String core = new String(counted(b), StandardCharsets.UTF_8);
-        String version = new String(counted(b), StandardCharsets.UTF_8);
-        String buildId = HexFormat.of().formatHex(counted(b));
-        return new BoardInfo(core, clockHz, ramBytes, version, buildId);
+        Messages.Info m = Messages.Info.decode(link.call(Messages.INFO, new byte[0], "info"));
+        return new BoardInfo(m.core(), m.clockHz(), m.ramBytes(), m.firmwareVersion(), HexFormat.of().formatHex(m.buildId()));
     }
 
     /** Sends {@code data} (at most 4096 bytes) and returns what the board sends back: a link test. */
     public byte[] echo(byte[] data) {
-        return link.call(Link.ECHO, data, "echo of " + data.length + " bytes");
+        return link.call(Messages.ECHO, data, "echo of " + data.length + " bytes");
+    }
+
+    /** Requests, resends, timeouts and bytes on this board's link so far. */
+    public LinkStats linkStats() {
+        return link.stats();
     }
 
     /** The serial port's path, a pseudo-terminal for a virtual board. */
@@ -61,9 +59,8 @@ public final class Board implements AutoCloseable {
         return qemu == null ? -1 : qemu.pid();
     }
 
-    private static byte[] counted(ByteBuffer b) {
-        byte[] s = new byte[b.get() & 0xFF];
-        b.get(s);
-        return s;
+    /** The line under the link: a test looks at the faults a relay injected. */
+    Line line() {
+        return link.line();
     }
 }

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 /** Where boards come from: QEMU virtual boards and real boards on serial ports. */
 public final class Boards {
-    /** A request fails when the board sends nothing for this long. */
-    private static final int REQUEST_TIMEOUT_MILLIS = 2000;
+    /** An attempt of a request is given up (and the request resent) when its answer has not come in this long. */
+    private static final int REQUEST_TIMEOUT_MILLIS = 1000;
     /** QEMU reads a new pseudo-terminal only after noticing its host side open, which takes up to a second. */
     private static final int VIRTUAL_SYNC_MILLIS = 10_000;
     /** Real boards may still be booting when the port opens. */
@@ -24,9 +24,19 @@ public final class Boards {
      * connects to it. Close the board to stop QEMU.
      */
     public static Board virtual(CortexM core) {
+        return virtual(core, null);
+    }
+
+    /**
+     * A virtual board as {@link #virtual(CortexM)}, reached through a relay that drops, corrupts
+     * and delays bytes as {@code faults} says: the protocol's CRC and retries must hide them.
+     */
+    public static Board virtual(CortexM core, LineFaults faults) {
         Qemu qemu = Qemu.startWithPty(core, Firmware.appElf(core), QEMU_START_TIMEOUT);
         try {
-            Link link = connect(qemu.ptyPath(), VIRTUAL_SYNC_MILLIS, qemu::diagnosis);
+            Line line = new SerialLine(qemu.ptyPath(), qemu::diagnosis);
+            if (faults != null) line = new FaultyLine(line, faults);
+            Link link = connect(line, VIRTUAL_SYNC_MILLIS, qemu::diagnosis);
             return new Board(link, qemu, "virtual " + core.key() + " board (QEMU " + Qemu.machine(core) + ", pid " + qemu.pid() + ")");
         } catch (RuntimeException e) {
             qemu.close();
@@ -36,7 +46,7 @@ public final class Boards {
 
     /** Connects to a board running the board application on a serial port, e.g. {@code /dev/ttyACM0}. */
     public static Board serial(String path) {
-        return new Board(connect(path, SERIAL_SYNC_MILLIS, () -> ""), null, "board");
+        return new Board(connect(new SerialLine(path, () -> ""), SERIAL_SYNC_MILLIS, () -> ""), null, "board");
     }
 
     /**
@@ -49,10 +59,10 @@ public final class Boards {
                 .toList();
     }
 
-    private static Link connect(String path, int syncMillis, Supplier<String> context) {
-        Link link = Link.open(path, REQUEST_TIMEOUT_MILLIS, context);
+    private static Link connect(Line line, int syncMillis, Supplier<String> context) {
+        Link link = new Link(line, REQUEST_TIMEOUT_MILLIS, context);
         try {
-            link.sync(syncMillis);
+            link.hello(syncMillis);
             return link;
         } catch (RuntimeException e) {
             link.close();

@@ -41,6 +41,11 @@ public final class Firmware {
         return built(core, "fqt-app.elf");
     }
 
+    /** The training runner image for a virtual board ({@code firmware/port/mps2/test/runner.c}), built first. */
+    static Path runnerElf(CortexM core) {
+        return built(core, "fqt-runner.elf");
+    }
+
     /** The semihosting startup test image for a virtual board, built first. */
     static Path startupTestElf(CortexM core) {
         return built(core, "startup-test.elf");

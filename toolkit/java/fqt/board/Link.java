@@ -1,187 +1,181 @@
 package fqt.board;
 
-import com.fazecast.jSerialComm.SerialPort;
+import fqt.wire.Frame;
+import fqt.wire.Messages;
+import fqt.wire.WireException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Request and response bytes on one serial port, as in {@code firmware/app/link.h} and
- * {@code messages.h}: a request is {@code 0xA5, type, length (u16 LE), payload}, a response
- * {@code 0x5A, type, status, length (u16 LE), payload}. The framed protocol will take this
- * class's place; {@link Board} keeps the requests.
+ * The host's side of the framed protocol ({@code firmware/proto/PROTOCOL.md}) on one line; the
+ * board's side is {@code firmware/proto/session.c}. One request at a time: each gets a new
+ * sequence number and is resent unchanged (same number, same bytes) until its response arrives,
+ * at once after a NAK or a garbled frame, after the attempt's timeout otherwise. The board answers
+ * a resent request it has already run with its kept response, so every request runs exactly once.
  */
 final class Link implements AutoCloseable {
-    static final int INFO = 0x01;
-    static final int ECHO = 0x02;
-    /** Largest payload either side accepts (LINK_MAX_PAYLOAD). */
-    static final int MAX_PAYLOAD = 4096;
+    /** Largest payload either side accepts. */
+    static final int MAX_PAYLOAD = Frame.MAX_PAYLOAD;
+    /** Attempts in a row without any frame back before a request fails as timed out. */
+    static final int MAX_TIMEOUTS = 3;
+    /**
+     * Attempts before a request fails on a line too noisy to use. Generous: on a line garbling 3%
+     * of the bytes a 60-byte answer arrives intact once in 8 attempts.
+     */
+    static final int MAX_ATTEMPTS = 200;
+    /** A HELLO is resent after this long without its answer (QEMU notices an opened pty within about a second). */
+    private static final int HELLO_ATTEMPT_MILLIS = 1500;
 
-    private static final int REQUEST_MAGIC = 0xA5;
-    private static final int RESPONSE_MAGIC = 0x5A;
-    private static final String[] STATUS = {"ok", "unknown request type", "request too long"};
-    /** One jSerialComm read waits at most this long, so deadlines are checked often. */
-    private static final int POLL_MILLIS = 50;
-    /** An opening echo is resent after this long without its answer. */
-    private static final int SYNC_ATTEMPT_MILLIS = 1500;
-
-    private final SerialPort port;
-    private final String path;
+    private final Line line;
     private final int timeoutMillis;
     private final Supplier<String> context;
+    private final Frame.Reader reader = new Frame.Reader();
+    /** Bytes read from the line; those from chunkAt on are not parsed yet (they belong to later frames). */
+    private final byte[] chunk = new byte[1024];
+    private int chunkAt, chunkLen;
+    private int seq = ThreadLocalRandom.current().nextInt(1 << 16); // unlikely to repeat the last session's numbers
+    private long requests, resends, timeouts, badFrames, bytesSent, bytesReceived;
 
-    private Link(SerialPort port, String path, int timeoutMillis, Supplier<String> context) {
-        this.port = port;
-        this.path = path;
+    /**
+     * A link on {@code line}; an attempt fails when no answer arrives for {@code timeoutMillis};
+     * {@code context} adds words to error messages (for example that QEMU has exited).
+     */
+    Link(Line line, int timeoutMillis, Supplier<String> context) {
+        this.line = line;
         this.timeoutMillis = timeoutMillis;
         this.context = context;
     }
 
-    /**
-     * Opens {@code path} (pseudo-terminals included) at 115200 8N1. A request fails when the board
-     * sends nothing for {@code timeoutMillis}; {@code context} adds words to error messages (for
-     * example that QEMU has exited).
-     */
-    static Link open(String path, int timeoutMillis, Supplier<String> context) {
-        SerialPort port = SerialPort.getCommPort(path);
-        port.setComPortParameters(115200, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, POLL_MILLIS, 0);
-        // Only the result counts: on a pseudo-terminal openPort() succeeds but may leave ENOTTY as last error.
-        if (!port.openPort()) {
-            throw ioError("cannot open serial port " + path + " (error " + port.getLastErrorCode()
-                    + "; is it present, readable and writable by you, and not held by another program?)");
-        }
-        return new Link(port, path, timeoutMillis, context);
-    }
-
     String path() {
-        return path;
+        return line.path();
+    }
+
+    Line line() {
+        return line;
+    }
+
+    LinkStats stats() {
+        return new LinkStats(requests, resends, timeouts, badFrames, bytesSent, bytesReceived);
     }
 
     /**
-     * Sends echo requests with a fresh random nonce until the board echoes the latest one, skipping
-     * everything received before it: answers to earlier attempts and stale bytes.
+     * Opens the session: HELLO is sent until the board answers (within {@code totalMillis}); checks
+     * the board's protocol version.
      */
-    void sync(int totalMillis) {
-        long end = System.nanoTime() + totalMillis * 1_000_000L;
-        do {
-            byte[] nonce = new byte[8];
-            ThreadLocalRandom.current().nextBytes(nonce);
-            write(request(ECHO, nonce));
-            byte[] expected = response(ECHO, nonce);
-            long attemptEnd = Math.min(end, System.nanoTime() + SYNC_ATTEMPT_MILLIS * 1_000_000L);
-            if (skipUntil(expected, attemptEnd)) return;
-        } while (System.nanoTime() < end);
-        throw new BoardTimeoutException("board on " + path + " did not answer the opening echo within "
-                + totalMillis + " ms" + context.get());
+    Messages.Hello hello(int totalMillis) {
+        write(new byte[] {0}); // ends whatever partial frame the board holds (a host that died mid-frame)
+        int attempts = Math.max(1, totalMillis / HELLO_ATTEMPT_MILLIS);
+        Messages.Hello h = Messages.Hello.decode(call(Messages.HELLO, new byte[0], "hello", HELLO_ATTEMPT_MILLIS, attempts));
+        if (h.version() != Frame.VERSION || h.maxPayload() < MAX_PAYLOAD) {
+            throw ioError("board on " + path() + " speaks protocol version " + h.version() + " with payloads up to "
+                    + h.maxPayload() + " bytes; this host speaks version " + Frame.VERSION + " with " + MAX_PAYLOAD);
+        }
+        return h;
     }
 
     /** Sends one request and returns the answer's payload; {@code what} names the request in errors. */
     byte[] call(int type, byte[] payload, String what) {
+        return call(type, payload, what, timeoutMillis, MAX_TIMEOUTS);
+    }
+
+    private byte[] call(int type, byte[] payload, String what, int attemptMillis, int maxTimeouts) {
         if (payload.length > MAX_PAYLOAD) {
             throw new IllegalArgumentException("'" + what + "' payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
         }
-        write(request(type, payload));
-        byte[] header = new byte[5];
-        readFully(header, what, "header");
-        if ((header[0] & 0xFF) != RESPONSE_MAGIC || (header[1] & 0xFF) != type) {
-            throw ioError("board on " + path + " answered '" + what + "' with unexpected bytes " + hex(header));
+        seq = (seq + 1) & 0xFFFF;
+        byte[] frame = Frame.encode(type, Messages.OK, seq, payload);
+        int timedOutInARow = 0;
+        for (int attempt = 1; ; attempt++) {
+            write(frame);
+            Attempt a = await(type | Frame.RESPONSE_BIT, attemptMillis, what);
+            Frame answer = a.answer();
+            if (answer != null) {
+                requests++;
+                if (answer.status() == Messages.OK) return answer.payload();
+                int detail = Messages.decodeDetail(answer.payload());
+                throw new BoardStatusException("board on " + path() + " refused '" + what + "': "
+                        + Messages.statusName(answer.status()) + " (detail " + detail + ")", answer.status(), detail);
+            }
+            if (a.timedOut()) {
+                timeouts++;
+                if (++timedOutInARow == maxTimeouts) {
+                    throw new BoardTimeoutException("board on " + path() + " did not answer '" + what + "' (seq " + seq + ") in "
+                            + maxTimeouts + " attempts of " + attemptMillis + " ms" + context.get());
+                }
+            } else {
+                timedOutInARow = 0; // a NAK or a garbled frame: the board is there, the line is noisy
+            }
+            if (attempt == MAX_ATTEMPTS) {
+                throw ioError("board on " + path() + ": '" + what + "' (seq " + seq + ") got no intact answer in "
+                        + MAX_ATTEMPTS + " attempts: the line is too noisy" + context.get());
+            }
+            resends++;
         }
-        int status = header[2] & 0xFF;
-        byte[] body = new byte[(header[3] & 0xFF) | (header[4] & 0xFF) << 8];
-        readFully(body, what, "payload");
-        if (status != 0) {
-            String name = status < STATUS.length ? STATUS[status] : "status " + status;
-            throw ioError("board on " + path + " refused '" + what + "': " + name);
+    }
+
+    /** How an attempt ended: the answer, else by its deadline or by a NAK or garbled frame that asks to resend at once. */
+    private record Attempt(Frame answer, boolean timedOut) {}
+
+    /**
+     * Reads until the answer to the current request arrives, a NAK or a garbled frame says to
+     * resend, or {@code attemptMillis} pass. Answers to earlier requests are skipped: stale copies
+     * of responses the board resent.
+     */
+    private Attempt await(int responseType, int attemptMillis, String what) {
+        long deadline = System.nanoTime() + attemptMillis * 1_000_000L;
+        for (;;) {
+            if (chunkAt == chunkLen) {
+                if (System.nanoTime() >= deadline) break;
+                chunkLen = line.read(chunk, 0, chunk.length);
+                chunkAt = 0;
+                bytesReceived += chunkLen;
+                continue;
+            }
+            Frame.Event e = reader.push(chunk[chunkAt++]);
+            if (e == Frame.Event.MORE) continue;
+            Frame f = e == Frame.Event.FRAME ? decode(reader.frame()) : null;
+            if (f == null || f.type() == (Messages.NAK | Frame.RESPONSE_BIT)) {
+                if (f != null) nak(f, what);
+                badFrames++;
+                return new Attempt(null, false);
+            }
+            if (f.type() == responseType && f.seq() == seq) return new Attempt(f, false);
         }
-        return body;
+        return new Attempt(null, true);
+    }
+
+    /** The frame, or null when it failed a check; another protocol version fails the session. */
+    private Frame decode(byte[] cobs) {
+        try {
+            return Frame.decode(cobs, 0, cobs.length);
+        } catch (WireException e) {
+            if (e.kind() == WireException.Kind.VERSION) {
+                throw ioError("board on " + path() + " answered in another protocol version: " + e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /** A NAK: the board could not read our frame. Only one of another version is final. */
+    private void nak(Frame f, String what) {
+        if (Messages.decodeDetail(f.payload()) == WireException.Kind.VERSION.frameStatus()) {
+            throw ioError("board on " + path() + " does not speak protocol version " + Frame.VERSION + " ('" + what + "' refused)");
+        }
+    }
+
+    private void write(byte[] b) {
+        line.write(b);
+        bytesSent += b.length;
     }
 
     @Override
     public void close() {
-        port.closePort();
+        line.close();
     }
 
-    private static byte[] request(int type, byte[] payload) {
-        byte[] b = new byte[4 + payload.length];
-        b[0] = (byte) REQUEST_MAGIC;
-        b[1] = (byte) type;
-        b[2] = (byte) payload.length;
-        b[3] = (byte) (payload.length >> 8);
-        System.arraycopy(payload, 0, b, 4, payload.length);
-        return b;
-    }
-
-    private static byte[] response(int type, byte[] payload) {
-        byte[] b = new byte[5 + payload.length];
-        b[0] = (byte) RESPONSE_MAGIC;
-        b[1] = (byte) type;
-        b[3] = (byte) payload.length;
-        b[4] = (byte) (payload.length >> 8);
-        System.arraycopy(payload, 0, b, 5, payload.length);
-        return b;
-    }
-
-    private void write(byte[] b) {
-        if (port.writeBytes(b, b.length) != b.length) {
-            throw ioError("writing to " + path + " failed (error " + port.getLastErrorCode() + ")" + context.get());
-        }
-    }
-
-    /** Fills {@code b}; fails when nothing arrives for {@code timeoutMillis}. */
-    private void readFully(byte[] b, String what, String part) {
-        int got = 0;
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (got < b.length) {
-            int n = read(b, got, b.length - got);
-            if (n > 0) {
-                got += n;
-                deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            } else if (System.nanoTime() > deadline) {
-                throw new BoardTimeoutException("board on " + path + " did not answer '" + what + "' within " + timeoutMillis
-                        + " ms (" + part + ": " + got + " of " + b.length + " bytes received)" + context.get());
-            }
-        }
-    }
-
-    /** Reads until {@code expected} has arrived (true) or the deadline passes (false). */
-    private boolean skipUntil(byte[] expected, long deadline) {
-        byte[] window = new byte[0];
-        byte[] chunk = new byte[256];
-        while (System.nanoTime() < deadline) {
-            int n = read(chunk, 0, chunk.length);
-            if (n <= 0) continue;
-            byte[] joined = Arrays.copyOf(window, window.length + n);
-            System.arraycopy(chunk, 0, joined, window.length, n);
-            if (indexOf(joined, expected) >= 0) return true;
-            // Keep only a tail that could still begin the expected bytes.
-            window = Arrays.copyOfRange(joined, Math.max(0, joined.length - expected.length + 1), joined.length);
-        }
-        return false;
-    }
-
-    private int read(byte[] b, int offset, int len) {
-        int n = port.readBytes(b, len, offset);
-        if (n < 0) {
-            throw ioError("reading from " + path + " failed (error " + port.getLastErrorCode() + ")" + context.get());
-        }
-        return n;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) return i;
-        }
-        return -1;
-    }
-
-    private static String hex(byte[] b) {
-        return java.util.HexFormat.ofDelimiter(" ").formatHex(b);
-    }
-
-    private static UncheckedIOException ioError(String message) {
+    static UncheckedIOException ioError(String message) {
         return new UncheckedIOException(message, new IOException(message));
     }
 }

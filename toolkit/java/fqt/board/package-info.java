@@ -3,8 +3,11 @@
  * and real boards on a serial port ({@link fqt.board.Boards#serial}), both answering the firmware
  * in {@code firmware/app/}. The only package that sees jSerialComm and starts QEMU.
  *
- * <p>The host always speaks first and the board only answers: QEMU drops what the guest sends
- * before the host has opened its pseudo-terminal. Opening a board therefore sends an echo with a
- * fresh nonce until the matching answer arrives, which also skips anything stale on the line.
+ * <p>They speak the framed protocol of {@code firmware/proto/PROTOCOL.md} ({@link fqt.wire}):
+ * {@code Link} is the host's side. The host always speaks first and the board only
+ * answers: QEMU drops what the guest sends before the host has opened its pseudo-terminal, so
+ * opening a board sends HELLO until it is answered. Requests whose answer is lost or garbled are
+ * resent and answered exactly once; {@code Boards.virtual(core, faults)} puts a
+ * relay that drops, corrupts and delays bytes between host and board to show it.
  */
 package fqt.board;

@@ -23,10 +23,13 @@ final class BenchCommand {
               training samples per second of the small CNN on Fashion-MNIST at batch 1 and 16, for
               FLOAT32, MIXED and UINT8 in the simulator and for DJL's PyTorch engine training the same
               float model, all measured in this run after a warm-up; prints the UINT8 / PyTorch ratio
-            """;
+            """ + DeviceBenchCommand.HELP;
 
     static int run(String[] argv) {
-        if (argv.length < 2 || !argv[1].equals("train")) throw new IllegalArgumentException("usage: ./fqt bench train [--samples N] [--json]");
+        if (argv.length >= 2 && argv[1].equals("device")) return DeviceBenchCommand.run(argv);
+        if (argv.length < 2 || !argv[1].equals("train")) {
+            throw new IllegalArgumentException("usage: ./fqt bench train [--samples N] [--json] | ./fqt bench device [--board m4|m7|all] [--samples N] [--json]");
+        }
         Args a = new Args(argv, 2, Set.of("samples"), Set.of("json"));
         int samples = a.getInt("samples", 4000);
         Dataset data = FashionMnist.load().train().shuffled(1).take(samples + 1000);

@@ -8,8 +8,10 @@ public final class Main {
             usage: ./fqt COMMAND [options]
               train        train a model in FLOAT32, MIXED or UINT8 and print its metrics
               bench train  training throughput per precision next to DJL's PyTorch engine
+              bench device instructions per training sample, phase and MAC on the QEMU virtual boards
               experiment partial-updates   the paper's partial-update experiment (transfer learning)
               sweep        a grid of training runs, one CSV line per finished run; a rerun resumes
+              import       a TorchScript model: verify against DJL, float and uint8 (PTQ) test accuracy
             ./fqt COMMAND --help shows a command's options.
             """;
 
@@ -38,6 +40,7 @@ public final class Main {
             case "board" -> help ? print(BoardCommand.HELP) : BoardCommand.run(args);
             case "experiment" -> help ? print(ExperimentCommand.HELP) : ExperimentCommand.run(args);
             case "sweep" -> help ? print(SweepCommand.HELP) : SweepCommand.run(args);
+            case "import" -> help ? print(ImportCommand.HELP) : ImportCommand.run(args);
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
         };
     }

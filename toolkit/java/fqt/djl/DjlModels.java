@@ -2,10 +2,12 @@ package fqt.djl;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
 /** DJL versions of the toolkit's float models (PyTorch layout NCHW). */
@@ -40,6 +42,20 @@ public final class DjlModels {
                 .add(Linear.builder().setUnits(64).build())
                 .add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /**
+     * {@link #smallCnn} with a BatchNorm after each convolution (before its ReLU): the usual float
+     * training recipe, whose BatchNorms {@code Import.djl} folds into the convolutions.
+     */
+    public static SequentialBlock smallCnnBn(int channels, int height, int width, int classes) {
+        SequentialBlock plain = smallCnn(channels, height, width, classes);
+        SequentialBlock withBn = new SequentialBlock();
+        for (Block b : plain.getChildren().values()) {
+            withBn.add(b);
+            if (b instanceof Conv2d) withBn.add(BatchNorm.builder().build());
+        }
+        return withBn;
     }
 
     private static Conv2d conv3x3(int filters) {

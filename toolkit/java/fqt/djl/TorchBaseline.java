@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -88,10 +89,20 @@ public final class TorchBaseline implements AutoCloseable {
      */
     public static TorchBaseline create(int[] shape, int classes, float lr, long seed) {
         if (shape.length != 3) throw new IllegalArgumentException("shape must be {channels, height, width}");
+        return create(DjlModels.smallCnn(shape[0], shape[1], shape[2], classes), shape, classes, lr, seed);
+    }
+
+    /**
+     * Any DJL block that maps {@code shape} samples to {@code classes} logits (e.g.
+     * {@link DjlModels#smallCnnBn}) with the same SGD trainer: float pretraining in Java, whose
+     * result {@code Import.djl(baseline.model())} brings into the toolkit.
+     */
+    public static TorchBaseline create(Block block, int[] shape, int classes, float lr, long seed) {
+        if (shape.length != 3) throw new IllegalArgumentException("shape must be {channels, height, width}");
         Torch.engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
         Model model = Model.newInstance("fqt-small-cnn", Device.cpu(), Torch.ENGINE);
         try {
-            model.setBlock(DjlModels.smallCnn(shape[0], shape[1], shape[2], classes));
+            model.setBlock(block);
             // DJL's default optimizer is Adam: set plain SGD explicitly.
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).build())
@@ -213,8 +224,13 @@ public final class TorchBaseline implements AutoCloseable {
     }
 
     /** The DJL block being trained (for inspection; do not close it). */
-    public ai.djl.nn.Block block() {
+    public Block block() {
         return model.getBlock();
+    }
+
+    /** The DJL model being trained ({@code Import.djl(baseline.model())}; closed with this baseline). */
+    public Model model() {
+        return model;
     }
 
     @Override

@@ -141,8 +141,12 @@ public final class Memory {
      * Flatten run in place, so their output is their input's buffer. A buffer is kept ({@code x<t>},
      * t its first tensor) when a backward pass reads it: the input of a layer at or above the lowest
      * trained one that is a trained weight layer (weight gradient), a ReLU (its mask: the in-place
-     * output has the same sign pattern) or a MaxPool2d (argmax). The other buffers alternate, in
-     * model order, between the slots {@code feat_a} and {@code feat_b}, each as large as its largest.
+     * output has the same sign pattern) or a MaxPool2d (argmax); and, with uint8 features, the
+     * output of every weight layer at or above the lowest trained one except the logits (the last
+     * buffer written going forward, read first going backward): {@code WeightLayer.zeroSaturatedErrors}
+     * reads it going backward. The
+     * other buffers alternate, in model order, between the slots {@code feat_a} and {@code feat_b},
+     * each as large as its largest.
      */
     private static void features(Model model, Role[] role, int lowest, int valueBytes, Arena ram) {
         List<Layer> layers = model.layers();
@@ -164,6 +168,7 @@ public final class Memory {
         for (int l = lowest; l < n; l++) {
             Layer layer = layers.get(l);
             if (role[l] == Role.TRAINABLE || layer instanceof ReLU || layer instanceof MaxPool2d) kept[bufferOf[l]] = true;
+            if (role[l] != null && valueBytes == 1 && l + 1 < n) kept[bufferOf[l + 1]] = true;
         }
         long[] slot = new long[2];
         int others = 0;

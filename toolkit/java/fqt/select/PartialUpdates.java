@@ -15,8 +15,9 @@ import fqt.nn.Selection;
  * <p>{@link #fullHead(boolean)} exempts the last layer with weights, the classifier head. Its largest
  * error is always the true class's ({@code |p_y - 1|} is the sum of the other probabilities), so a
  * budget of one row (a 10-class head at lambda 0.1) only ever raises the true logit and nothing pushes
- * wrong classes down: features then grow without bound. The head costs little; the default follows
- * the method (every trainable layer).
+ * wrong classes down: accuracy suffers and training can diverge ({@code ./fqt experiment
+ * partial-updates --select-head}). The head costs little; the default follows the method (every
+ * trainable layer).
  *
  * <p>The lambdas are given as doubles and used as float32, as the device receives them.
  * Use with {@code Training.partialUpdates(p)}, which installs a fresh {@link #selector} per run.

@@ -5,8 +5,8 @@ import fqt.nn.Model;
 import fqt.nn.Selection;
 import fqt.nn.Tensor;
 import fqt.nn.WeightLayer;
-import java.util.List;
 import fqt.select.PartialUpdates.ErrorBy;
+import java.util.List;
 
 /**
  * The stateful side of {@link PartialUpdates} for one run: the largest errors seen so far and the

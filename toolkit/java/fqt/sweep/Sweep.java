@@ -136,8 +136,9 @@ public final class Sweep {
             if (file != null) for (Map<String, String> r : file.rows()) done.put(key(r), r);
             List<SweepTask> todo = tasks.stream().filter(t -> !done.containsKey(t.key())).toList();
             if (progress != null) {
-                progress.printf("sweep: %d runs, %d already in %s%s, %d to run on %d threads%n", tasks.size(), tasks.size() - todo.size(),
-                        csv, file != null && file.repaired() ? " (cut a half-written last line)" : "", todo.size(), threads);
+                String found = file == null ? "no CSV" : (tasks.size() - todo.size()) + " already in " + csv
+                        + (file.repaired() ? " (cut a half-written last line)" : "");
+                progress.printf("sweep: %d runs, %s, %d to run on %d threads%n", tasks.size(), found, todo.size(), threads);
             }
             execute(todo, file, done);
         } finally {

@@ -5,7 +5,8 @@ import fqt.train.TrainingRun;
 /**
  * A fine-tuning run of a {@link Scenario}: the training run on the target task (its
  * {@link TrainingRun#testAccuracy()} is the target accuracy) and the accuracy on the source task's
- * test set afterwards, next to the pretrained float model's, so forgetting is visible.
+ * test set afterwards, next to the pretrained float model's (as its pretraining run measured it), so
+ * forgetting is visible.
  */
 public record TransferRun(Scenario scenario, TrainingRun run, double sourceAccuracy, double pretrainedSourceAccuracy) {
     public double targetAccuracy() { return run.testAccuracy(); }

@@ -25,7 +25,6 @@ import fqt.train.Optimizer;
 import fqt.train.Training;
 import fqt.train.TrainingRun;
 import fqt.wire.ModelBlob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -43,13 +42,30 @@ class HostParityTest {
     @TempDir
     Path dir;
 
-    /** The acceptance run of issue 5: the small CNN, UINT8, stochastic rounding, partial updates, 256 samples. */
-    @Test
-    void smallCnnUint8StochasticPartialUpdates() throws Exception {
-        Training t = Fqt.train(Models.smallCnn(DATA.shape(), 10, 3)).precision(Precision.UINT8).rounding(Rounding.STOCHASTIC)
+    /** The acceptance training of issue 5: the small CNN, UINT8, stochastic rounding, partial updates (256 samples). */
+    static Training smallCnnUint8() {
+        return Fqt.train(Models.smallCnn(DATA.shape(), 10, 3)).precision(Precision.UINT8).rounding(Rounding.STOCHASTIC)
                 .optimizer(Optimizer.standardizedSgd(0.01f)).batch(16).seed(21).calibration(64).progress(null)
                 .partialUpdates(PartialUpdates.lambdaMin(0.1).lambdaMax(1.0).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS));
-        HostResult java = assertParity("small_cnn_uint8", t, DATA.train().shuffled(5).take(256), DATA.test().take(100));
+    }
+
+    /** Depthwise and grouped convolutions, average pooling, EMA error ranges, floor rounding, a frozen first layer. */
+    static Training groupedUint8() {
+        int[] shape = DATA.shape();
+        Model m = Models.init(Model.of(shape,
+                new Conv2d(1, 4, 3, 2, 1), new ReLU(),
+                Conv2d.depthwise(4, 3, 1, 1), new ReLU(),
+                new Conv2d(4, 8, 3, 3, 1, 0, 2), new ReLU(), new AvgPool2d(2),
+                new Conv2d(8, 8, 1, 1, 0), new MaxPool2d(2, 2, 1), AvgPool2d.global(),
+                new Flatten(), new Linear(8, 10)), 8);
+        return Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.FLOOR).errorRange(ErrorRange.EMA)
+                .optimizer(Optimizer.sgd(0.05f)).batch(4).seed(5).calibration(16).trainLast(4).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.3).lambdaMax(0.8).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
+    }
+
+    @Test
+    void smallCnnUint8StochasticPartialUpdates() throws Exception {
+        HostResult java = assertParity("small_cnn_uint8", smallCnnUint8(), DATA.train().shuffled(5).take(256), DATA.test().take(100));
         assertEquals(256, java.losses.size());
         long selected = 0, available = 0;
         for (int i = 0; i < java.selections.size(); i += 2 + java.selections.get(i + 1)) {
@@ -74,32 +90,38 @@ class HostParityTest {
         assertParity("small_cnn_float32", t, DATA.train().shuffled(7).take(30), DATA.test().take(20));
     }
 
-    /** Depthwise and grouped convolutions, average pooling, EMA error ranges, floor rounding, a frozen first layer. */
     @Test
     void groupedConvAvgPoolUint8EmaFrozen() throws Exception {
-        int[] shape = DATA.shape();
-        Model m = Models.init(Model.of(shape,
-                new Conv2d(1, 4, 3, 2, 1), new ReLU(),
-                Conv2d.depthwise(4, 3, 1, 1), new ReLU(),
-                new Conv2d(4, 8, 3, 3, 1, 0, 2), new ReLU(), new AvgPool2d(2),
-                new Conv2d(8, 8, 1, 1, 0), new MaxPool2d(2, 2, 1), AvgPool2d.global(),
-                new Flatten(), new Linear(8, 10)), 8);
-        Training t = Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.FLOOR).errorRange(ErrorRange.EMA)
-                .optimizer(Optimizer.sgd(0.05f)).batch(4).seed(5).calibration(16).trainLast(4).progress(null)
-                .partialUpdates(PartialUpdates.lambdaMin(0.3).lambdaMax(0.8).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
-        assertParity("grouped_uint8", t, DATA.train().shuffled(8).take(24), DATA.test().take(10));
+        assertParity("grouped_uint8", groupedUint8(), DATA.train().shuffled(8).take(24), DATA.test().take(10));
     }
 
-    /** Bias-only layers (TinyTL) with fixed error ranges and standardized SGD. */
+    /** Bias-only layers (TinyTL) with fixed error ranges and standardized SGD; samples sent as uint8 codes. */
     @Test
     void mlpUint8BiasOnlyFixedErrors() throws Exception {
         Training t = Fqt.train(Models.mlp(DATA.shape(), 10, 6, 32, 16)).precision(Precision.UINT8).rounding(Rounding.STOCHASTIC)
                 .errorRange(ErrorRange.FIXED).optimizer(Optimizer.standardizedSgd(0.02f, 0.2f)).biasOnly(true).batch(3)
                 .seed(-7).alphaA(0.1f).calibration(16).progress(null);
-        assertParity("mlp_bias_only", t, DATA.train().shuffled(9).take(20), null);
+        assertParity("mlp_bias_only", t, DATA.train().shuffled(9).take(20), null, true);
+    }
+
+    /**
+     * Layers with weights and no ReLU after them: the backward pass reads their uint8 outputs (the
+     * saturation mask), so the arena keeps them (ARENA.md, features) and its size is the plan's.
+     */
+    @Test
+    void linearStackBiasOnlyKeepsOutputs() throws Exception {
+        Model m = Models.init(Model.of(DATA.shape(), new Flatten(), new Linear(784, 32), new Linear(32, 16), new Linear(16, 16),
+                new Linear(16, 10)), 3);
+        Training t = Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.NEAREST).optimizer(Optimizer.sgd(0.05f)).biasOnly(true)
+                .batch(4).seed(2).calibration(16).progress(null);
+        assertParity("linear_stack", t, DATA.train().shuffled(10).take(40), null, false);
     }
 
     private HostResult assertParity(String name, Training t, Dataset data, Dataset test) throws Exception {
+        return assertParity(name, t, data, test, false);
+    }
+
+    private HostResult assertParity(String name, Training t, Dataset data, Dataset test, boolean codes) throws Exception {
         HostResult java = JavaRun.run(t, data, test);
         // The recorded Java run is Training.fit itself: same final model and the same batch losses.
         TrainingRun fit = t.fit(data, null);
@@ -111,16 +133,12 @@ class HostParityTest {
             for (int j = 0; j < n; j++) sum += java.losses.get(k++);
             assertEquals(batchLoss[s], sum / n, 0.0, name + ": batch " + s + " loss");
         }
-        Path blob = dir.resolve(name + ".blob"), samples = dir.resolve(name + ".samples"), testFile = dir.resolve(name + ".test");
-        Files.write(blob, ModelBlob.forRun(t, data));
-        SampleFile.write(samples, JavaRun.epochOrder(t, data));
-        if (test != null) SampleFile.write(testFile, test);
-        byte[] c = HostRunner.train(blob, samples, test != null ? testFile : null, dir.resolve(name + ".result"));
-        byte[] expected = java.bytes();
-        assertNull(HostResult.firstMismatch(expected, c), name);
+        ParityCase files = ParityCase.of(name, t, data, test, codes, dir);
+        byte[] c = HostRunner.train(files.blob(), files.samples(), files.test(), dir.resolve(name + ".result"));
+        assertNull(files.firstMismatch(c), name);
         System.out.printf("%s: %d samples bit-exact, arena %d B, blob %d B, losses %.4f -> %.4f%n", name, java.losses.size(),
                 java.arenaBytes, java.blob.length, java.losses.get(0), java.losses.get(java.losses.size() - 1));
-        assertTrue(Arrays.equals(expected, c));
+        assertTrue(Arrays.equals(java.bytes(), c));
         return java;
     }
 }

@@ -21,6 +21,8 @@ final class HostResult {
     final List<Integer> selections = new ArrayList<>();
     final List<Integer> eval = new ArrayList<>();
     byte[] blob = new byte[0];
+    /** Multiply-accumulates of the training samples (Context counters summed over layers); not in the file. */
+    long forwardMacs, backwardMacs;
 
     byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

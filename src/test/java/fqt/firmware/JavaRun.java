@@ -48,6 +48,8 @@ final class JavaRun {
                 inBatch = 0;
             }
         }
+        r.forwardMacs = java.util.Arrays.stream(c.forwardMacs).sum();
+        r.backwardMacs = java.util.Arrays.stream(c.backwardMacs).sum();
         if (test != null) {
             Context e = new Context(t.precision(), t.rounding(), t.errorRange(), t.alphaA(), t.alphaE(), new Xorshift32(Training.EVAL_SEED));
             e.training = false;

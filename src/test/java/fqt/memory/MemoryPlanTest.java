@@ -104,6 +104,50 @@ class MemoryPlanTest {
         assertBreakdownSums(plan);
     }
 
+    /**
+     * {1,4,4}: 0 Flatten, 1 Linear 16->8, 2 Linear 8->8, 3 Linear 8->4, bias-only below the last:
+     * the uint8 outputs of layers 1 and 2 are kept for the saturation mask of the backward pass.
+     */
+    @Test
+    void weightLayerOutputsAreKeptForTheSaturationMask() {
+        Model m = Models.init(Model.of(new int[] {1, 4, 4}, new Flatten(), new Linear(16, 8), new Linear(8, 8), new Linear(8, 4)), 1);
+        MemoryPlan plan = Memory.plan(m, Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f)).biasOnly(true));
+        assertLayout(plan.ramBuffers(), new Object[][] {
+                {"L1.bias", 0, 8 * 4},              // bias-only: weights stay in Flash, no weight gradient
+                {"L1.bias_grad", 32, 8 * 4},
+                {"L1.out.qparams", 64, 16},
+                {"L2.bias", 80, 8 * 4},
+                {"L2.bias_grad", 112, 8 * 4},
+                {"L2.out.qparams", 144, 16},
+                {"L3.weights", 160, 8 * 4},
+                {"L3.bias", 192, 4 * 4},
+                {"L3.weights.qparams", 208, 8},
+                {"L3.grad", 216, 8 * 4 * 4},
+                {"L3.bias_grad", 344, 4 * 4},
+                {"L3.out.qparams", 360, 16},
+                // buffers {t0,t1} 16, {t2} 8, {t3} 8, {t4} 4; lowest = 1. t3 is L3's input (weight
+                // gradient); t2 and t3 are the outputs of L1 and L2 (saturation mask); t4, the
+                // logits, is not kept. Without that rule t2 would share feat_b: 8 B less.
+                {"x2", 376, 8},
+                {"x3", 384, 8},
+                {"feat_a", 392, 16},                // t0
+                {"feat_b", 408, 4},                 // t4
+                // errors of t = 2..4: t4 (4) and t2 (8) in err_a, t3 (8) in err_b
+                {"err_a", 412, 8},
+                {"err_b", 420, 8},
+                {"err_a.qparams", 428, 8},
+                {"err_b.qparams", 436, 8},
+                {"loss", 444, 4 * 4},
+                // max(forward: 8, 8, 4 biases; error propagation of L2, L3: 8 inputs each) int32
+                {"scratch_i32", 460, 8 * 4},
+                {"select_idx", 492, 8 * 4},
+        });
+        assertEquals(524, plan.ramBytes());
+        // input.qparams 8, L1.weights 128 + qparams 8, L2.weights 64 + qparams 8
+        assertEquals(8 + 128 + 8 + 64 + 8, plan.flashBytes());
+        assertBreakdownSums(plan);
+    }
+
     @Test
     void partialUpdatesAddTheRankingBuffers() {
         Model m = mlp();

@@ -1,0 +1,67 @@
+package fqt.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import fqt.board.CortexM;
+import fqt.board.Runner;
+import fqt.data.DataSplit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The virtual boards train exactly as Java: the runner image (firmware/port/mps2/test/runner.c,
+ * the DSP kernels of firmware/core/ on the M4 and M7) writes the host runner's result file, and it
+ * must equal Java's byte for byte; the MACs it counts must equal Java's Context counters.
+ */
+@Tag("qemu")
+class BoardParityTest {
+    static final DataSplit DATA = HostParityTest.DATA;
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path dir;
+    private static ParityCase smallCnn;
+
+    @BeforeAll
+    static void writeFiles() throws IOException {
+        smallCnn = ParityCase.of("small_cnn_uint8", HostParityTest.smallCnnUint8(), DATA.train().shuffled(5).take(256),
+                DATA.test().take(100), true, dir);
+    }
+
+    /** The acceptance run of issue 5 on both boards: small CNN, UINT8, stochastic rounding, partial updates, 256 samples. */
+    @ParameterizedTest
+    @EnumSource(names = {"M4", "M7"})
+    void smallCnnUint8StochasticPartialUpdates(CortexM core) {
+        Runner.Result r = assertParity(core, smallCnn);
+        System.out.println(r.figures());
+    }
+
+    /**
+     * The DSP kernels' edges: padding 0 and 1, groups, a depthwise layer, a stride-2 and a 1x1
+     * convolution that keep the plain loops, rows of 12 and 14 outputs.
+     */
+    @Test
+    void groupedConvOnM4() throws IOException {
+        ParityCase c = ParityCase.of("grouped_uint8", HostParityTest.groupedUint8(), DATA.train().shuffled(8).take(24),
+                DATA.test().take(10), false, dir);
+        assertParity(CortexM.M4, c);
+    }
+
+    private static Runner.Result assertParity(CortexM core, ParityCase c) {
+        Runner.Result r = Runner.train(core, c.blob(), c.samples(), c.test(), dir.resolve(c.name() + "." + core.key() + ".result"), TIMEOUT);
+        assertNull(c.firstMismatch(r.resultFile()), c.name() + " on " + core.key() + "; QEMU output:\n" + r.output());
+        assertEquals(0, r.exitStatus(), r.output());
+        assertEquals(c.java().losses.size(), r.figures().samples());
+        assertEquals(c.java().forwardMacs, r.figures().forwardMacs(), "forward MACs");
+        assertEquals(c.java().backwardMacs, r.figures().backwardMacs(), "backward MACs");
+        return r;
+    }
+}

@@ -1,0 +1,114 @@
+package fqt.djl;
+
+import fqt.data.Dataset;
+import fqt.nn.Context;
+import fqt.nn.ErrorRange;
+import fqt.nn.Layer;
+import fqt.nn.Model;
+import fqt.nn.Precision;
+import fqt.nn.ReLU;
+import fqt.nn.WeightLayer;
+import fqt.quant.Rounding;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Post-training quantization of a float model to the method's uint8 scheme:
+ * {@code Quantize.ptq(fp).calibrate(data.train().take(500)).perTensor().build()}.
+ *
+ * <p>Weights: uint8 affine, one scale and zero point per tensor from the tensor's min/max (the
+ * engine's only weight scheme; {@link QuantizedModel#report} shows what per-channel ranges would
+ * gain, as an analysis). Features: the input and every requantized output get their range from the
+ * calibration samples, run through the float model: exact min/max ({@link Builder#minMax}, the
+ * default, as {@link Model#quantize}) or percentiles ({@link Builder#percentile}), which clip rare
+ * outliers for a finer scale. A ReLU right after a layer is fused into its requantization, so that
+ * layer's range is taken after the ReLU. The input keeps its exact min/max in both rules.
+ */
+public final class Quantize {
+    private Quantize() {}
+
+    public static Builder ptq(ImportedModel fp) { return new Builder(fp.model()); }
+
+    public static Builder ptq(Model fp) { return new Builder(fp); }
+
+    /** Calibration settings; {@link #calibrate} is required. */
+    public static final class Builder {
+        private final Model fp;
+        private Dataset calibration;
+        private double percentile = 100;
+        private Rounding rounding = Rounding.NEAREST;
+
+        private Builder(Model fp) {
+            if (fp.quantized()) throw new IllegalArgumentException("ptq needs a float32 model; this one is already quantized");
+            this.fp = fp;
+        }
+
+        /** The samples whose float32 features set the ranges (a few hundred training samples). */
+        public Builder calibrate(Dataset samples) { this.calibration = samples; return this; }
+
+        /** Ranges are the exact min/max over the calibration samples (default). */
+        public Builder minMax() { this.percentile = 100; return this; }
+
+        /**
+         * Ranges from the {@code 100 - p} and {@code p} percentiles of each tensor's calibration
+         * values (nearest rank), e.g. 99.99; {@code p = 100} is {@link #minMax()}.
+         */
+        public Builder percentile(double p) {
+            if (!(p > 50 && p <= 100)) throw new IllegalArgumentException("percentile must be in (50, 100], got " + p);
+            this.percentile = p;
+            return this;
+        }
+
+        /** One scale and zero point per weight tensor: the engine's scheme, stated explicitly. */
+        public Builder perTensor() { return this; }
+
+        /** Rounding of the requantization in {@link QuantizedModel#evaluate} (default NEAREST). */
+        public Builder rounding(Rounding r) { this.rounding = r; return this; }
+
+        public QuantizedModel build() {
+            if (calibration == null || calibration.isEmpty()) throw new IllegalArgumentException("ptq: calibrate(samples) needs at least one sample");
+            fp.checkInput(calibration);
+            float[][] ranges = percentile < 100 ? percentileRanges(fp, calibration, percentile) : null;
+            Model q = fp.copy().quantize(calibration);
+            if (ranges != null) {
+                for (WeightLayer w : q.weightLayers()) w.calibrateOutput(ranges[w.index()][0], ranges[w.index()][1]);
+            }
+            String rule = percentile < 100 ? percentile + " percentile" : "min/max";
+            return new QuantizedModel(fp, q, "uint8 per tensor, " + rule + " ranges on " + calibration.size() + " samples", rounding);
+        }
+    }
+
+    /** Per layer with weights, {lo, hi} of its (ReLU-fused) output over the calibration samples. */
+    private static float[][] percentileRanges(Model fp, Dataset calibration, double p) {
+        List<Layer> layers = fp.layers();
+        float[][] values = new float[layers.size()][];
+        int[] tensor = new int[layers.size()];
+        for (Layer l : layers) {
+            if (!(l instanceof WeightLayer)) continue;
+            boolean relu = l.index() + 1 < layers.size() && layers.get(l.index() + 1) instanceof ReLU;
+            tensor[l.index()] = relu ? l.index() + 2 : l.index() + 1;
+            values[l.index()] = new float[calibration.size() * Layers.size(l.outputShape())];
+        }
+        Context c = new Context(Precision.FLOAT32, Rounding.NEAREST, ErrorRange.EXACT, 0f, 0f, null);
+        c.training = false;
+        float[] x = new float[calibration.sampleSize()];
+        for (int s = 0; s < calibration.size(); s++) {
+            calibration.copySample(s, x);
+            fp.forward(x, c);
+            for (int i = 0; i < layers.size(); i++) {
+                if (values[i] == null) continue;
+                float[] f = fp.features(tensor[i]).f;
+                System.arraycopy(f, 0, values[i], s * f.length, f.length);
+            }
+        }
+        float[][] ranges = new float[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            if (values[i] == null) continue;
+            float[] v = values[i];
+            Arrays.sort(v);
+            int last = v.length - 1;
+            ranges[i] = new float[] {v[(int) Math.round((1 - p / 100) * last)], v[(int) Math.round(p / 100 * last)]};
+        }
+        return ranges;
+    }
+}
