@@ -4,6 +4,7 @@
 
 #include "board.h"
 #include "messages.h"
+#include "training.h"
 
 #define FIRMWARE_VERSION "0.1.0"
 
@@ -47,21 +48,31 @@ uint8_t dispatch(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
     case PROTO_INFO:
         return req->len == 0u ? info(resp, resp_len) : fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
     case PROTO_RESET:
-        /* Nothing is held yet that a reset would drop. */
-        return req->len == 0u ? PROTO_OK : fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+        if (req->len != 0u) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+        training_reset();
+        return PROTO_OK;
     case PROTO_ECHO:
         memcpy(resp, req->payload, req->len);
         *resp_len = req->len;
         return PROTO_OK;
     case PROTO_LOAD_MODEL:
+        return training_load(req, resp, resp_len);
     case PROTO_CONFIGURE:
+        return training_configure(req, resp, resp_len);
     case PROTO_TRAIN_SAMPLE:
+        return training_sample(req, resp, resp_len);
     case PROTO_TRAIN_BATCH:
+        return training_batch(req, resp, resp_len);
     case PROTO_EVALUATE:
+        return training_evaluate(req, resp, resp_len);
     case PROTO_READ_WEIGHTS:
+        return training_read_weights(req, resp, resp_len);
     case PROTO_READ_STATS:
-        /* Specified and framed; the handlers come with the training core on the board (issue 6). */
-        return fail(PROTO_ERR_UNSUPPORTED, 0, resp, resp_len);
+        return training_read_stats(req, resp, resp_len);
+    case PROTO_READ_STATE:
+        return training_read_state(req, resp, resp_len);
+    case PROTO_WRITE_STATE:
+        return training_write_state(req, resp, resp_len);
     default:
         return fail(PROTO_ERR_UNKNOWN_TYPE, 0, resp, resp_len);
     }

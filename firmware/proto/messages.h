@@ -20,6 +20,11 @@
 #define PROTO_EVALUATE 0x14u     /* proto_samples; answer proto_predictions */
 #define PROTO_READ_WEIGHTS 0x15u /* proto_read_weights; answer proto_weights_chunk */
 #define PROTO_READ_STATS 0x16u   /* empty; answer proto_stats */
+/* Checkpoints: the board's whole training state as an image it alone reads, in the layouts of
+ * READ_WEIGHTS (proto_read_weights; answer proto_weights_chunk) and LOAD_MODEL (proto_load_model;
+ * answer proto_load_ack), restored over a load of the blob read at the same moment. */
+#define PROTO_READ_STATE 0x17u
+#define PROTO_WRITE_STATE 0x18u
 /* Sent by the board alone, as type 0xFF with seq 0, for a frame it could not accept: status
  * PROTO_ERR_BAD_FRAME, detail the proto_frame_status. The host resends at once. */
 #define PROTO_NAK 0x7Fu

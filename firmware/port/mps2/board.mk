@@ -31,9 +31,10 @@ MPS2_LDFLAGS := -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,--build-i
 
 # Sources relative to firmware/.
 MPS2_PORT_SRCS := port/mps2/startup.c port/mps2/board.c port/mps2/uart.c port/mps2/timing.c
-MPS2_APP_SRCS := $(MPS2_PORT_SRCS) $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/app/*.c) $(wildcard $(MPS2_FW)/proto/*.c))
-MPS2_TEST_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/startup_test.c
 MPS2_CORE_SRCS := $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/core/*.c))
+# The board application trains with firmware/core/ (app/training.c).
+MPS2_APP_SRCS := $(MPS2_PORT_SRCS) $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/app/*.c) $(wildcard $(MPS2_FW)/proto/*.c)) $(MPS2_CORE_SRCS)
+MPS2_TEST_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/startup_test.c
 # The host runner's twin (test/runner.c): firmware/core/ training from files read over semihosting.
 MPS2_RUNNER_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/runner.c $(MPS2_CORE_SRCS)
 
@@ -44,7 +45,7 @@ $(MPS2_BUILD)/$(1)/obj/%.o: $(MPS2_FW)/%.c
 	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -c $$< -o $$@
 
 $(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
-	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
 
 $(MPS2_BUILD)/$(1)/startup-test.elf: $(MPS2_TEST_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@

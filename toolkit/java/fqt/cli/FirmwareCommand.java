@@ -7,8 +7,9 @@ import java.util.Set;
 final class FirmwareCommand {
     static final String HELP = """
             ./fqt firmware build [--board m4|m7|m0plus|all]   (default all)
-              m4, m7   the virtual boards' images (QEMU mps2-an386, mps2-an500) under firmware/build/,
-                       plus firmware/core/ compiled for that CPU, with code sizes
+              m4, m7   the virtual boards' images (QEMU mps2-an386, mps2-an500: board application,
+                       startup test, training runner) under firmware/build/, plus firmware/core/
+                       compiled for that CPU, with code sizes (arm-none-eabi-size)
               m0plus   firmware/core/ compiled for the Cortex-M0+, with its code size
               needs gcc-arm-none-eabi, libnewlib-arm-none-eabi and make (./fqt setup installs them)
             """;
