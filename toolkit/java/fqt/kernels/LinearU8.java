@@ -9,12 +9,16 @@ import fqt.quant.Requantizer;
 public final class LinearU8 {
     private LinearU8() {}
 
-    /** {@code y[o] = requant(biasQ[o] + sum_i (x[i]-xZp)(w[o][i]-wZp))}. */
-    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, int in, int out, Requantizer rq) {
+    /**
+     * {@code y[o] = requant(biasQ[o] + sum_i (x[i]-xZp)(w[o][i]-wZp))}. {@code xc} is caller scratch
+     * of {@code in} ints for the zero-point-free input (made once, not once per row).
+     */
+    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, int in, int out, int[] xc, Requantizer rq) {
+        for (int i = 0; i < in; i++) xc[i] = (x[i] & 0xFF) - xZp;
         for (int o = 0; o < out; o++) {
             int row = o * in;
             int acc = biasQ[o];
-            for (int i = 0; i < in; i++) acc += ((x[i] & 0xFF) - xZp) * ((w[row + i] & 0xFF) - wZp);
+            for (int i = 0; i < in; i++) acc += xc[i] * ((w[row + i] & 0xFF) - wZp);
             y[o] = (byte) rq.apply(acc);
         }
     }
@@ -32,17 +36,19 @@ public final class LinearU8 {
 
     /**
      * {@code gw[o][i] += (float(e) * gradScale) * float(x[i]-xZp)} with {@code e = dy[o]-dyZp} and
-     * {@code gradScale = sX * sE}; {@code gb[o] += float(e) * sE}.
+     * {@code gradScale = sX * sE}; {@code gb[o] += float(e) * sE}. {@code xf} is caller scratch of
+     * {@code in} floats for {@code float(x[i]-xZp)} (exact conversions, made once).
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
-                                      float[] gw, float[] gb, int in, int[] sel, int nSel) {
+                                      float[] gw, float[] gb, int in, int[] sel, int nSel, float[] xf) {
+        for (int i = 0; i < in; i++) xf[i] = (float) ((x[i] & 0xFF) - xZp);
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
             int row = o * in;
             int e = (dy[o] & 0xFF) - dyZp;
             gb[o] += (float) e * sE;
             float d = (float) e * gradScale;
-            for (int i = 0; i < in; i++) gw[row + i] += d * (float) ((x[i] & 0xFF) - xZp);
+            for (int i = 0; i < in; i++) gw[row + i] += d * xf[i];
         }
     }
 }

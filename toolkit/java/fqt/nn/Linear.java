@@ -10,12 +10,17 @@ import fqt.quant.Requantizer;
 public final class Linear extends WeightLayer {
     final int in;
     final int out;
+    /** Host working memory of the uint8 kernels: the input without its zero point, as int and float. */
+    private final int[] centered;
+    private final float[] inputF32;
 
     public Linear(int in, int out) {
         super(out, in);
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear needs positive sizes, got " + in + " -> " + out);
         this.in = in;
         this.out = out;
+        this.centered = new int[in];
+        this.inputF32 = new float[in];
     }
 
     @Override public String kind() { return "Linear"; }
@@ -38,7 +43,7 @@ public final class Linear extends WeightLayer {
 
     @Override
     void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq) {
-        LinearU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, in, out, rq);
+        LinearU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, in, out, centered, rq);
     }
 
     @Override void weightGradF32(float[] x, float[] dy, int nSel) { LinearF32.backwardWeight(x, dy, w.grad, w.biasGrad, in, sel, nSel); }
@@ -56,7 +61,7 @@ public final class Linear extends WeightLayer {
 
     @Override
     void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel) {
-        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, in, sel, nSel);
+        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), w.grad, w.biasGrad, in, sel, nSel, inputF32);
     }
 
     @Override

@@ -323,13 +323,13 @@ public final class GoldenVectors {
         float m = c.scale() * 0.01f, sE = c.scale(), gradScale = c.scale() * sE;
         int yZp = c.zp("yzp");
         Requantizer rq = new Requantizer().reset(m, yZp, false, c.rounding(), new Xorshift32(c.i("seed", 1)));
-        LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, rq);
+        LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], rq);
         int[] sel = c.selection(out), dxAcc = new int[in];
         LinearU8.backwardError(dy, dyZp, w, wZp, dxAcc, in, sel, sel.length);
         float[] gw = c.floats(in * out, -1f, 1f), gb = c.floats(out, -1f, 1f);
         c.f32("gw_in", gw);
         c.f32("gb_in", gb);
-        LinearU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, in, sel, sel.length);
+        LinearU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, in, sel, sel.length, new float[in]);
         c.param("in", in);
         c.param("out", out);
         c.param("x_zp", xZp);
