@@ -4,14 +4,20 @@
 
 /*
  * The plain C loops are the reference and run everywhere. With the DSP extension, stride-1
- * convolutions with 3-wide kernels run one kernel row (three taps) at a time over four outputs
- * with SMLAD on int16 pairs (dsp_pairs.h); integer sums are exact, so the order changes no bit.
- * Other geometries take the plain loops on every CPU.
+ * convolutions with 3-wide kernels run on int16 pairs with SMLAD (dsp_pairs.h), four outputs at a
+ * time: the usual 3x3 "same" layer a whole kernel at a time (rows3x3), other heights one kernel
+ * row at a time (rows3), the weight gradient three taps at a time (dots3). Integer sums are exact,
+ * so the order changes no bit. Other geometries take the plain loops on every CPU.
  */
 
 #if defined(__ARM_FEATURE_DSP)
 static int use_dsp(const fqt_conv_geometry *g) {
     return g->stride == 1 && g->k_w == 3;
+}
+
+/* The usual 3x3 layer: stride 1, padding 1, output as large as the input (rows3x3's case). */
+static int same3x3(const fqt_conv_geometry *g) {
+    return g->stride == 1 && g->k_h == 3 && g->k_w == 3 && g->pad == 1 && g->in_w >= 4;
 }
 
 static int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
@@ -22,13 +28,12 @@ static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
  * k = 0..2 with t + k + off inside [0, m), for t in [0, n); rows are out_stride and v_stride apart.
  * The forward pass runs it on input rows (off = -pad, taps w[kx]), the error propagation on error
  * rows with the kernel row reversed. Outputs in [t_lo, t_hi) read all three taps: four at a time,
- * then two, then one. The edges sum the taps they have; with padding 1 and rows of equal length
- * (off = -1, m = n: the usual 3x3 layer) they are one missing tap each and take two SMLAxy.
+ * then two, then one; the outputs outside sum the taps they have.
  */
 static void rows3(int32_t *out, int32_t out_stride, int32_t n, const uint8_t *v, int32_t v_stride, int32_t m, int32_t off,
                   int32_t rows, int32_t zp, const int32_t *w) {
     int32_t t_lo = min_i32(max_i32(0, -off), n), t_hi = max_i32(min_i32(n, m - off - 2), t_lo);
-    int32_t t_quads = t_lo + (t_hi - t_lo) / 4 * 4, same = off == -1 && m == n && n >= 4, r, t, k;
+    int32_t t_quads = t_lo + (t_hi - t_lo) / 4 * 4, r, t, k;
     uint32_t minus_zp = fqt_dsp_minus_zp(zp);
     int32_t w02 = fqt_dsp_pack(w[0], w[2]), w1 = w[1];
     for (r = 0; r < rows; r++, out += out_stride, v += v_stride) {
@@ -53,13 +58,6 @@ static void rows3(int32_t *out, int32_t out_stride, int32_t n, const uint8_t *v,
         if (t < t_hi) {
             for (k = 0; k < 3; k++) out[t] += w[k] * ((int32_t) v[t + off + k] - zp);
         }
-        if (same) {
-            /* out[0] lacks tap 0: v0*w1 + v1*w2; out[n-1] lacks tap 2: v[n-2]*w0 + v[n-1]*w1. */
-            uint32_t a = fqt_dsp_load4(v), b = fqt_dsp_load4(v + n - 4);
-            out[0] = __smlabb(fqt_dsp_even(a, minus_zp), w1, __smlabt(fqt_dsp_odd(a, minus_zp), w02, out[0]));
-            out[n - 1] = __smlatb(fqt_dsp_even(b, minus_zp), w02, __smlatb(fqt_dsp_odd(b, minus_zp), w1, out[n - 1]));
-            continue;
-        }
         for (t = 0; t < n; t++) {
             int32_t j, k_hi;
             if (t == t_lo && (t = t_hi) == n) break;
@@ -71,9 +69,79 @@ static void rows3(int32_t *out, int32_t out_stride, int32_t n, const uint8_t *v,
 }
 
 /*
+ * A whole 3x3 "same" correlation of one plane: out[y][t] += sum over r, k = 0..2 of w9[3r + k] *
+ * (v[y + r - 1][t + k - 1] - zp), taps outside the plane skipped; out and v are h x n. The three
+ * kernel rows run together, so each output is loaded and stored once per plane, not per row. A
+ * row above or below the plane gets weights 0 on the middle row instead (adds exactly nothing).
+ */
+static void rows3x3(int32_t *out, int32_t h, int32_t n, const uint8_t *v, int32_t zp, const int32_t *w9) {
+    uint32_t minus_zp = fqt_dsp_minus_zp(zp);
+    int32_t t_quads = 1 + (n - 2) / 4 * 4, y, t, r, k;
+    int32_t w02[3], w1[3], inside[3];
+    for (y = 0; y < h; y++, out += n) {
+        const uint8_t *row[3];
+        if (y <= 1 || y == h - 1) {
+            /* The first, second and last rows change which kernel rows lie inside the plane. */
+            for (r = 0; r < 3; r++) {
+                inside[r] = y + r - 1 >= 0 && y + r - 1 < h;
+                w02[r] = inside[r] ? fqt_dsp_pack(w9[3 * r], w9[3 * r + 2]) : 0;
+                w1[r] = inside[r] ? w9[3 * r + 1] : 0;
+            }
+        }
+        row[1] = v + y * n;
+        row[0] = y > 0 ? row[1] - n : row[1];
+        row[2] = y < h - 1 ? row[1] + n : row[1];
+        for (t = 1; t < t_quads; t += 4) {
+            int32_t a0 = out[t], a1 = out[t + 1], a2 = out[t + 2], a3 = out[t + 3];
+#pragma GCC unroll 3
+            for (r = 0; r < 3; r++) {
+                const uint8_t *p = row[r] + t - 1;
+                uint32_t a = fqt_dsp_load4(p), b = fqt_dsp_load4(p + 2);
+                int32_t a02 = fqt_dsp_even(a, minus_zp), a13 = fqt_dsp_odd(a, minus_zp);
+                int32_t b24 = fqt_dsp_even(b, minus_zp), b35 = fqt_dsp_odd(b, minus_zp);
+                a0 = __smlabb(a13, w1[r], __smlad(a02, w02[r], a0));
+                a1 = __smlatb(a02, w1[r], __smlad(a13, w02[r], a1));
+                a2 = __smlabb(b35, w1[r], __smlad(b24, w02[r], a2));
+                a3 = __smlatb(b24, w1[r], __smlad(b35, w02[r], a3));
+            }
+            out[t] = a0;
+            out[t + 1] = a1;
+            out[t + 2] = a2;
+            out[t + 3] = a3;
+        }
+        if (t + 2 <= n - 1) {
+            int32_t a0 = out[t], a1 = out[t + 1];
+#pragma GCC unroll 3
+            for (r = 0; r < 3; r++) {
+                uint32_t a = fqt_dsp_load4(row[r] + t - 1);
+                int32_t a02 = fqt_dsp_even(a, minus_zp), a13 = fqt_dsp_odd(a, minus_zp);
+                a0 = __smlabb(a13, w1[r], __smlad(a02, w02[r], a0));
+                a1 = __smlatb(a02, w1[r], __smlad(a13, w02[r], a1));
+            }
+            out[t] = a0;
+            out[t + 1] = a1;
+            t += 2;
+        }
+        if (t < n - 1) {
+            for (r = 0; r < 3; r++) {
+                if (!inside[r]) continue;
+                for (k = 0; k < 3; k++) out[t] += w9[3 * r + k] * ((int32_t) row[r][t + k - 1] - zp);
+            }
+        }
+#pragma GCC unroll 3
+        for (r = 0; r < 3; r++) {
+            /* out[0] lacks tap 0: v0*w1 + v1*w2; out[n-1] lacks tap 2: v[n-2]*w0 + v[n-1]*w1. */
+            uint32_t a = fqt_dsp_load4(row[r]), b = fqt_dsp_load4(row[r] + n - 4);
+            out[0] = __smlabb(fqt_dsp_even(a, minus_zp), w1[r], __smlabt(fqt_dsp_odd(a, minus_zp), w02[r], out[0]));
+            out[n - 1] = __smlatb(fqt_dsp_even(b, minus_zp), w02[r], __smlatb(fqt_dsp_odd(b, minus_zp), w1[r], out[n - 1]));
+        }
+    }
+}
+
+/*
  * The weight gradient's sums over `rows` rows: acc[k] += sum over t in [0, n) of (e[r][t] - e_zp)
  * * (x[r][t + k + off] - x_zp), k = 0..2, for the t with t + k + off inside [0, m). Interior
- * outputs four at a time, then one by one; the edges as in rows3.
+ * outputs four at a time, then one by one; the edges sum the taps they have.
  */
 static void dots3(const uint8_t *e, int32_t e_stride, int32_t n, int32_t e_zp, const uint8_t *x, int32_t x_stride, int32_t m,
                   int32_t off, int32_t x_zp, int32_t rows, int32_t *acc) {
@@ -81,6 +149,22 @@ static void dots3(const uint8_t *e, int32_t e_stride, int32_t n, int32_t e_zp, c
     int32_t t_quads = t_lo + (t_hi - t_lo) / 4 * 4, same = off == -1 && m == n && n >= 4, r, t, k;
     uint32_t minus_e_zp = fqt_dsp_minus_zp(e_zp), minus_x_zp = fqt_dsp_minus_zp(x_zp);
     int32_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2];
+    if (same) {
+        /*
+         * Padding 1, rows of one width, contiguous (e_stride = x_stride = n): one long row, whose
+         * quads run across the row ends; the two taps that wrapped around each row end are taken
+         * back (exact in int32).
+         */
+        for (r = 1; r < rows; r++) {
+            int32_t start = r * n;
+            acc0 -= ((int32_t) e[start] - e_zp) * ((int32_t) x[start - 1] - x_zp);
+            acc2 -= ((int32_t) e[start - 1] - e_zp) * ((int32_t) x[start] - x_zp);
+        }
+        n *= rows;
+        t_hi = n - 1;
+        t_quads = 1 + (n - 2) / 4 * 4;
+        rows = 1;
+    }
     for (r = 0; r < rows; r++, e += e_stride, x += x_stride) {
         for (t = t_lo; t < t_quads; t += 4) {
             const uint8_t *p = x + t + off;
@@ -138,6 +222,15 @@ void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int
         for (i = 0; i < plane; i++) acc[i] = bias_q[o];
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
+#if defined(__ARM_FEATURE_DSP)
+            if (same3x3(g)) {
+                const uint8_t *wf = w + (o * cin + ci) * 9;
+                int32_t w9[9];
+                for (i = 0; i < 9; i++) w9[i] = (int32_t) wf[i] - w_zp;
+                rows3x3(acc, out_h, out_w, x + c * g->in_h * g->in_w, x_zp, w9);
+                continue;
+            }
+#endif
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
 #if defined(__ARM_FEATURE_DSP)
@@ -177,6 +270,16 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
         int32_t o = sel[k], base = o * plane, c0 = fqt_conv_geometry_first_input(g, o);
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
+#if defined(__ARM_FEATURE_DSP)
+            if (same3x3(g)) {
+                /* The input gets the error correlated with the kernel turned by 180 degrees. */
+                const uint8_t *wf = w + (o * cin + ci) * 9;
+                int32_t w9[9];
+                for (i = 0; i < 9; i++) w9[i] = (int32_t) wf[8 - i] - w_zp;
+                rows3x3(dx_acc + c * g->in_h * g->in_w, g->in_h, g->in_w, dy + base, dy_zp, w9);
+                continue;
+            }
+#endif
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
 #if defined(__ARM_FEATURE_DSP)

@@ -1,6 +1,6 @@
 /*
- * The host runner (firmware/host/fqt_host.c) on a virtual board: the same arguments, the same
- * training loop, the same result file, with the files read and written on the host through
+ * The host runner (firmware/host/fqt_host.c) on a virtual board: its arguments (but --limit), its
+ * training loop and its result file, with the files read and written on the host through
  * semihosting. fqt.board.Runner starts it; the board parity tests compare its result with Java's.
  *
  *   qemu-system-arm -M mps2-an386 -cpu cortex-m4 -nographic -monitor none -serial null \

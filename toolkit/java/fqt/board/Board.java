@@ -1,6 +1,11 @@
 package fqt.board;
 
+import fqt.data.Dataset;
+import fqt.memory.Memory;
+import fqt.nn.Model;
+import fqt.train.Training;
 import fqt.wire.Messages;
+import fqt.wire.ModelBlob;
 import java.util.HexFormat;
 
 /**
@@ -9,14 +14,40 @@ import java.util.HexFormat;
  * the port and, for a virtual board, stops QEMU.
  */
 public final class Board implements AutoCloseable {
-    private final Link link;
-    private final Qemu qemu; // null for a real board
-    private final String name;
+    private Link link;
+    private Qemu qemu; // null for a real board
+    private String name;
+    private final CortexM core;     // of a virtual board, to start another after a crash
+    private final LineFaults faults; // of a virtual board's relay, or null
 
-    Board(Link link, Qemu qemu, String name) {
+    Board(Link link, Qemu qemu, String name, CortexM core, LineFaults faults) {
         this.link = link;
         this.qemu = qemu;
         this.name = name;
+        this.core = core;
+        this.faults = faults;
+    }
+
+    /**
+     * Loads {@code training}'s model as {@code training.fit(train, ...)} starts from it (frozen and
+     * quantized on {@code train} as configured: {@link ModelBlob#forRun}) and its settings onto
+     * the board, ready to train. Refused before upload when its memory plan exceeds the board's RAM.
+     */
+    public Device deploy(Training training, Dataset train) {
+        return deploy(training.prepareModel(train), training);
+    }
+
+    /**
+     * Loads {@code model}, in the state {@code training} expects (quantized for MIXED and UINT8),
+     * with {@code training}'s settings: {@link ModelBlob#write}. The board replaces whatever it held.
+     */
+    public Device deploy(Model model, Training training) {
+        long need = Memory.plan(model, training).ramBytes(), have = info().ramBytes();
+        if (need > have) {
+            throw new IllegalArgumentException("the model needs " + need + " bytes of RAM to train (Memory.plan) and " + this
+                    + " has " + have + ": not uploaded");
+        }
+        return new Device(this, model, training, ModelBlob.write(model, training));
     }
 
     /** Core, clock, RAM, firmware version and build id, as the board reports them. */
@@ -52,6 +83,32 @@ public final class Board implements AutoCloseable {
     @Override
     public String toString() {
         return name + " on " + port();
+    }
+
+    /** Sends one request, attempts of {@code attemptMillis} ({@link Device}: requests that compute). */
+    byte[] call(int type, byte[] payload, String what, int attemptMillis) {
+        return link.call(type, payload, what, attemptMillis);
+    }
+
+    /** Whether the board is gone for good on this link: a virtual board's QEMU has exited (or does within a second). */
+    boolean crashed() {
+        return qemu != null && qemu.exited(1000);
+    }
+
+    /**
+     * After a crash or a reset: a virtual board is started again (a fresh QEMU, same core and relay),
+     * a real board is greeted until it answers (it may be rebooting). The board holds no model then.
+     */
+    void restart() {
+        if (qemu == null) {
+            link.hello(Boards.SERIAL_SYNC_MILLIS);
+            return;
+        }
+        close();
+        Board fresh = Boards.virtual(core, faults);
+        link = fresh.link;
+        qemu = fresh.qemu;
+        name = fresh.name;
     }
 
     /** The pid of a virtual board's QEMU, -1 for a real board: tests check it is gone after close(). */

@@ -13,7 +13,7 @@ public final class Boards {
     /** QEMU reads a new pseudo-terminal only after noticing its host side open, which takes up to a second. */
     private static final int VIRTUAL_SYNC_MILLIS = 10_000;
     /** Real boards may still be booting when the port opens. */
-    private static final int SERIAL_SYNC_MILLIS = 5_000;
+    static final int SERIAL_SYNC_MILLIS = 5_000;
     private static final Duration QEMU_START_TIMEOUT = Duration.ofSeconds(10);
 
     private Boards() {}
@@ -37,7 +37,8 @@ public final class Boards {
             Line line = new SerialLine(qemu.ptyPath(), qemu::diagnosis);
             if (faults != null) line = new FaultyLine(line, faults);
             Link link = connect(line, VIRTUAL_SYNC_MILLIS, qemu::diagnosis);
-            return new Board(link, qemu, "virtual " + core.key() + " board (QEMU " + Qemu.machine(core) + ", pid " + qemu.pid() + ")");
+            return new Board(link, qemu, "virtual " + core.key() + " board (QEMU " + Qemu.machine(core) + ", pid " + qemu.pid() + ")",
+                    core, faults);
         } catch (RuntimeException e) {
             qemu.close();
             throw e;
@@ -46,7 +47,7 @@ public final class Boards {
 
     /** Connects to a board running the board application on a serial port, e.g. {@code /dev/ttyACM0}. */
     public static Board serial(String path) {
-        return new Board(connect(new SerialLine(path, () -> ""), SERIAL_SYNC_MILLIS, () -> ""), null, "board");
+        return new Board(connect(new SerialLine(path, () -> ""), SERIAL_SYNC_MILLIS, () -> ""), null, "board", null, null);
     }
 
     /**

@@ -80,6 +80,11 @@ final class Link implements AutoCloseable {
         return call(type, payload, what, timeoutMillis, MAX_TIMEOUTS);
     }
 
+    /** As {@link #call(int, byte[], String)} with attempts of {@code attemptMillis}: requests that compute (training). */
+    byte[] call(int type, byte[] payload, String what, int attemptMillis) {
+        return call(type, payload, what, attemptMillis, MAX_TIMEOUTS);
+    }
+
     private byte[] call(int type, byte[] payload, String what, int attemptMillis, int maxTimeouts) {
         if (payload.length > MAX_PAYLOAD) {
             throw new IllegalArgumentException("'" + what + "' payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
@@ -100,9 +105,10 @@ final class Link implements AutoCloseable {
             }
             if (a.timedOut()) {
                 timeouts++;
-                if (++timedOutInARow == maxTimeouts) {
+                // A board whose process has died (QEMU) will not answer a resend either: fail at once.
+                if (++timedOutInARow == maxTimeouts || !context.get().isEmpty()) {
                     throw new BoardTimeoutException("board on " + path() + " did not answer '" + what + "' (seq " + seq + ") in "
-                            + maxTimeouts + " attempts of " + attemptMillis + " ms" + context.get());
+                            + timedOutInARow + " attempts of " + attemptMillis + " ms" + context.get());
                 }
             } else {
                 timedOutInARow = 0; // a NAK or a garbled frame: the board is there, the line is noisy

@@ -138,6 +138,16 @@ final class Qemu implements AutoCloseable {
         return "; QEMU (pid " + process.pid() + ") has exited with status " + process.exitValue() + ", its output:\n" + outputAfterExit();
     }
 
+    /** Whether QEMU has exited, waiting up to {@code millis} for it (a killed process is not reaped at once). */
+    boolean exited(long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
     /** Stops QEMU and its watchdog; waits until both are gone. */
     @Override
     public void close() {

@@ -9,5 +9,11 @@
  * opening a board sends HELLO until it is answered. Requests whose answer is lost or garbled are
  * resent and answered exactly once; {@code Boards.virtual(core, faults)} puts a
  * relay that drops, corrupts and delays bytes between host and board to show it.
+ *
+ * <p>Training on a board: {@link fqt.board.Board#deploy} puts a model on it and returns a
+ * {@link fqt.board.Device} that trains there in the simulator's sample order, logs what the board
+ * measures, resumes from checkpoints after a crash and reads the model back ({@link fqt.board.Compare}
+ * checks it against the simulator's). It lives here, not in a package of its own, because resuming
+ * restarts the board's QEMU and resends through the link, both private to this package.
  */
 package fqt.board;

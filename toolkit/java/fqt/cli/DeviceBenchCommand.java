@@ -51,15 +51,19 @@ final class DeviceBenchCommand {
         Args a = new Args(argv, 2, Set.of("board", "samples"), Set.of("json"));
         String board = a.get("board", "all");
         List<CortexM> boards = board.equals("all") ? List.of(CortexM.M4, CortexM.M7) : List.of(CortexM.of(board));
-        Table t = training(boards, a.getInt("samples", 64));
-        if (a.flag("json")) {
-            for (var row : t) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (String c : t.columnNames()) m.put(c, row.getObject(c));
-                System.out.println(Json.object(m));
+        Table runner = training(boards, a.getInt("samples", 64));
+        // The serial link's throughput (issue 6): the same training streamed sample by sample by fqt.board.Device.
+        Table link = BoardCommand.linkThroughput(boards, a.getInt("samples", 64));
+        for (Table t : List.of(runner, link)) {
+            if (a.flag("json")) {
+                for (var row : t) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    for (String c : t.columnNames()) m.put(c, row.getObject(c));
+                    System.out.println(Json.object(m));
+                }
+            } else {
+                System.out.println(t.printAll());
             }
-        } else {
-            System.out.println(t.printAll());
         }
         return 0;
     }

@@ -86,6 +86,19 @@ public final class Weights {
         System.arraycopy(biases, 0, bias, 0, structures);
     }
 
+    /** Replaces the weights by uint8 codes with their parameters, and the biases: a trained state read back (fqt.wire.ModelBlob.read). */
+    public void setQuantized(byte[] codes, QuantParams params, float[] biases, String layer) {
+        if (codes.length != count() || biases.length != structures) {
+            throw new IllegalArgumentException(layer + ": expected " + count() + " weights and " + structures + " biases, got "
+                    + codes.length + " and " + biases.length);
+        }
+        checkFinite(biases, layer + " bias");
+        real = null;
+        q = codes.clone();
+        this.params = params;
+        System.arraycopy(biases, 0, bias, 0, structures);
+    }
+
     static void checkFinite(float[] v, String what) {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) throw new ArithmeticException(what + ": element " + i + " is " + v[i]);

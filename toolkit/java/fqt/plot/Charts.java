@@ -44,6 +44,72 @@ public final class Charts {
         return c;
     }
 
+    /**
+     * Loss of the simulated run and of a board's run ({@code fqt.board.Device#log()}), per
+     * optimizer step: the board's per-sample losses are averaged over the simulator's batches, so
+     * a bit-exact board draws over the simulation.
+     */
+    public static XYChart simVsDeviceLoss(TrainingRun sim, Table device) {
+        XYChart c = xy("Training loss: simulator and board", "training samples seen", "loss (cross-entropy, nats)");
+        Table h = sim.history();
+        int window = Math.max(1, h.rowCount() / 50);
+        c.addSeries("simulator", samples(h), movingAverage(h.doubleColumn("loss").asDoubleArray(), window))
+                .setMarker(SeriesMarkers.NONE).setLineColor(color(0));
+        double[][] dev = deviceSteps(h, device);
+        c.addSeries("board", dev[0], movingAverage(dev[1], window)).setMarker(SeriesMarkers.NONE).setLineColor(color(1));
+        return c;
+    }
+
+    /** Running training accuracy over each epoch of the simulated run and of a board's run. */
+    public static XYChart simVsDeviceAccuracy(TrainingRun sim, Table device) {
+        XYChart c = xy("Training accuracy (running over the epoch): simulator and board", "training samples seen", "accuracy (%)");
+        Table h = sim.history();
+        c.addSeries("simulator", samples(h), percent(h.doubleColumn("train_acc").asDoubleArray()))
+                .setMarker(SeriesMarkers.NONE).setLineColor(color(0));
+        double[][] dev = deviceSteps(h, device);
+        c.addSeries("board", dev[0], percent(dev[2])).setMarker(SeriesMarkers.NONE).setLineColor(color(1));
+        return c;
+    }
+
+    /** Instructions per training sample on the board, per phase (forward, backward, update, selection). */
+    public static XYChart devicePhases(Table device) {
+        XYChart c = xy("Time per training sample on the board, per phase", "sample", "instructions");
+        double[] x = device.longColumn("sample").asDoubleArray();
+        int i = 0;
+        for (String phase : new String[] {"forward", "backward", "update", "selection"}) {
+            c.addSeries(phase, x, device.longColumn(phase + "_instructions").asDoubleArray()).setMarker(SeriesMarkers.NONE)
+                    .setLineColor(color(i++));
+        }
+        return c;
+    }
+
+    /**
+     * The board's log at the simulator's steps: {samples seen, mean loss of the step's samples,
+     * running accuracy of the epoch}, up to the rows the board has.
+     */
+    private static double[][] deviceSteps(Table history, Table device) {
+        long[] ends = history.longColumn("samples").asLongArray();
+        double[] loss = device.doubleColumn("loss").asDoubleArray();
+        int[] correct = device.intColumn("correct").asIntArray(), epoch = device.intColumn("epoch").asIntArray();
+        List<double[]> steps = new ArrayList<>();
+        int row = 0, epochCorrect = 0, epochSeen = 0;
+        for (long end : ends) {
+            double sum = 0;
+            int n = 0;
+            for (; row < loss.length && row < end; row++, n++) {
+                if (row > 0 && epoch[row] != epoch[row - 1]) epochCorrect = epochSeen = 0;
+                sum += loss[row];
+                epochCorrect += correct[row];
+                epochSeen++;
+            }
+            if (n == 0) break;
+            steps.add(new double[] {end, sum / n, (double) epochCorrect / epochSeen});
+        }
+        double[][] out = new double[3][steps.size()];
+        for (int i = 0; i < steps.size(); i++) for (int j = 0; j < 3; j++) out[j][i] = steps.get(i)[j];
+        return out;
+    }
+
     /** Running training accuracy of each epoch (line) and test accuracy at each epoch's end (marker), per run. */
     public static XYChart accuracyCurves(Map<String, TrainingRun> runs) {
         XYChart c = xy("Accuracy during training (train: running over the epoch; test: at its end)", "training samples seen", "accuracy (%)");

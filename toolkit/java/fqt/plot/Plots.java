@@ -36,6 +36,31 @@ public final class Plots {
 
     public static BufferedImage image(Chart<?, ?> chart) { return BitmapEncoder.getBufferedImage(chart); }
 
+    /**
+     * A simulated run beside a board's ({@code fqt.board.Device#log()}): loss and training accuracy
+     * of both, then the board's instructions per sample and phase, stacked in one image.
+     */
+    public static BufferedImage simVsDevice(TrainingRun simulated, Table deviceLog) {
+        BufferedImage[] parts = {image(Charts.simVsDeviceLoss(simulated, deviceLog)), image(Charts.simVsDeviceAccuracy(simulated, deviceLog)),
+                image(Charts.devicePhases(deviceLog))};
+        int w = 0, h = 0;
+        for (BufferedImage p : parts) {
+            w = Math.max(w, p.getWidth());
+            h += p.getHeight();
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int y = 0;
+        for (BufferedImage p : parts) {
+            g.drawImage(p, 0, y, null);
+            y += p.getHeight();
+        }
+        g.dispose();
+        return out;
+    }
+
     /** Writes an image as PNG ({@code .png} path). */
     public static Path save(BufferedImage image, Path path) {
         if (!extension(path).equals("png")) throw new IllegalArgumentException("an image is saved as .png, got " + path);

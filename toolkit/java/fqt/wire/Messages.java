@@ -38,6 +38,13 @@ public final class Messages {
     /** Empty; answer {@link Stats}. */
     public static final int READ_STATS = 0x16;
     /**
+     * {@link ReadWeights}; answer {@link WeightsChunk}: a checkpoint, the board's whole training
+     * state as an image only the board reads (offset 0 takes it), restored with {@link #WRITE_STATE}.
+     */
+    public static final int READ_STATE = 0x17;
+    /** {@link LoadModel} chunks of a {@link #READ_STATE} image; answer {@link LoadAck}. */
+    public static final int WRITE_STATE = 0x18;
+    /**
      * Sent by the board alone, as type 0xFF with seq 0, for a frame it could not accept: status
      * {@link #ERR_BAD_FRAME}, detail the frame check that failed ({@link WireException.Kind#frameStatus()}).
      */

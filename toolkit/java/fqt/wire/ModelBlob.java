@@ -80,6 +80,88 @@ public final class ModelBlob {
         return b.array();
     }
 
+    /**
+     * The model state a blob holds (a board's trained model, read back), on a copy of
+     * {@code architecture}: the model the blob was written from, or any model of the same layers.
+     * Checks the CRC, the size and that every layer matches; the training settings are not read.
+     */
+    public static Model read(byte[] blob, Model architecture) {
+        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        if (blob.length < LAYERS_OFFSET + 4 || b.getInt(0) != 0x42545146 || b.getShort(4) != VERSION || b.getInt(8) != blob.length) {
+            throw new IllegalArgumentException("not a model blob of version " + VERSION + " and " + blob.length + " bytes");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(blob, 0, blob.length - 4);
+        if (b.getInt(blob.length - 4) != (int) crc.getValue()) throw new IllegalArgumentException("model blob CRC mismatch");
+        boolean quantized = b.get(16) != 0; // FLOAT32 is precision 0
+        if (quantized != architecture.quantized() || b.getInt(84) != architecture.layers().size()) {
+            throw new IllegalArgumentException("the blob's model (" + b.getInt(84) + " layers, " + (quantized ? "quantized" : "float32")
+                    + ") is not " + architecture.layers().size() + " layers " + (architecture.quantized() ? "quantized" : "float32"));
+        }
+        Model m = architecture.copy();
+        b.position(96);
+        float[] loss = range(b);
+        if (loss != null) m.lossRange().set(loss[0], loss[1]);
+        for (Layer l : m.layers()) {
+            int start = b.position();
+            byte[] expected = layer(l, quantized);
+            int head = 8 + 4 * geometryWords(expected); // kind, flags, size and geometry
+            if (start + head > blob.length || !java.util.Arrays.equals(blob, start, start + head, expected, 0, head)) {
+                throw new IllegalArgumentException(l.name() + ": the blob has another layer there (kind " + b.get(start) + ")");
+            }
+            b.position(start + head);
+            if (l instanceof WeightLayer wl) {
+                Weights w = wl.weights();
+                QuantParams wp = params(b), op = params(b);
+                float[] out = range(b);
+                byte[] codes = new byte[w.count()];
+                float[] real = new float[w.count()];
+                if (quantized) {
+                    b.get(codes);
+                    b.position(b.position() + pad4(w.count()) - w.count());
+                } else {
+                    for (int i = 0; i < real.length; i++) real[i] = b.getFloat();
+                }
+                float[] bias = new float[w.structures];
+                for (int i = 0; i < bias.length; i++) bias[i] = b.getFloat();
+                if (quantized) {
+                    w.setQuantized(codes, wp, bias, l.name());
+                    if (out != null) wl.calibrateOutput(out[0], out[1]);
+                    if (!java.util.Objects.equals(l.outputParams(), op)) throw new IllegalArgumentException(l.name() + ": output parameters disagree with its range");
+                } else {
+                    w.set(real, bias, l.name());
+                }
+            }
+            b.position(start + expected.length);
+        }
+        return m;
+    }
+
+    /** Geometry words of a layer record as {@link #layer} writes it. */
+    private static int geometryWords(byte[] record) {
+        return switch (record[0]) {
+            case LINEAR -> 2;
+            case CONV2D -> 9;
+            case MAXPOOL2D, AVGPOOL2D -> 6;
+            default -> 0;
+        };
+    }
+
+    /** Reads {@link #params(ByteBuffer, QuantParams)}: null for the 8 zero bytes. */
+    private static QuantParams params(ByteBuffer b) {
+        float scale = b.getFloat();
+        int zeroPoint = b.getInt();
+        return scale == 0f && zeroPoint == 0 ? null : new QuantParams(scale, zeroPoint);
+    }
+
+    /** Reads {@link #range(ByteBuffer, RangeTracker)}: {min, max}, or null when never observed. */
+    private static float[] range(ByteBuffer b) {
+        boolean seen = b.get() != 0;
+        b.position(b.position() + 3);
+        float min = b.getFloat(), max = b.getFloat();
+        return seen ? new float[] {min, max} : null;
+    }
+
     private static void config(ByteBuffer b, Training t) {
         OptimizerCode o = optimizer(t.optimizerOrDefault().describe());
         PartialUpdates p = t.partialUpdatesOrNull();

@@ -1,0 +1,395 @@
+package fqt.board;
+
+import fqt.data.Dataset;
+import fqt.nn.Model;
+import fqt.quant.Rounding;
+import fqt.train.Progress;
+import fqt.train.Training;
+import fqt.wire.Frame;
+import fqt.wire.Messages;
+import fqt.wire.ModelBlob;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * A model deployed on a board ({@link Board#deploy}) that trains there: samples go to the board in
+ * the order {@link Training#fit} visits them (epoch e is {@code Dataset.permutation(n, seed * 1_000_003 + e)}),
+ * so the board's run is the simulator's run, bit for bit. What the board measures per sample (loss,
+ * prediction, instructions per phase, updated fraction) lands in {@link #log()} and in a CSV file as
+ * it arrives, so nothing measured is lost if the JVM dies.
+ *
+ * <p>Faults: the link's CRC and resends hide a noisy line. A board that crashes (QEMU killed) or
+ * resets mid-run is started again (virtual) or greeted until it answers (real), given the last
+ * checkpoint the host pulled (the model blob and the board's whole training state, every
+ * {@link #checkpointEvery} samples) and trained on from there: the samples after the checkpoint run
+ * again, the log keeps each sample once. A board that stays silent fails with {@link BoardTimeoutException}.
+ */
+public final class Device {
+    /** Samples between checkpoints by default: each costs a read of the blob and the arena. */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 50;
+    /** Restarts of a board within one {@link #train} call before giving up. */
+    private static final int MAX_RESTARTS = 3;
+    /** An attempt of a training request may take this long, plus the per-sample time (QEMU on a shared machine). */
+    private static final int ATTEMPT_MILLIS = 2000, ATTEMPT_MILLIS_PER_SAMPLE = 1000;
+    /**
+     * Payload bytes of a request (and of a read's answer) to start with. Small frames cost little
+     * (the line's bandwidth, not its round trips, bounds throughput) and get through a noisy line:
+     * a frame arrives intact with probability (1 - p)^bytes.
+     */
+    private static final int REQUEST_BYTES = 1024, MIN_REQUEST_BYTES = 128;
+    /** Resends of one request that make the next requests half as long. */
+    private static final int NOISY_RESENDS = 3;
+    /** Bytes of a chunk's header (total u32, offset u32). */
+    private static final int CHUNK_HEADER = 8;
+    /** Samples header of TRAIN_BATCH and EVALUATE: flags u8, count u16, input bytes u16; then per sample a label i32. */
+    private static final int SAMPLES_HEADER = 5, LABEL_BYTES = 4;
+    /** Most results a TRAIN_BATCH answer holds (count u16, 32 bytes each). */
+    private static final int MAX_RESULTS = (Frame.MAX_PAYLOAD - 2) / Messages.SAMPLE_RESULT_BYTES;
+
+    private final Board board;
+    private final Model start;
+    private final Training training;
+    private final boolean codes;
+    private final int inputBytes;
+    private final Table log = Table.create("device").addColumns(LongColumn.create("sample"), IntColumn.create("epoch"),
+            IntColumn.create("index"), IntColumn.create("label"), DoubleColumn.create("loss"), IntColumn.create("predicted"),
+            IntColumn.create("correct"), LongColumn.create("forward_instructions"), LongColumn.create("backward_instructions"),
+            LongColumn.create("update_instructions"), LongColumn.create("selection_instructions"), DoubleColumn.create("update_fraction"));
+    private Path csv;
+    private BufferedWriter csvOut;
+    private PrintStream progress = System.err;
+    private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+    private long arenaBytes;
+    /** Samples trained so far: the index the board gives the next one. */
+    private long done;
+    /** Samples in the log: results with a lower index are replays after a restart. */
+    private long recorded;
+    private int epochsDone;
+    private Checkpoint checkpoint;
+    private int restarts;
+    private int requestBytes = REQUEST_BYTES;
+    /** Called with the samples done after each training request: tests inject a crash at a chosen point. */
+    LongConsumer afterRequest = s -> {};
+
+    /** What the host keeps to resume: samples done, the model blob and the board's state image (null: as deployed). */
+    private record Checkpoint(long done, byte[] blob, byte[] state) {}
+
+    Device(Board board, Model start, Training training, byte[] blob) {
+        this.board = board;
+        this.start = start;
+        this.training = training;
+        codes = start.quantized();
+        inputBytes = Arrays.stream(start.inputShape()).reduce(1, (a, b) -> a * b) * (codes ? 1 : 4);
+        checkpoint = new Checkpoint(0, blob, null);
+        restore(checkpoint);
+    }
+
+    /** Where the per-sample CSV goes (appended to); by default {@code out/device-<time>.csv}. Returns this. */
+    public Device csv(Path path) {
+        closeCsv();
+        csv = path;
+        return this;
+    }
+
+    /** Where the progress bar goes (null: nowhere). Returns this. */
+    public Device progress(PrintStream out) {
+        progress = out;
+        return this;
+    }
+
+    /** Samples between checkpoints (0: only the deployed state). Returns this. */
+    public Device checkpointEvery(int samples) {
+        if (samples < 0) throw new IllegalArgumentException("checkpointEvery must be >= 0, got " + samples);
+        checkpointEvery = samples;
+        return this;
+    }
+
+    /**
+     * Trains {@code epochs} epochs of {@code data} on the board, continuing the epochs of earlier
+     * calls, and returns the log: one row per sample, all calls so far.
+     */
+    public Table train(Dataset data, int epochs) {
+        if (data.sampleSize() * (codes ? 1 : 4) != inputBytes) {
+            throw new IllegalArgumentException(data + " has " + data.sampleSize() + " values per sample; the model takes " + Arrays.toString(start.inputShape()));
+        }
+        int n = data.size();
+        long base = done, total = (long) epochs * n;
+        if (checkpoint.done() != done) checkpoint = take(); // the resume point is inside this call
+        Progress bar = new Progress(progress, "device " + training.precision(), total);
+        int restartsHere = 0;
+        boolean restore = false;
+        double lossSum = 0;
+        int correct = 0;
+        while (done - base < total) {
+            try {
+                if (restore) {
+                    restore(checkpoint);
+                    restore = false;
+                }
+                int epoch = epochsDone + 1 + (int) ((done - base) / n), k = (int) ((done - base) % n);
+                int[] order = Dataset.permutation(n, training.seed() * 1_000_003L + epoch);
+                long untilCheckpoint = checkpointEvery == 0 ? Long.MAX_VALUE : checkpoint.done() + checkpointEvery - done;
+                int count = (int) Math.min(Math.min(samplesPerRequest(MAX_RESULTS), n - k), untilCheckpoint);
+                Messages.SampleResult[] results = trainBatch(data, order, k, count, k + count == n);
+                for (int i = 0; i < count; i++) {
+                    Messages.SampleResult r = results[i];
+                    if (r.sample() < recorded) continue; // a replay after a restart: logged already
+                    int label = data.label(order[k + i]);
+                    record(r, epoch, order[k + i], label);
+                    lossSum += r.loss();
+                    if (r.predicted() == label) correct++;
+                }
+                done += count;
+                afterRequest.accept(done);
+                if (checkpointEvery > 0 && done - checkpoint.done() >= checkpointEvery && done - base < total) checkpoint = take();
+            } catch (UncheckedIOException e) {
+                recover(e, ++restartsHere);
+                restore = true;
+            }
+            long logged = recorded - base;
+            bar.update(done - base, logged == 0 ? "" : String.format(Locale.ROOT, "loss %.3f, acc %.3f", lossSum / logged, (double) correct / logged));
+        }
+        epochsDone += epochs;
+        return log;
+    }
+
+    /** The predicted class of each sample of {@code data} (an evaluation: ranges stay, its own random stream). */
+    public int[] predict(Dataset data) {
+        int[] predicted = new int[data.size()];
+        for (int at = 0, count; at < data.size(); at += count) {
+            count = Math.min(samplesPerRequest((Frame.MAX_PAYLOAD - 2) / 4), data.size() - at);
+            int[] idx = new int[count];
+            for (int i = 0; i < count; i++) idx[i] = at + i;
+            byte[] p = samples(at == 0 ? Messages.EVAL_FIRST : 0, data, idx);
+            int[] got = Messages.Predictions.decode(call(Messages.EVALUATE, p, "evaluate " + count + " samples", attemptMillis(count))).predicted();
+            System.arraycopy(got, 0, predicted, at, count);
+        }
+        return predicted;
+    }
+
+    /** Accuracy of the board's model on {@code test}. */
+    public double evaluate(Dataset test) {
+        int[] p = predict(test);
+        int correct = 0;
+        for (int i = 0; i < p.length; i++) if (p[i] == test.label(i)) correct++;
+        return (double) correct / p.length;
+    }
+
+    /** The board's model as it is now (weights, biases, quantization parameters, ranges), read back as its model blob. */
+    public Model pullWeights() {
+        return ModelBlob.read(pullBlob(), start);
+    }
+
+    /** The model blob the board writes of its current state: equal to {@code ModelBlob.write(simulated, training)} when bit-exact. */
+    public byte[] pullBlob() {
+        return readImage(Messages.READ_WEIGHTS, "read weights");
+    }
+
+    /** The board's totals: time per phase, samples, arena size, selections per layer. */
+    public Messages.Stats stats() {
+        return Messages.Stats.decode(call(Messages.READ_STATS, new byte[0], "read stats", ATTEMPT_MILLIS));
+    }
+
+    /** One row per sample trained, as the board measured it. */
+    public Table log() {
+        return log;
+    }
+
+    /** The CSV the log is appended to (null until the first sample). */
+    public Path csvPath() {
+        return csv;
+    }
+
+    /** The arena the board laid out for the model, in bytes (equal to {@code Memory.plan(...).ramBytes()}). */
+    public long arenaBytes() {
+        return arenaBytes;
+    }
+
+    /** Board restarts (crashes, resets) this device has recovered from. */
+    public int restarts() {
+        return restarts;
+    }
+
+    public Board board() {
+        return board;
+    }
+
+    /**
+     * A crashed virtual board is started again, a reset one answers "no model"; a real board that
+     * went silent gets its HELLO resent until it answers. Anything else is the caller's error.
+     */
+    private void recover(UncheckedIOException e, int attempt) {
+        boolean reset = e instanceof BoardStatusException s && s.status() == Messages.ERR_NO_MODEL;
+        boolean crashed = board.crashed();
+        boolean silentRealBoard = e instanceof BoardTimeoutException && board.qemuPid() < 0;
+        if (!reset && !crashed && !silentRealBoard) throw e;
+        if (attempt > MAX_RESTARTS) {
+            throw new UncheckedIOException(board + " failed " + attempt + " times in one training run; last: " + e.getMessage(),
+                    new IOException(e));
+        }
+        if (progress != null) {
+            progress.printf("%n%s: %s; restarting and resuming from the checkpoint at sample %d%n", board,
+                    reset ? "the board was reset" : crashed ? "the board crashed" : "the board went silent", checkpoint.done());
+        }
+        if (crashed || silentRealBoard) board.restart();
+        restarts++;
+    }
+
+    /** Loads the checkpoint's blob and state and tells the board where the run stands. */
+    private void restore(Checkpoint c) {
+        arenaBytes = load(Messages.LOAD_MODEL, c.blob(), "load model");
+        if (c.state() != null) load(Messages.WRITE_STATE, c.state(), "write state");
+        call(Messages.CONFIGURE, new Messages.Configure(codes ? Messages.INPUT_CODES : Messages.INPUT_FLOAT32, c.done()).encode(),
+                "configure", ATTEMPT_MILLIS);
+        done = c.done();
+    }
+
+    private Checkpoint take() {
+        return new Checkpoint(done, pullBlob(), readImage(Messages.READ_STATE, "read state"));
+    }
+
+    /** Sends an image in chunks; returns the arena bytes the last chunk's answer reports. */
+    private long load(int type, byte[] image, String what) {
+        long arena = 0;
+        for (int at = 0, n; at < image.length; at += n) {
+            n = Math.min(image.length - at, requestBytes - CHUNK_HEADER);
+            byte[] data = Arrays.copyOfRange(image, at, at + n);
+            byte[] p = new Messages.LoadModel(image.length, at, data).encode();
+            try {
+                // The last chunk loads the model: validation and arena layout take a moment.
+                arena = Messages.LoadAck.decode(call(type, p, what, ATTEMPT_MILLIS)).arenaBytes();
+            } catch (BoardStatusException e) {
+                if (e.status() != Messages.ERR_CAPACITY) throw e;
+                throw new IllegalArgumentException("the model is too big for " + board + ": a blob of " + image.length
+                        + " bytes needing an arena of " + fqt.memory.Memory.plan(start, training).ramBytes() + " bytes; the board holds "
+                        + (at == 0 ? "blobs of up to " : "an arena of ") + e.detail() + " bytes", e);
+            }
+        }
+        return arena;
+    }
+
+    private byte[] readImage(int type, String what) {
+        byte[] image = null;
+        int at = 0;
+        do {
+            byte[] p = new Messages.ReadWeights(at, requestBytes - CHUNK_HEADER).encode();
+            Messages.WeightsChunk c = Messages.WeightsChunk.decode(call(type, p, what, ATTEMPT_MILLIS));
+            if (image == null) image = new byte[Math.toIntExact(c.totalBytes())];
+            if (c.offset() != at || c.data().length == 0 && at < image.length) throw Link.ioError(what + ": the board sent offset " + c.offset() + " for " + at);
+            System.arraycopy(c.data(), 0, image, at, c.data().length);
+            at += c.data().length;
+        } while (at < image.length);
+        return image;
+    }
+
+    private Messages.SampleResult[] trainBatch(Dataset data, int[] order, int k, int count, boolean endsEpoch) {
+        byte[] p = samples(endsEpoch ? Messages.SAMPLE_LAST_OF_EPOCH : 0, data, Arrays.copyOfRange(order, k, k + count));
+        String what = "train samples " + done + ".." + (done + count - 1);
+        Messages.SampleResult[] r = Messages.Results.decode(call(Messages.TRAIN_BATCH, p, what, attemptMillis(count))).results();
+        if (r.length != count || r[0].sample() != done) {
+            throw Link.ioError(what + ": the board answered " + r.length + " results from sample " + (r.length > 0 ? r[0].sample() : -1));
+        }
+        return r;
+    }
+
+    /** One request; one that needed several resends halves the requests after it (a noisy line). */
+    private byte[] call(int type, byte[] payload, String what, int attemptMillis) {
+        long resends = board.linkStats().resends();
+        byte[] answer = board.call(type, payload, what, attemptMillis);
+        if (board.linkStats().resends() - resends > NOISY_RESENDS) requestBytes = Math.max(MIN_REQUEST_BYTES, requestBytes / 2);
+        return answer;
+    }
+
+    /** Samples that fit a request (at least one), at most {@code max}. */
+    private int samplesPerRequest(int max) {
+        return Math.max(1, Math.min(max, (requestBytes - SAMPLES_HEADER) / (LABEL_BYTES + inputBytes)));
+    }
+
+    private static int attemptMillis(int samples) {
+        return ATTEMPT_MILLIS + ATTEMPT_MILLIS_PER_SAMPLE * samples;
+    }
+
+    /** A samples payload: the inputs as uint8 codes quantized as the model quantizes its input (to nearest), or float32. */
+    private byte[] samples(int flags, Dataset data, int[] indices) {
+        int[] labels = new int[indices.length];
+        byte[][] inputs = new byte[indices.length][];
+        float[] x = new float[data.sampleSize()];
+        for (int i = 0; i < indices.length; i++) {
+            labels[i] = data.label(indices[i]);
+            data.copySample(indices[i], x);
+            if (codes) {
+                inputs[i] = new byte[x.length];
+                start.inputParams().quantize(x, inputs[i], Rounding.NEAREST, null);
+            } else {
+                ByteBuffer b = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : x) b.putFloat(v);
+                inputs[i] = b.array();
+            }
+        }
+        return new Messages.Samples(flags, inputBytes, labels, inputs).encode();
+    }
+
+    private void record(Messages.SampleResult r, int epoch, int index, int label) {
+        long[] t = r.ticks();
+        log.longColumn("sample").append(r.sample());
+        log.intColumn("epoch").append(epoch);
+        log.intColumn("index").append(index);
+        log.intColumn("label").append(label);
+        log.doubleColumn("loss").append(r.loss());
+        log.intColumn("predicted").append(r.predicted());
+        log.intColumn("correct").append(r.predicted() == label ? 1 : 0);
+        log.longColumn("forward_instructions").append(t[Messages.PHASE_FORWARD]);
+        log.longColumn("backward_instructions").append(t[Messages.PHASE_BACKWARD]);
+        log.longColumn("update_instructions").append(t[Messages.PHASE_UPDATE]);
+        log.longColumn("selection_instructions").append(t[Messages.PHASE_SELECTION]);
+        log.doubleColumn("update_fraction").append(r.updatedFraction());
+        recorded = r.sample() + 1;
+        appendCsv(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%d,%d,%d,%d,%d,%d,%s", r.sample(), epoch, index, label, Float.toString(r.loss()),
+                r.predicted(), r.predicted() == label ? 1 : 0, t[0], t[1], t[2], t[3], Float.toString(r.updatedFraction())));
+    }
+
+    /** Appends a row and flushes it: the file holds every sample measured so far. */
+    private void appendCsv(String row) {
+        try {
+            if (csvOut == null) {
+                if (csv == null) {
+                    csv = Path.of("out", "device-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".csv");
+                }
+                if (csv.getParent() != null) Files.createDirectories(csv.getParent());
+                boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
+                csvOut = Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                if (fresh) csvOut.write(String.join(",", log.columnNames()) + "\n");
+            }
+            csvOut.write(row + "\n");
+            csvOut.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + csv + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeCsv() {
+        if (csvOut == null) return;
+        try {
+            csvOut.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + csv + ": " + e.getMessage(), e);
+        }
+        csvOut = null;
+    }
+}
