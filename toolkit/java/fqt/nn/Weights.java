@@ -21,6 +21,8 @@ public final class Weights {
     final float[] grad;
     final float[] biasGrad;
     final boolean[] touched;
+    /** One structure's values in the new scale during a requantization (host working memory). */
+    private final float[] scaled;
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
@@ -36,6 +38,7 @@ public final class Weights {
         this.grad = new float[structures * structureSize];
         this.biasGrad = new float[structures];
         this.touched = new boolean[structures];
+        this.scaled = new float[structureSize];
     }
 
     Weights copy() {
@@ -196,18 +199,22 @@ public final class Weights {
         float s = params.scale(), ns = next.scale();
         int z = params.zeroPoint(), nz = next.zeroPoint();
         int from = o * structureSize, to = from + structureSize;
-        boolean moved = touched[o];
+        // First the scaled values (a loop the JIT vectorizes), then the rounding with its serial random stream.
+        float[] t = scaled;
+        if (touched[o]) {
+            for (int i = from; i < to; i++) t[i - from] = ((float) ((q[i] & 0xFF) - z) * s - grad[i]) / ns;
+        } else {
+            for (int i = from; i < to; i++) t[i - from] = ((float) ((q[i] & 0xFF) - z) * s) / ns;
+        }
         int state = rounding == Rounding.STOCHASTIC ? rng.state() : 0;
         for (int i = from; i < to; i++) {
-            float v = (float) ((q[i] & 0xFF) - z) * s;
-            if (moved) v = v - grad[i];
-            float t = v / ns;
+            float v = t[i - from];
             int r = switch (rounding) {
-                case FLOOR -> Rounding.floorToInt(t);
-                case NEAREST -> Rounding.floorToInt(t + 0.5f);
+                case FLOOR -> Rounding.floorToInt(v);
+                case NEAREST -> Rounding.floorToInt(v + 0.5f);
                 case STOCHASTIC -> {
                     state = Xorshift32.step(state);
-                    yield Rounding.floorToInt(t + Xorshift32.unit(state));
+                    yield Rounding.floorToInt(v + Xorshift32.unit(state));
                 }
             };
             q[i] = (byte) QuantParams.clamp(r + nz);
