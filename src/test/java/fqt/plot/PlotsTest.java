@@ -59,6 +59,30 @@ class PlotsTest {
         assertTrue(speedup01 > 1.5, "lambda_min 0.1 does much less backward work: " + speedup01);
     }
 
+    /** The device log here is the simulator's own per-sample record in the board's columns (the board test renders the real one in the quickstart). */
+    @Test
+    void simulationVersusDevice(@TempDir Path dir) {
+        TrainingRun run = runs.get("UINT8");
+        int n = DATA.train().size();
+        Table log = Table.create("device").addColumns(tech.tablesaw.api.LongColumn.create("sample"), tech.tablesaw.api.IntColumn.create("epoch"),
+                tech.tablesaw.api.DoubleColumn.create("loss"), tech.tablesaw.api.IntColumn.create("correct"));
+        for (String phase : new String[] {"forward", "backward", "update", "selection"}) log.addColumns(tech.tablesaw.api.LongColumn.create(phase + "_instructions"));
+        java.util.Random r = new java.util.Random(1);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            for (int i = 0; i < n; i++) {
+                log.longColumn("sample").append((long) (epoch - 1) * n + i);
+                log.intColumn("epoch").append(epoch);
+                log.doubleColumn("loss").append(2.3 * Math.exp(-i / 100.0) + 0.2 * r.nextDouble());
+                log.intColumn("correct").append(r.nextDouble() < 0.5 + 0.4 * i / n ? 1 : 0);
+                log.longColumn("forward_instructions").append(1_580_000L);
+                log.longColumn("backward_instructions").append(1_600_000L + r.nextInt(100_000));
+                log.longColumn("update_instructions").append(i % 16 == 15 ? 4_500_000L : 0L);
+                log.longColumn("selection_instructions").append(90_000L);
+            }
+        }
+        check(Plots.simVsDevice(run, log), dir.resolve("sim-vs-device.png"));
+    }
+
     @Test
     void memoryAndOperations(@TempDir Path dir) throws Exception {
         Training full = Fqt.train(MLP).precision(Precision.UINT8);
