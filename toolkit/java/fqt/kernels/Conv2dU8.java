@@ -38,7 +38,7 @@ public final class Conv2dU8 {
             pad(x, xZp, g, sc);
             for (int o = 0; o < g.outC(); o++) {
                 java.util.Arrays.fill(sc.wide, biasQ[o]);
-                forEachTap(g, o, (c, ky, kx, wi) -> Rows.mulAdd(sc.wide, 0, (w[wi] & 0xFF) - wZp, sc.padded,
+                g.forEachTap(o, (c, ky, kx, wi) -> Rows.mulAdd(sc.wide, 0, (w[wi] & 0xFF) - wZp, sc.padded,
                         c * sc.paddedPlane + ky * sc.paddedW + kx, 1, sc.wideLength));
                 for (int oy = 0; oy < outH; oy++)
                     for (int ox = 0; ox < outW; ox++) y[o * plane + oy * outW + ox] = (byte) rq.apply(sc.wide[oy * sc.paddedW + ox]);
@@ -48,7 +48,7 @@ public final class Conv2dU8 {
         center(x, xZp, sc.in, g.inSize());
         for (int o = 0; o < g.outC(); o++) {
             java.util.Arrays.fill(sc.acc, 0, plane, biasQ[o]);
-            forEachTap(g, o, (c, ky, kx, wi) -> forEachRow(g, c, ky, kx, (aRow, xRow, n) ->
+            g.forEachTap(o, (c, ky, kx, wi) -> g.forEachRow(c, ky, kx, (aRow, xRow, n) ->
                     Rows.mulAdd(sc.acc, aRow, (w[wi] & 0xFF) - wZp, sc.in, xRow, g.stride(), n)));
             for (int i = 0; i < plane; i++) y[o * plane + i] = (byte) rq.apply(sc.acc[i]);
         }
@@ -64,7 +64,7 @@ public final class Conv2dU8 {
             for (int k = 0; k < nSel; k++) {
                 int o = sel[k];
                 widen(sc.err, o * plane, g, sc);
-                forEachTap(g, o, (c, ky, kx, wi) -> Rows.scatter(dxPadded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1,
+                g.forEachTap(o, (c, ky, kx, wi) -> Rows.scatter(dxPadded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1,
                         (w[wi] & 0xFF) - wZp, sc.errWide, 0, sc.wideLength));
             }
             for (int c = 0; c < g.inC(); c++)
@@ -75,7 +75,7 @@ public final class Conv2dU8 {
         java.util.Arrays.fill(dxAcc, 0, g.inSize(), 0);
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
-            forEachTap(g, o, (c, ky, kx, wi) -> forEachRow(g, c, ky, kx, (aRow, xRow, n) ->
+            g.forEachTap(o, (c, ky, kx, wi) -> g.forEachRow(c, ky, kx, (aRow, xRow, n) ->
                     Rows.scatter(dxAcc, xRow, g.stride(), (w[wi] & 0xFF) - wZp, sc.err, o * plane + aRow, n)));
         }
     }
@@ -97,43 +97,17 @@ public final class Conv2dU8 {
             for (int i = o * plane; i < (o + 1) * plane; i++) sumE += sc.err[i];
             gb[o] += (float) sumE * sE;
             if (unit) widen(sc.err, o * plane, g, sc);
-            forEachTap(g, o, (c, ky, kx, wi) -> {
+            g.forEachTap(o, (c, ky, kx, wi) -> {
                 int acc;
                 if (unit) {
                     acc = Rows.dot(sc.errWide, 0, sc.padded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1, sc.wideLength);
                 } else {
                     int[] sum = {0};
-                    forEachRow(g, c, ky, kx, (aRow, xRow, n) -> sum[0] += Rows.dot(sc.err, o * plane + aRow, sc.in, xRow, g.stride(), n));
+                    g.forEachRow(c, ky, kx, (aRow, xRow, n) -> sum[0] += Rows.dot(sc.err, o * plane + aRow, sc.in, xRow, g.stride(), n));
                     acc = sum[0];
                 }
                 gw[wi] += (float) acc * gradScale;
             });
-        }
-    }
-
-    /** A kernel tap: input channel c, kernel row and column, and the weight's index. */
-    interface Tap { void at(int c, int ky, int kx, int weightIndex); }
-
-    /** Taps of output channel {@code o} in the specification's order: input channel, kernel row, kernel column. */
-    static void forEachTap(ConvGeometry g, int o, Tap tap) {
-        int cin = g.inPerGroup(), c0 = g.firstInput(o);
-        for (int ci = 0; ci < cin; ci++)
-            for (int ky = 0; ky < g.kH(); ky++)
-                for (int kx = 0; kx < g.kW(); kx++) tap.at(c0 + ci, ky, kx, ((o * cin + ci) * g.kH() + ky) * g.kW() + kx);
-    }
-
-    /** An output row segment: its start in the output plane, the matching input index, and its length. */
-    interface Row { void at(int outStart, int inStart, int n); }
-
-    /** The output rows of a tap whose input lies inside the (unpadded) input, any stride. */
-    static void forEachRow(ConvGeometry g, int c, int ky, int kx, Row row) {
-        int s = g.stride(), p = g.pad(), outW = g.outW();
-        int oyLo = ConvGeometry.lo(ky, s, p), oyHi = ConvGeometry.hi(ky, s, p, g.inH(), g.outH());
-        int oxLo = ConvGeometry.lo(kx, s, p), oxHi = ConvGeometry.hi(kx, s, p, g.inW(), outW);
-        if (oxHi <= oxLo) return;
-        for (int oy = oyLo; oy < oyHi; oy++) {
-            int xRow = (c * g.inH() + oy * s - p + ky) * g.inW() - p + kx;
-            row.at(oy * outW + oxLo, xRow + oxLo * s, oxHi - oxLo);
         }
     }
 

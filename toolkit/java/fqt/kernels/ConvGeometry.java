@@ -34,6 +34,34 @@ public record ConvGeometry(int inC, int inH, int inW, int outC, int kH, int kW, 
     /** First input channel read by output channel {@code o}. */
     int firstInput(int o) { return (o / outPerGroup()) * inPerGroup(); }
 
+    /** A kernel tap: input channel c, kernel row and column, and the weight's index. */
+    public interface Tap { void at(int c, int ky, int kx, int weightIndex); }
+
+    /**
+     * The taps of output channel {@code o} in the order every convolution kernel uses (the
+     * specification's loop order): input channel, kernel row, kernel column.
+     */
+    public void forEachTap(int o, Tap tap) {
+        int cin = inPerGroup(), c0 = firstInput(o);
+        for (int ci = 0; ci < cin; ci++)
+            for (int ky = 0; ky < kH; ky++)
+                for (int kx = 0; kx < kW; kx++) tap.at(c0 + ci, ky, kx, ((o * cin + ci) * kH + ky) * kW + kx);
+    }
+
+    /** An output row segment of a tap: its start in the output plane, the matching input index (step: stride), its length. */
+    public interface Row { void at(int outStart, int inStart, int n); }
+
+    /** The output rows, top to bottom, in which tap (c, ky, kx) reads inside the input (padding is skipped). */
+    public void forEachRow(int c, int ky, int kx, Row row) {
+        int oyLo = lo(ky, stride, pad), oyHi = hi(ky, stride, pad, inH, outH());
+        int oxLo = lo(kx, stride, pad), oxHi = hi(kx, stride, pad, inW, outW());
+        if (oxHi <= oxLo) return;
+        for (int oy = oyLo; oy < oyHi; oy++) {
+            int xRow = (c * inH + oy * stride - pad + ky) * inW - pad + kx;
+            row.at(oy * outW() + oxLo, xRow + oxLo * stride, oxHi - oxLo);
+        }
+    }
+
     /** First output row whose kernel row {@code k} lands inside the input: oy*stride - pad + k >= 0. */
     static int lo(int k, int stride, int pad) {
         int num = pad - k;
