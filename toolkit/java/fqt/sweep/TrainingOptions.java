@@ -38,7 +38,7 @@ final class TrainingOptions {
             Map.entry("bias_only", (t, v) -> t.biasOnly(Boolean.parseBoolean(v))));
 
     /** Options read together: the optimizer with its learning rate, the partial-update budget. */
-    private static final java.util.Set<String> COMBINED = java.util.Set.of("optimizer", "lr", "lambda_min", "lambda_max", "error_by");
+    private static final java.util.Set<String> COMBINED = java.util.Set.of("optimizer", "lr", "lambda_min", "lambda_max", "error_by", "full_head");
 
     static boolean known(String name) { return SETTERS.containsKey(name) || COMBINED.contains(name); }
 
@@ -66,11 +66,12 @@ final class TrainingOptions {
         return t;
     }
 
-    /** lambda_min (1 = full updates), with lambda_max and error_by when given. */
+    /** lambda_min (1 = full updates), with lambda_max, error_by and full_head (the head always updated in full) when given. */
     private static PartialUpdates partialUpdates(Map<String, String> o) {
         PartialUpdates p = PartialUpdates.lambdaMin(Double.parseDouble(o.get("lambda_min")));
         if (o.containsKey("lambda_max")) p = p.lambdaMax(Double.parseDouble(o.get("lambda_max")));
         if (o.containsKey("error_by")) p = p.errorBy(PartialUpdates.ErrorBy.valueOf(upper(o.get("error_by"))));
+        if (o.containsKey("full_head")) p = p.fullHead(Boolean.parseBoolean(o.get("full_head")));
         return p;
     }
 
