@@ -36,12 +36,11 @@ final class SweepCommand {
         DataSplit full = TrainCommand.loadData(a.get("data", "fashion-mnist"), a.get("data-dir", null));
         DataSplit data = new DataSplit(TrainCommand.limit(full.train(), a.getInt("limit-train", 0), 1),
                 TrainCommand.limit(full.test(), a.getInt("limit-test", 0), 2));
-        String[] optimizers = list(a, "optimizer", "sgd");
-        Precision first = Precision.valueOf(list(a, "precision", "uint8")[0].toUpperCase(Locale.ROOT));
+        String[] optimizers = list(a, "optimizer", TrainCommand.DEFAULT_OPTIMIZER);
         Sweep s = Sweep.over(TrainCommand.model(a.get("model", "small-cnn"), full, 1), data)
                 .precision(Arrays.stream(list(a, "precision", "uint8")).map(v -> Precision.valueOf(v.toUpperCase(Locale.ROOT))).toArray(Precision[]::new))
                 .optimizer(optimizers)
-                .lr(Arrays.stream(list(a, "lr", Float.toString(TrainCommand.defaultLearningRate(optimizers[0], first)))).mapToDouble(Double::parseDouble).toArray())
+                .lr(Arrays.stream(list(a, "lr", Float.toString(TrainCommand.defaultLearningRate(optimizers[0])))).mapToDouble(Double::parseDouble).toArray())
                 .rounding(Arrays.stream(list(a, "rounding", "stochastic")).map(v -> Rounding.valueOf(v.toUpperCase(Locale.ROOT))).toArray(Rounding[]::new))
                 .batch(ints(list(a, "batch", "16")))
                 .epochs(ints(list(a, "epochs", "1")))

@@ -53,8 +53,8 @@ final class TrainCommand {
         boolean json = a.flag("json");
         for (Precision p : modes) {
             Model model = model(a.get("model", "small-cnn"), data, seed);
-            String optName = a.get("optimizer", defaultOptimizer(p));
-            float lr = a.getFloat("lr", defaultLearningRate(optName, p));
+            String optName = a.get("optimizer", DEFAULT_OPTIMIZER);
+            float lr = a.getFloat("lr", defaultLearningRate(optName));
             Training t = Fqt.train(model).precision(p).optimizer(Optimizer.named(optName, lr))
                     .rounding(Rounding.valueOf(a.get("rounding", "stochastic").toUpperCase(Locale.ROOT)))
                     .errorRange(ErrorRange.valueOf(a.get("error-range", "exact").toUpperCase(Locale.ROOT)))
@@ -95,8 +95,8 @@ final class TrainCommand {
         return 0;
     }
 
-    /** Learning rates tuned on Fashion-MNIST (see README): standardized steps are in weight units. */
-    static float defaultLearningRate(String optimizer, Precision p) {
+    /** Learning rates that train the small CNN on Fashion-MNIST (see README); standardized steps are in weight units. */
+    static float defaultLearningRate(String optimizer) {
         return switch (optimizer) {
             case "standardized", "standardized-sgd", "std-sgd" -> 0.002f;
             case "adam" -> 0.001f;
@@ -106,7 +106,7 @@ final class TrainCommand {
     }
 
     /** Plain SGD with stochastic rounding trains all three modes; see README for the standardized optimizer. */
-    static String defaultOptimizer(Precision p) { return "sgd"; }
+    static final String DEFAULT_OPTIMIZER = "sgd";
 
     static Model model(String name, DataSplit data, long seed) {
         return switch (name) {

@@ -41,9 +41,6 @@ public abstract class Layer {
     /** Multiply-accumulates of one full forward pass. */
     public long forwardMacs() { return 0; }
 
-    /** Whether this layer keeps its input's quantization parameters (no requantization). */
-    boolean passesParams() { return true; }
-
     public int index() { return index; }
     public int[] inputShape() { return inShape.clone(); }
     public int[] outputShape() { return outShape.clone(); }

@@ -32,7 +32,6 @@ public abstract class WeightLayer extends Layer {
      * errors through this layer, but skips the weight gradient, and updates leave the weights as they are.
      */
     public void updateBiasOnly(boolean biasOnly) { w.biasOnly = biasOnly; }
-    @Override boolean passesParams() { return false; }
 
     /**
      * Replaces the calibrated range of this layer's uint8 output in a quantized model: post-training
