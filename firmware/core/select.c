@@ -88,30 +88,6 @@ static void sort_i64(int64_t *a, int32_t n) {
     }
 }
 
-static void sift_down_i32(int32_t *a, int32_t root, int32_t n) {
-    for (;;) {
-        int32_t child = 2 * root + 1, t;
-        if (child >= n) return;
-        if (child + 1 < n && a[child + 1] > a[child]) child++;
-        if (a[root] >= a[child]) return;
-        t = a[root];
-        a[root] = a[child];
-        a[child] = t;
-        root = child;
-    }
-}
-
-static void sort_i32(int32_t *a, int32_t n) {
-    int32_t i;
-    for (i = n / 2 - 1; i >= 0; i--) sift_down_i32(a, i, n);
-    for (i = n - 1; i > 0; i--) {
-        int32_t t = a[0];
-        a[0] = a[i];
-        a[i] = t;
-        sift_down_i32(a, 0, i);
-    }
-}
-
 int32_t fqt_select_top_k(const int32_t *key, int32_t n, int32_t k, int64_t *scratch, int32_t *sel) {
     int32_t s, j;
     if (k >= n) {
@@ -121,7 +97,10 @@ int32_t fqt_select_top_k(const int32_t *key, int32_t n, int32_t k, int64_t *scra
     for (s = 0; s < n; s++) scratch[s] = (int64_t) ((uint64_t) (int64_t) key[s] << 32) | (int64_t) (n - 1 - s); /* Java: (long) key << 32 */
     sort_i64(scratch, n);
     for (j = 0; j < k; j++) sel[j] = n - 1 - (int32_t) (scratch[n - 1 - j] & 0xFFFFFFFF);
-    sort_i32(sel, k);
+    /* Java: flag the chosen indices in the (now free) scratch and emit them ascending. */
+    for (s = 0; s < n; s++) scratch[s] = 0;
+    for (j = 0; j < k; j++) scratch[sel[j]] = 1;
+    for (s = 0, j = 0; s < n; s++) if (scratch[s] != 0) sel[j++] = s;
     return k;
 }
 

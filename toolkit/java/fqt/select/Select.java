@@ -76,7 +76,8 @@ public final class Select {
      * returns k; equal keys go to the lower index. Keys are non-negative ints: uint8 magnitudes, or
      * the bit patterns of non-negative float32 magnitudes ({@link Float#floatToRawIntBits}), which
      * order the same way as the floats. Sorts {@code (key << 32) | (n - 1 - s)} ascending in
-     * {@code scratch} (length >= n) and takes the last k: O(n log n), deterministic.
+     * {@code scratch} (length >= n), takes the last k, and lists them ascending with one flag pass
+     * over the scratch: O(n log n), deterministic.
      */
     public static int topK(int[] key, int n, int k, long[] scratch, int[] sel) {
         if (k >= n) {
@@ -85,8 +86,12 @@ public final class Select {
         }
         for (int s = 0; s < n; s++) scratch[s] = ((long) key[s] << 32) | (n - 1 - s);
         Arrays.sort(scratch, 0, n);
+        // The top k are the last k sorted keys; flag their indices in the (now free) scratch and emit them ascending.
         for (int j = 0; j < k; j++) sel[j] = n - 1 - (int) (scratch[n - 1 - j] & 0xFFFFFFFFL);
-        Arrays.sort(sel, 0, k);
+        Arrays.fill(scratch, 0, n, 0L);
+        for (int j = 0; j < k; j++) scratch[sel[j]] = 1L;
+        int m = 0;
+        for (int s = 0; s < n; s++) if (scratch[s] != 0L) sel[m++] = s;
         return k;
     }
 }
