@@ -1,5 +1,7 @@
 #include "arena.h"
 
+#include "conv2d_u8.h"
+
 typedef struct {
     uint8_t *base; /* NULL: measure only */
     size_t end;
@@ -164,6 +166,26 @@ static void scratch(arena *a, fqt_model *m, fqt_trainer *t) {
     t->ctx.acc_scratch = (int32_t *) place4(a, 4 * ints);
 }
 
+/* 4b. scratch_i16: padded int16 planes of the DSP 3x3 kernels (conv2d_u8.c), allocated on every CPU. */
+static void scratch_i16(arena *a, fqt_model *m, fqt_trainer *t) {
+    fqt_precision p = t->config.precision;
+    size_t shorts = 0;
+    int32_t i;
+    for (i = 0; i < m->n_layers; i++) {
+        const fqt_layer *l = &m->layers[i];
+        const fqt_conv_geometry *g = &l->conv;
+        size_t plane;
+        if (l->kind != FQT_LAYER_CONV2D || !fqt_precision_quantized_features(p) || !fqt_conv2d_u8_padded(g)) continue;
+        plane = (size_t) (g->in_h + 2) * (size_t) (g->in_w + 2);
+        if ((size_t) g->in_c * plane > shorts) shorts = (size_t) g->in_c * plane;
+        if (p == FQT_PRECISION_UINT8 && trained(l) && (size_t) g->in_c * plane + (size_t) g->in_h * (size_t) (g->in_w + 2) > shorts) {
+            shorts = (size_t) g->in_c * plane + (size_t) g->in_h * (size_t) (g->in_w + 2);
+        }
+        if (p == FQT_PRECISION_UINT8 && i > m->lowest && (size_t) g->out_c * plane > shorts) shorts = (size_t) g->out_c * plane;
+    }
+    t->ctx.pad_scratch = (int16_t *) place4(a, 2 * shorts);
+}
+
 /* 5. Selection: select_idx, then with ranking the selector's buffers. */
 static void selection(arena *a, fqt_model *m, fqt_trainer *t) {
     size_t backward = 0, updated = 0, updated_layers = 0;
@@ -194,8 +216,10 @@ size_t fqt_arena_layout(fqt_model *m, fqt_trainer *t, uint8_t *base) {
     features(&a, m, t);
     errors(&a, m, t);
     scratch(&a, m, t);
+    scratch_i16(&a, m, t);
     selection(&a, m, t);
     t->eval_ctx.acc_scratch = t->ctx.acc_scratch;
+    t->eval_ctx.pad_scratch = t->ctx.pad_scratch;
     t->eval_ctx.sel = t->ctx.sel;
     return (a.end + 3) / 4 * 4;
 }

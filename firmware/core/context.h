@@ -48,6 +48,7 @@ typedef struct {
     fqt_selector *selector;  /* NULL: every structure (Java's Selection.ALL) */
     fqt_requantizer rq;
     int32_t *acc_scratch;    /* scratch_i32 of the arena */
+    int16_t *pad_scratch;    /* scratch_i16 of the arena */
     int32_t *sel;            /* select_idx of the arena */
     fqt_select_hook on_select;
     void *hook_user;

@@ -2,22 +2,26 @@
 
 #include "dsp_pairs.h"
 
+#include <string.h>
+
 /*
- * The plain C loops are the reference and run everywhere. With the DSP extension, stride-1
- * convolutions with 3-wide kernels run on int16 pairs with SMLAD (dsp_pairs.h), four outputs at a
- * time: the usual 3x3 "same" layer a whole kernel at a time (rows3x3), other heights one kernel
- * row at a time (rows3), the weight gradient three taps at a time (dots3). Integer sums are exact,
- * so the order changes no bit. Other geometries take the plain loops on every CPU.
+ * The plain C loops are the reference and run everywhere. With the DSP extension the usual 3x3
+ * layer (stride 1, padding 1) runs on int16 pairs with SMLAD (dsp_pairs.h) from zero-padded,
+ * zero-point-corrected int16 copies of its planes in the arena's scratch_i16 (ARENA.md): no edge
+ * cases, four outputs at a time summed over all input channels in registers (conv3x3_padded), the
+ * weight gradient as three shifted dot products per kernel row (dots3x3_padded). Other stride-1
+ * convolutions with 3-wide kernels run one kernel row at a time on uint8 pairs (rows3, dots3).
+ * Integer sums are exact (and wrap alike in any order), so the order changes no bit. Other
+ * geometries take the plain loops on every CPU.
  */
+
+int fqt_conv2d_u8_padded(const fqt_conv_geometry *g) {
+    return g->stride == 1 && g->k_h == 3 && g->k_w == 3 && g->pad == 1;
+}
 
 #if defined(__ARM_FEATURE_DSP)
 static int use_dsp(const fqt_conv_geometry *g) {
     return g->stride == 1 && g->k_w == 3;
-}
-
-/* The usual 3x3 layer: stride 1, padding 1, output as large as the input (rows3x3's case). */
-static int same3x3(const fqt_conv_geometry *g) {
-    return g->stride == 1 && g->k_h == 3 && g->k_w == 3 && g->pad == 1 && g->in_w >= 4;
 }
 
 static int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
@@ -68,73 +72,137 @@ static void rows3(int32_t *out, int32_t out_stride, int32_t n, const uint8_t *v,
     }
 }
 
+/* Two int16 values at p as one word, p[0] low (one LDR; M4/M7 load halfword-aligned words). */
+static inline int32_t load_pair(const int16_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 /*
- * A whole 3x3 "same" correlation of one plane: out[y][t] += sum over r, k = 0..2 of w9[3r + k] *
- * (v[y + r - 1][t + k - 1] - zp), taps outside the plane skipped; out and v are h x n. The three
- * kernel rows run together, so each output is loaded and stored once per plane, not per row. A
- * row above or below the plane gets weights 0 on the middle row instead (adds exactly nothing).
+ * `planes` h x w uint8 planes (h * w apart) as (h + 2) x (w + 2) int16 planes of v - zp, with a
+ * border of zeros: a padded tap adds exactly nothing.
  */
-static void rows3x3(int32_t *out, int32_t h, int32_t n, const uint8_t *v, int32_t zp, const int32_t *w9) {
-    uint32_t minus_zp = fqt_dsp_minus_zp(zp);
-    int32_t t_quads = 1 + (n - 2) / 4 * 4, y, t, r, k;
-    int32_t w02[3], w1[3], inside[3];
-    for (y = 0; y < h; y++, out += n) {
-        const uint8_t *row[3];
-        if (y <= 1 || y == h - 1) {
-            /* The first, second and last rows change which kernel rows lie inside the plane. */
-            for (r = 0; r < 3; r++) {
-                inside[r] = y + r - 1 >= 0 && y + r - 1 < h;
-                w02[r] = inside[r] ? fqt_dsp_pack(w9[3 * r], w9[3 * r + 2]) : 0;
-                w1[r] = inside[r] ? w9[3 * r + 1] : 0;
-            }
+static void pad_planes(int16_t *dst, const uint8_t *src, int32_t planes, int32_t h, int32_t w, int32_t zp) {
+    int32_t wp = w + 2, c, y, x;
+    for (c = 0; c < planes; c++, src += h * w) {
+        for (x = 0; x < wp; x++) *dst++ = 0;
+        for (y = 0; y < h; y++) {
+            *dst++ = 0;
+            for (x = 0; x < w; x++) *dst++ = (int16_t) ((int32_t) src[y * w + x] - zp);
+            *dst++ = 0;
         }
-        row[1] = v + y * n;
-        row[0] = y > 0 ? row[1] - n : row[1];
-        row[2] = y < h - 1 ? row[1] + n : row[1];
-        for (t = 1; t < t_quads; t += 4) {
+        for (x = 0; x < wp; x++) *dst++ = 0;
+    }
+}
+
+/* One 3x3 kernel's rows as SMLAD operands: per row r, (w[r][0], w[r][1]) then (w[r][1], w[r][2]). */
+static void pack3x3(int32_t *wp, const uint8_t *w9, int32_t w_zp, int rotate) {
+    int32_t v[9], r;
+    for (r = 0; r < 9; r++) v[r] = (int32_t) w9[rotate ? 8 - r : r] - w_zp;
+    for (r = 0; r < 3; r++) {
+        wp[2 * r] = fqt_dsp_pack(v[3 * r], v[3 * r + 1]);
+        wp[2 * r + 1] = fqt_dsp_pack(v[3 * r + 1], v[3 * r + 2]);
+    }
+}
+
+/* Input channels whose packed weights one conv3x3_padded call takes (a stack array). */
+#define PACKED_CHANNELS 32
+
+/*
+ * out[y][t] += sum over i < n, r, k < 3 of w_i[r][k] * x_i[y + r][t + k], y < h, t < w: x_i the
+ * padded planes ((h + 2) x (w + 2), P apart), w_i packed by pack3x3 (6 words each). Four outputs
+ * at a time (then two, then one) stay in registers over all n planes; a row of a plane gives them with three loads:
+ * p0 = (x0, x1), p2 = (x2, x3), p4 = (x4, x5), A = (w0, w1), C = (w1, w2):
+ *   out0 = x0 w0 + x1 w1 + x2 w2 = smlad(p0, A) + smlabt(p2, C)
+ *   out1 = x1 w0 + x2 w1 + x3 w2 = smlatb(p0, A) + smlad(p2, C)   and out2, out3 likewise from p2, p4.
+ */
+static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x, int32_t n, const int32_t *wp) {
+    int32_t wpad = w + 2, plane = (h + 2) * wpad, y, t, i, r;
+    for (y = 0; y < h; y++, out += w) {
+        for (t = 0; t + 4 <= w; t += 4) {
+            const int16_t *q = x + y * wpad + t;
+            const int32_t *wq = wp;
             int32_t a0 = out[t], a1 = out[t + 1], a2 = out[t + 2], a3 = out[t + 3];
+            for (i = 0; i < n; i++, q += plane, wq += 6) {
 #pragma GCC unroll 3
-            for (r = 0; r < 3; r++) {
-                const uint8_t *p = row[r] + t - 1;
-                uint32_t a = fqt_dsp_load4(p), b = fqt_dsp_load4(p + 2);
-                int32_t a02 = fqt_dsp_even(a, minus_zp), a13 = fqt_dsp_odd(a, minus_zp);
-                int32_t b24 = fqt_dsp_even(b, minus_zp), b35 = fqt_dsp_odd(b, minus_zp);
-                a0 = __smlabb(a13, w1[r], __smlad(a02, w02[r], a0));
-                a1 = __smlatb(a02, w1[r], __smlad(a13, w02[r], a1));
-                a2 = __smlabb(b35, w1[r], __smlad(b24, w02[r], a2));
-                a3 = __smlatb(b24, w1[r], __smlad(b35, w02[r], a3));
+                for (r = 0; r < 3; r++) {
+                    const int16_t *row = q + r * wpad;
+                    int32_t p0 = load_pair(row), p2 = load_pair(row + 2), p4 = load_pair(row + 4);
+                    int32_t A = wq[2 * r], C = wq[2 * r + 1];
+                    a0 = __smlabt(p2, C, __smlad(p0, A, a0));
+                    a1 = __smlad(p2, C, __smlatb(p0, A, a1));
+                    a2 = __smlabt(p4, C, __smlad(p2, A, a2));
+                    a3 = __smlad(p4, C, __smlatb(p2, A, a3));
+                }
             }
             out[t] = a0;
             out[t + 1] = a1;
             out[t + 2] = a2;
             out[t + 3] = a3;
         }
-        if (t + 2 <= n - 1) {
+        if (t + 2 <= w) {
+            const int16_t *q = x + y * wpad + t;
+            const int32_t *wq = wp;
             int32_t a0 = out[t], a1 = out[t + 1];
+            for (i = 0; i < n; i++, q += plane, wq += 6) {
 #pragma GCC unroll 3
-            for (r = 0; r < 3; r++) {
-                uint32_t a = fqt_dsp_load4(row[r] + t - 1);
-                int32_t a02 = fqt_dsp_even(a, minus_zp), a13 = fqt_dsp_odd(a, minus_zp);
-                a0 = __smlabb(a13, w1[r], __smlad(a02, w02[r], a0));
-                a1 = __smlatb(a02, w1[r], __smlad(a13, w02[r], a1));
+                for (r = 0; r < 3; r++) {
+                    const int16_t *row = q + r * wpad;
+                    int32_t p0 = load_pair(row), p2 = load_pair(row + 2);
+                    int32_t A = wq[2 * r], C = wq[2 * r + 1];
+                    a0 = __smlabt(p2, C, __smlad(p0, A, a0));
+                    a1 = __smlad(p2, C, __smlatb(p0, A, a1));
+                }
             }
             out[t] = a0;
             out[t + 1] = a1;
             t += 2;
         }
-        if (t < n - 1) {
-            for (r = 0; r < 3; r++) {
-                if (!inside[r]) continue;
-                for (k = 0; k < 3; k++) out[t] += w9[3 * r + k] * ((int32_t) row[r][t + k - 1] - zp);
+        if (t < w) {
+            const int16_t *q = x + y * wpad + t;
+            int32_t a0 = out[t];
+            for (i = 0; i < n; i++, q += plane) {
+                for (r = 0; r < 3; r++) {
+                    const int16_t *row = q + r * wpad;
+                    a0 = __smlad(load_pair(row), wp[6 * i + 2 * r], a0) + (int32_t) row[2] * (wp[6 * i + 2 * r + 1] >> 16);
+                }
             }
+            out[t] = a0;
         }
-#pragma GCC unroll 3
-        for (r = 0; r < 3; r++) {
-            /* out[0] lacks tap 0: v0*w1 + v1*w2; out[n-1] lacks tap 2: v[n-2]*w0 + v[n-1]*w1. */
-            uint32_t a = fqt_dsp_load4(row[r]), b = fqt_dsp_load4(row[r] + n - 4);
-            out[0] = __smlabb(fqt_dsp_even(a, minus_zp), w1[r], __smlabt(fqt_dsp_odd(a, minus_zp), w02[r], out[0]));
-            out[n - 1] = __smlatb(fqt_dsp_even(b, minus_zp), w02[r], __smlatb(fqt_dsp_odd(b, minus_zp), w1[r], out[n - 1]));
+    }
+}
+
+/*
+ * acc[3r + k] += sum over y < h, t < w of e[y][t] * x[y + r][t + k]: e is h x (w + 2) with zeros
+ * in its last two columns, x one padded plane ((h + 2) x (w + 2)) followed in memory by at least
+ * two more int16 (the last pair reads them and multiplies them by e's zero columns). Per kernel row,
+ * one pass of pairs over the rows run together, the three taps as three shifted dot products (an
+odd last element is in e's zero columns).
+ */
+static void dots3x3_padded(const int16_t *e, int32_t h, int32_t w, const int16_t *x, int32_t *acc) {
+    int32_t wpad = w + 2, pairs = h * wpad / 2, r;
+    for (r = 0; r < 3; r++) {
+        const int16_t *ep = e, *xp = x + r * wpad, *end = e + 2 * (pairs - pairs % 2);
+        int32_t a0 = 0, a1 = 0, a2 = 0, x0 = load_pair(xp);
+        /* Two pairs a turn; x0 rolls over (the pair at +2 is the next turn's first). */
+        for (; ep < end; ep += 4, xp += 4) {
+            int32_t e0 = load_pair(ep), e1 = load_pair(ep + 2);
+            int32_t x1 = load_pair(xp + 1), x2 = load_pair(xp + 2), x3 = load_pair(xp + 3), x4 = load_pair(xp + 4);
+            a0 = __smlad(e1, x2, __smlad(e0, x0, a0));
+            a1 = __smlad(e1, x3, __smlad(e0, x1, a1));
+            a2 = __smlad(e1, x4, __smlad(e0, x2, a2));
+            x0 = x4;
         }
+        if (pairs % 2 != 0) {
+            int32_t e0 = load_pair(ep);
+            a0 = __smlad(e0, x0, a0);
+            a1 = __smlad(e0, load_pair(xp + 1), a1);
+            a2 = __smlad(e0, load_pair(xp + 2), a2);
+        }
+        acc[3 * r] += a0;
+        acc[3 * r + 1] += a1;
+        acc[3 * r + 2] += a2;
     }
 }
 
@@ -213,24 +281,33 @@ static void dots3(const uint8_t *e, int32_t e_stride, int32_t n, int32_t e_zp, c
 #endif
 
 void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int32_t w_zp, const int32_t *bias_q,
-                           uint8_t *y, const fqt_conv_geometry *g, int32_t *acc, fqt_requantizer *rq) {
+                           uint8_t *y, const fqt_conv_geometry *g, int32_t *acc, int16_t *pad, fqt_requantizer *rq) {
     int32_t out_h = fqt_conv_geometry_out_h(g), out_w = fqt_conv_geometry_out_w(g), plane = out_h * out_w;
     int32_t cin = fqt_conv_geometry_in_per_group(g), s = g->stride, p = g->pad;
     int32_t o, ci, ky, kx, oy, ox, i;
+#if defined(__ARM_FEATURE_DSP)
+    int32_t padded_plane = (g->in_h + 2) * (g->in_w + 2);
+    if (fqt_conv2d_u8_padded(g)) pad_planes(pad, x, g->in_c, g->in_h, g->in_w, x_zp);
+#else
+    (void) pad;
+#endif
     for (o = 0; o < g->out_c; o++) {
         int32_t c0 = fqt_conv_geometry_first_input(g, o), base;
         for (i = 0; i < plane; i++) acc[i] = bias_q[o];
+#if defined(__ARM_FEATURE_DSP)
+        if (fqt_conv2d_u8_padded(g)) {
+            int32_t wp[6 * PACKED_CHANNELS];
+            for (ci = 0; ci < cin; ci += PACKED_CHANNELS) {
+                int32_t n = cin - ci < PACKED_CHANNELS ? cin - ci : PACKED_CHANNELS;
+                for (i = 0; i < n; i++) pack3x3(wp + 6 * i, w + (o * cin + ci + i) * 9, w_zp, 0);
+                conv3x3_padded(acc, out_h, out_w, pad + (c0 + ci) * padded_plane, n, wp);
+            }
+            fqt_requantizer_apply_array(rq, acc, y + o * plane, plane);
+            continue;
+        }
+#endif
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
-#if defined(__ARM_FEATURE_DSP)
-            if (same3x3(g)) {
-                const uint8_t *wf = w + (o * cin + ci) * 9;
-                int32_t w9[9];
-                for (i = 0; i < 9; i++) w9[i] = (int32_t) wf[i] - w_zp;
-                rows3x3(acc, out_h, out_w, x + c * g->in_h * g->in_w, x_zp, w9);
-                continue;
-            }
-#endif
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
 #if defined(__ARM_FEATURE_DSP)
@@ -261,25 +338,40 @@ void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int
 }
 
 void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_t *w, int32_t w_zp, int32_t *dx_acc,
-                                  const fqt_conv_geometry *g, const int32_t *sel, int32_t n_sel) {
+                                  int16_t *pad, const fqt_conv_geometry *g, const int32_t *sel, int32_t n_sel) {
     int32_t out_h = fqt_conv_geometry_out_h(g), out_w = fqt_conv_geometry_out_w(g), plane = out_h * out_w;
     int32_t cin = fqt_conv_geometry_in_per_group(g), s = g->stride, p = g->pad, in_size = fqt_conv_geometry_in_size(g);
     int32_t k, ci, ky, kx, oy, ox, i;
     for (i = 0; i < in_size; i++) dx_acc[i] = 0;
+#if defined(__ARM_FEATURE_DSP)
+    if (fqt_conv2d_u8_padded(g)) {
+        /*
+         * The input gets the errors correlated with the kernels turned by 180 degrees: per input
+         * channel c, one pass over the padded error planes of the selected outputs of its group
+         * (sel ascending, so they are consecutive).
+         */
+        int32_t padded_plane = (out_h + 2) * (out_w + 2), out_per_group = fqt_conv_geometry_out_per_group(g), c;
+        int32_t wp[6 * PACKED_CHANNELS];
+        for (k = 0; k < n_sel; k++) pad_planes(pad + k * padded_plane, dy + sel[k] * plane, 1, out_h, out_w, dy_zp);
+        for (c = 0; c < g->in_c; c++) {
+            int32_t group = c / cin, first = 0, last;
+            while (first < n_sel && sel[first] < group * out_per_group) first++;
+            for (last = first; last < n_sel && sel[last] < (group + 1) * out_per_group; last++) {}
+            for (k = first; k < last; k += PACKED_CHANNELS) {
+                int32_t n = last - k < PACKED_CHANNELS ? last - k : PACKED_CHANNELS;
+                for (i = 0; i < n; i++) pack3x3(wp + 6 * i, w + (sel[k + i] * cin + c % cin) * 9, w_zp, 1);
+                conv3x3_padded(dx_acc + c * plane, out_h, out_w, pad + k * padded_plane, n, wp);
+            }
+        }
+        return;
+    }
+#else
+    (void) pad;
+#endif
     for (k = 0; k < n_sel; k++) {
         int32_t o = sel[k], base = o * plane, c0 = fqt_conv_geometry_first_input(g, o);
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
-#if defined(__ARM_FEATURE_DSP)
-            if (same3x3(g)) {
-                /* The input gets the error correlated with the kernel turned by 180 degrees. */
-                const uint8_t *wf = w + (o * cin + ci) * 9;
-                int32_t w9[9];
-                for (i = 0; i < 9; i++) w9[i] = (int32_t) wf[8 - i] - w_zp;
-                rows3x3(dx_acc + c * g->in_h * g->in_w, g->in_h, g->in_w, dy + base, dy_zp, w9);
-                continue;
-            }
-#endif
             for (ky = 0; ky < g->k_h; ky++) {
                 int32_t oy_lo = fqt_conv_geometry_lo(ky, s, p), oy_hi = fqt_conv_geometry_hi(ky, s, p, g->in_h, out_h);
 #if defined(__ARM_FEATURE_DSP)
@@ -309,16 +401,42 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
 }
 
 void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t *dy, int32_t dy_zp, float s_e,
-                                   float grad_scale, float *gw, float *gb, const fqt_conv_geometry *g,
+                                   float grad_scale, float *gw, float *gb, int16_t *pad, const fqt_conv_geometry *g,
                                    const int32_t *sel, int32_t n_sel) {
     int32_t out_h = fqt_conv_geometry_out_h(g), out_w = fqt_conv_geometry_out_w(g), plane = out_h * out_w;
     int32_t cin = fqt_conv_geometry_in_per_group(g), s = g->stride, p = g->pad;
     int32_t k, ci, ky, kx, oy, ox, i;
+#if defined(__ARM_FEATURE_DSP)
+    /* The padded input planes, then one error plane with rows as wide as theirs (zeros at the end). */
+    int32_t padded_plane = (g->in_h + 2) * (g->in_w + 2);
+    int16_t *e_rows = pad + g->in_c * padded_plane;
+    if (fqt_conv2d_u8_padded(g)) pad_planes(pad, x, g->in_c, g->in_h, g->in_w, x_zp);
+#else
+    (void) pad;
+#endif
     for (k = 0; k < n_sel; k++) {
         int32_t o = sel[k], base = o * plane, c0 = fqt_conv_geometry_first_input(g, o);
         int32_t sum_e = 0;
         for (i = base; i < base + plane; i++) sum_e += (int32_t) dy[i] - dy_zp;
         gb[o] += (float) sum_e * s_e;
+#if defined(__ARM_FEATURE_DSP)
+        if (fqt_conv2d_u8_padded(g)) {
+            int32_t y, t;
+            int16_t *row = e_rows;
+            for (y = 0; y < out_h; y++) {
+                for (t = 0; t < out_w; t++) *row++ = (int16_t) ((int32_t) dy[base + y * out_w + t] - dy_zp);
+                *row++ = 0;
+                *row++ = 0;
+            }
+            for (ci = 0; ci < cin; ci++) {
+                int32_t acc[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+                float *gf = gw + (o * cin + ci) * 9;
+                dots3x3_padded(e_rows, out_h, out_w, pad + (c0 + ci) * padded_plane, acc);
+                for (i = 0; i < 9; i++) gf[i] += (float) acc[i] * grad_scale;
+            }
+            continue;
+        }
+#endif
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {

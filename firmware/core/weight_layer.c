@@ -64,7 +64,7 @@ int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, f
                               l->out_features, rq);
     } else {
         fqt_conv2d_u8_forward(x->q, x->params->zero_point, w->q, w->params->zero_point, bias_q, y->q, &l->conv,
-                              bias_q + w->structures, rq);
+                              bias_q + w->structures, c->pad_scratch, rq);
     }
     if (c->training && c->alpha_a > 0.0f) {
         float lo = (float) rq->acc_min * acc_scale, hi = (float) rq->acc_max * acc_scale;
@@ -78,7 +78,7 @@ int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, f
 }
 
 static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, const int32_t *sel, int32_t n_sel,
-                        fqt_precision p) {
+                        fqt_precision p, int16_t *pad) {
     fqt_weights *w = &l->w;
     int linear = l->kind == FQT_LAYER_LINEAR;
     switch (p) {
@@ -102,7 +102,7 @@ static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy,
                                           w->grad, w->bias_grad, l->in_features, sel, n_sel);
         } else {
             fqt_conv2d_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
-                                          w->grad, w->bias_grad, &l->conv, sel, n_sel);
+                                          w->grad, w->bias_grad, pad, &l->conv, sel, n_sel);
         }
         break;
     }
@@ -148,7 +148,7 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
     /* Bias-only: the bias gradient takes the weight-gradient kernel's place. */
     per = dy->size / w->structures;
     if (weight_grad_on) {
-        weight_grad(l, x, dy, sel, n_sel, c->precision);
+        weight_grad(l, x, dy, sel, n_sel, c->precision, c->pad_scratch);
     } else if (!l->frozen) {
         if (c->precision == FQT_PRECISION_UINT8) {
             fqt_bias_grad_u8_backward(dy->q, dy->params->zero_point, dy->params->scale, w->bias_grad, per, sel, n_sel);
@@ -176,7 +176,7 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
                                          l->in_features, sel, n_sel);
         } else {
             fqt_conv2d_u8_backward_error(dy->q, dy->params->zero_point, w->q, w->params->zero_point, c->acc_scratch,
-                                         &l->conv, sel, n_sel);
+                                         c->pad_scratch, &l->conv, sel, n_sel);
         }
         return fqt_context_quantize_errors_acc(c, c->acc_scratch, acc_scale, l->err_range, dx);
     }

@@ -97,22 +97,25 @@ void test_conv2d_u8(golden_case *c) {
     uint8_t *x = U8("x", NULL), *w = U8("w", NULL), *dy = U8("dy", NULL), *y = (uint8_t *) malloc(out);
     int32_t *bias_q = I32("bias_q", NULL), *sel = I32("sel", &n_sel), *dx_acc = (int32_t *) malloc(4 * in);
     int32_t *acc = (int32_t *) malloc(4 * out);
+    /* scratch_i16 (ARENA.md): the most padded planes of any use, plus the weight gradient's error rows */
+    size_t planes = (size_t) (g.in_c > g.out_c ? g.in_c : g.out_c) + 1;
+    int16_t *pad = (int16_t *) malloc(2 * planes * (size_t) (g.in_h + 2) * (size_t) (g.in_w + 2));
     float *gw = F32("gw_in", NULL), *gb = F32("gb_in", NULL);
     fqt_xorshift32 rng;
     fqt_requantizer rq;
     fqt_xorshift32_init(&rng, (uint32_t) golden_int(c, "rng_seed"));
     fqt_requantizer_reset(&rq, golden_float(c, "multiplier"), golden_int(c, "y_zp"), 0, (fqt_rounding) golden_int(c, "rounding"), &rng);
-    fqt_conv2d_u8_forward(x, golden_int(c, "x_zp"), w, golden_int(c, "w_zp"), bias_q, y, &g, acc, &rq);
-    fqt_conv2d_u8_backward_error(dy, golden_int(c, "dy_zp"), w, golden_int(c, "w_zp"), dx_acc, &g, sel, (int32_t) n_sel);
+    fqt_conv2d_u8_forward(x, golden_int(c, "x_zp"), w, golden_int(c, "w_zp"), bias_q, y, &g, acc, pad, &rq);
+    fqt_conv2d_u8_backward_error(dy, golden_int(c, "dy_zp"), w, golden_int(c, "w_zp"), dx_acc, pad, &g, sel, (int32_t) n_sel);
     fqt_conv2d_u8_backward_weight(x, golden_int(c, "x_zp"), dy, golden_int(c, "dy_zp"), golden_float(c, "s_e"),
-                                  golden_float(c, "grad_scale"), gw, gb, &g, sel, (int32_t) n_sel);
+                                  golden_float(c, "grad_scale"), gw, gb, pad, &g, sel, (int32_t) n_sel);
     golden_expect(c, "y.u8", y, out, 1);
     golden_expect_int(c, "acc_min", golden_int(c, "acc_min"), rq.acc_min);
     golden_expect_int(c, "acc_max", golden_int(c, "acc_max"), rq.acc_max);
     golden_expect(c, "dx_acc.i32", dx_acc, 4 * in, 4);
     golden_expect(c, "gw.f32", gw, 4 * wc, 4);
     golden_expect(c, "gb.f32", gb, 4 * (size_t) g.out_c, 4);
-    free(x); free(w); free(dy); free(y); free(bias_q); free(sel); free(dx_acc); free(acc); free(gw); free(gb);
+    free(x); free(w); free(dy); free(y); free(bias_q); free(sel); free(dx_acc); free(acc); free(pad); free(gw); free(gb);
 }
 
 void test_conv2d_f32(golden_case *c) {

@@ -101,6 +101,7 @@ public final class Memory {
         features(model, role, lowest, valueBytes, ram);
         errors(model, p, lowest, ram);
         ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, lowest), -1);
+        ram.add("scratch_i16", Kind.SCRATCH, 2L * scratchShorts(model, p, role, lowest), -1);
         selection(model, s, role, lowest, ram);
         return new MemoryPlan(s.describe(), p, ram.buffers(), ram.size(), flash.buffers(), flash.size());
     }
@@ -223,6 +224,31 @@ public final class Memory {
             if (p == Precision.UINT8 && l.index() > lowest) ints = Math.max(ints, size(l.inputShape()));
         }
         return ints;
+    }
+
+    /**
+     * int16 elements of {@code scratch_i16}: zero-padded, zero-point-corrected copies of uint8
+     * planes, which the firmware's DSP kernels (Cortex-M4/M7) read for 3x3 convolutions with stride 1
+     * and padding 1: P = (inH + 2) x (inW + 2) per plane. Quantized forward: the input's planes
+     * (inC x P). UINT8 weight gradient of a trained layer: the same plus one error plane with rows
+     * padded to inW + 2 (inH x (inW + 2)). UINT8 error propagation above the lowest layer: the
+     * output errors' planes (outC x P). The plan is one for every CPU, so builds without the DSP
+     * extension allocate it too.
+     */
+    static long scratchShorts(Model model, Precision p, Role[] role, int lowest) {
+        long shorts = 0;
+        for (WeightLayer l : model.weightLayers()) {
+            if (!(l instanceof Conv2d c) || !p.quantizedFeatures()) continue;
+            var g = c.geometry();
+            if (g.kH() != 3 || g.kW() != 3 || g.stride() != 1 || g.pad() != 1) continue;
+            long plane = (long) (g.inH() + 2) * (g.inW() + 2);
+            shorts = Math.max(shorts, g.inC() * plane);
+            if (p == Precision.UINT8 && role[l.index()] == Role.TRAINABLE) {
+                shorts = Math.max(shorts, g.inC() * plane + (long) g.inH() * (g.inW() + 2));
+            }
+            if (p == Precision.UINT8 && l.index() > lowest) shorts = Math.max(shorts, g.outC() * plane);
+        }
+        return shorts;
     }
 
     /**
