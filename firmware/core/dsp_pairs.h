@@ -55,6 +55,26 @@ static inline int32_t fqt_dsp_highs(int32_t a, int32_t b) {
     return r;
 }
 
+/*
+ * Four bytes at a time: per byte, a >= b (unsigned) ? p : q. USUB8 sets the GE flags, SEL picks;
+ * one asm statement, so nothing can come between them.
+ */
+static inline uint32_t fqt_dsp_bytes_ge_select(uint32_t a, uint32_t b, uint32_t p, uint32_t q) {
+    uint32_t r, t;
+    __asm__("usub8 %1, %2, %3\n\tsel %0, %4, %5" : "=r"(r), "=&r"(t) : "r"(a), "r"(b), "r"(p), "r"(q) : "cc");
+    return r;
+}
+
+/* Byte b in all four lanes. */
+static inline uint32_t fqt_dsp_bytes(int32_t b) {
+    return ((uint32_t) b & 0xFFu) * 0x01010101u;
+}
+
+/* Four bytes to p, any alignment (one STR). */
+static inline void fqt_dsp_store4(uint8_t *p, uint32_t v) {
+    memcpy(p, &v, 4);
+}
+
 #endif
 
 #endif

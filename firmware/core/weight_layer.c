@@ -6,6 +6,7 @@
 #include "conv2d_f32.h"
 #include "conv2d_u8.h"
 #include "conv2d_u8f32.h"
+#include "dsp_pairs.h"
 #include "fqt_status.h"
 #include "linear_f32.h"
 #include "linear_u8.h"
@@ -115,8 +116,18 @@ static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy,
  */
 static void zero_saturated_errors(const fqt_tensor *y, fqt_tensor *dy) {
     int low = y->params->zero_point > 0;
-    int32_t i;
-    for (i = 0; i < y->size; i++) {
+    int32_t i = 0;
+#if defined(__ARM_FEATURE_DSP)
+    if (dy->q != 0) {
+        /* Four bytes a turn: the error's zero point where y >= 255, and (low) where not y >= 1. */
+        uint32_t e4 = fqt_dsp_bytes(dy->params->zero_point);
+        for (; i + 4 <= y->size; i += 4) {
+            uint32_t v = fqt_dsp_load4(y->q + i), d = fqt_dsp_bytes_ge_select(v, 0xFFFFFFFFu, e4, fqt_dsp_load4(dy->q + i));
+            fqt_dsp_store4(dy->q + i, low ? fqt_dsp_bytes_ge_select(v, 0x01010101u, d, e4) : d);
+        }
+    }
+#endif
+    for (; i < y->size; i++) {
         int32_t q = y->q[i];
         if (q == 255 || (low && q == 0)) {
             if (dy->q != 0) dy->q[i] = (uint8_t) dy->params->zero_point;
