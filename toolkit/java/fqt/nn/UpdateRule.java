@@ -8,4 +8,13 @@ package fqt.nn;
 @FunctionalInterface
 public interface UpdateRule {
     void delta(Weights w, int structure);
+
+    /**
+     * {@link #delta} of every touched structure of {@code w}. A rule may work on several structures
+     * at once (host speed) as long as each structure's own float32 operations stay those of
+     * {@link #delta}, in the same order: structures do not depend on each other.
+     */
+    default void deltas(Weights w) {
+        for (int o = 0; o < w.structures; o++) if (w.touched(o)) delta(w, o);
+    }
 }

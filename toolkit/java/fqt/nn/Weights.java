@@ -2,6 +2,7 @@ package fqt.nn;
 
 import fqt.quant.QuantParams;
 import fqt.quant.Rounding;
+import fqt.quant.RoundingLoops;
 import fqt.quant.Xorshift32;
 import java.util.Arrays;
 
@@ -21,8 +22,8 @@ public final class Weights {
     final float[] grad;
     final float[] biasGrad;
     final boolean[] touched;
-    /** One structure's values in the new scale during a requantization (host working memory). */
-    private final float[] scaled;
+    /** New real values, then values in the new scale, during a requantization (host working memory). */
+    private float[] work;
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
@@ -38,7 +39,6 @@ public final class Weights {
         this.grad = new float[structures * structureSize];
         this.biasGrad = new float[structures];
         this.touched = new boolean[structures];
-        this.scaled = new float[structureSize];
     }
 
     Weights copy() {
@@ -132,7 +132,7 @@ public final class Weights {
      */
     public void update(UpdateRule rule, Rounding rounding, Xorshift32 rng) {
         if (samples == 0) return;
-        for (int o = 0; o < structures; o++) if (touched[o]) rule.delta(this, o);
+        rule.deltas(this);
         applyDeltas(rounding, rng);
     }
 
@@ -154,16 +154,18 @@ public final class Weights {
                 for (int i = o * structureSize; i < (o + 1) * structureSize; i++) real[i] -= grad[i];
             }
         } else {
-            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
             float s = params.scale();
             int z = params.zeroPoint();
+            float[] v = work();
+            // The new real values of the touched structures (kept for the requantization) and the new range.
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
             for (int o = 0; o < structures; o++) {
                 int from = o * structureSize, to = from + structureSize;
                 if (touched[o]) {
-                    for (int i = from; i < to; i++) {
-                        float v = (float) ((q[i] & 0xFF) - z) * s - grad[i];
-                        if (v < lo) lo = v;
-                        if (v > hi) hi = v;
+                    for (int i = from; i < to; i++) v[i] = (float) ((q[i] & 0xFF) - z) * s - grad[i];
+                    for (int i = from; i < to; i++) { // min/max of floats: the order of the comparisons does not matter
+                        if (v[i] < lo) lo = v[i];
+                        if (v[i] > hi) hi = v[i];
                     }
                 } else { // dequantization is monotonic: the extreme codes give the extreme values
                     int cMin = 255, cMax = 0;
@@ -179,9 +181,7 @@ public final class Weights {
             }
             QuantParams next = QuantParams.fromRange(lo, hi);
             boolean rescale = !next.equals(params);
-            for (int o = 0; o < structures; o++) {
-                if (touched[o] || rescale) requantize(o, next, rounding, rng);
-            }
+            requantize(next, rescale, rounding, rng);
             params = next;
         }
         Arrays.fill(grad, 0f);
@@ -190,36 +190,41 @@ public final class Weights {
         samples = 0;
     }
 
+    /** Host working memory of {@link #applyDeltas}: one float per weight. */
+    private float[] work() {
+        if (work == null) work = new float[count()];
+        return work;
+    }
+
     /**
-     * Structure o's new codes in {@code next}: {@code quantize(scale * (q - zeroPoint) - delta)} per
-     * weight in index order (no delta when untouched), exactly {@link QuantParams#quantize} with the
-     * rounding switch and the random state hoisted out of the loop.
+     * New codes in {@code next}: {@code quantize(scale * (q - zeroPoint) - delta)} per weight (no
+     * delta when untouched), for the touched structures or, when {@code rescale}, for all of them,
+     * in index order: exactly {@link QuantParams#quantize} weight by weight (one random draw per
+     * requantized weight when stochastic). {@link #work} holds the touched structures' new real values.
      */
-    private void requantize(int o, QuantParams next, Rounding rounding, Xorshift32 rng) {
+    private void requantize(QuantParams next, boolean rescale, Rounding rounding, Xorshift32 rng) {
         float s = params.scale(), ns = next.scale();
         int z = params.zeroPoint(), nz = next.zeroPoint();
-        int from = o * structureSize, to = from + structureSize;
-        // First the scaled values (a loop the JIT vectorizes), then the rounding with its serial random stream.
-        float[] t = scaled;
-        if (touched[o]) {
-            for (int i = from; i < to; i++) t[i - from] = ((float) ((q[i] & 0xFF) - z) * s - grad[i]) / ns;
-        } else {
-            for (int i = from; i < to; i++) t[i - from] = ((float) ((q[i] & 0xFF) - z) * s) / ns;
+        float[] t = work;
+        for (int o = 0; o < structures; o++) {
+            int from = o * structureSize, to = from + structureSize;
+            if (touched[o]) {
+                for (int i = from; i < to; i++) t[i] = t[i] / ns;
+            } else if (rescale) {
+                for (int i = from; i < to; i++) t[i] = ((float) ((q[i] & 0xFF) - z) * s) / ns;
+            }
         }
-        int state = rounding == Rounding.STOCHASTIC ? rng.state() : 0;
-        for (int i = from; i < to; i++) {
-            float v = t[i - from];
-            int r = switch (rounding) {
-                case FLOOR -> Rounding.floorToInt(v);
-                case NEAREST -> Rounding.floorToInt(v + 0.5f);
-                case STOCHASTIC -> {
-                    state = Xorshift32.step(state);
-                    yield Rounding.floorToInt(v + Xorshift32.unit(state));
-                }
-            };
-            q[i] = (byte) QuantParams.clamp(r + nz);
+        // Runs of consecutive structures to requantize, rounded in index order.
+        for (int o = 0; o < structures; ) {
+            if (!(touched[o] || rescale)) {
+                o++;
+                continue;
+            }
+            int end = o + 1;
+            while (end < structures && (touched[end] || rescale)) end++;
+            RoundingLoops.round(t, o * structureSize, end * structureSize, q, o * structureSize, nz, QuantParams.QMIN, rounding, rng);
+            o = end;
         }
-        if (rounding == Rounding.STOCHASTIC) rng.setState(state);
     }
 
     public void checkFinite(String layer) {
