@@ -162,6 +162,10 @@ static void scratch(arena *a, fqt_model *m, fqt_trainer *t) {
             if ((size_t) l->w.structures + plane > ints) ints = (size_t) l->w.structures + plane;
         }
         if (p == FQT_PRECISION_UINT8 && i > m->lowest && (size_t) l->in_size > ints) ints = (size_t) l->in_size;
+        /* UINT8 weight gradient of a trained Linear: its input as float32 (linear_u8.c). */
+        if (p == FQT_PRECISION_UINT8 && l->kind == FQT_LAYER_LINEAR && trained(l) && (size_t) l->in_features > ints) {
+            ints = (size_t) l->in_features;
+        }
     }
     t->ctx.acc_scratch = (int32_t *) place4(a, 4 * ints);
 }

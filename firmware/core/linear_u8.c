@@ -72,16 +72,49 @@ void fqt_linear_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
     }
 }
 
+#if defined(__ARM_FP)
+/*
+ * g0[i] += d0 * x[i] and g1[i] += d1 * x[i] for i < 4: one VLDM of x, one VLDM and one VSTM per
+ * row, the products and sums one by one (VMUL then VADD, as in C: nothing fused).
+ */
+static inline void two_rows4(float *g0, float *g1, const float *x, float d0, float d1) {
+    __asm__ volatile(
+        "vldmia %[x], {s8-s11}\n\t"
+        "vldmia %[g0], {s0-s3}\n\t"
+        "vmul.f32 s12, s8, %[d0]\n\tvmul.f32 s13, s9, %[d0]\n\tvmul.f32 s14, s10, %[d0]\n\tvmul.f32 s15, s11, %[d0]\n\t"
+        "vadd.f32 s0, s0, s12\n\tvadd.f32 s1, s1, s13\n\tvadd.f32 s2, s2, s14\n\tvadd.f32 s3, s3, s15\n\t"
+        "vstmia %[g0], {s0-s3}\n\t"
+        "vldmia %[g1], {s4-s7}\n\t"
+        "vmul.f32 s12, s8, %[d1]\n\tvmul.f32 s13, s9, %[d1]\n\tvmul.f32 s14, s10, %[d1]\n\tvmul.f32 s15, s11, %[d1]\n\t"
+        "vadd.f32 s4, s4, s12\n\tvadd.f32 s5, s5, s13\n\tvadd.f32 s6, s6, s14\n\tvadd.f32 s7, s7, s15\n\t"
+        "vstmia %[g1], {s4-s7}"
+        :
+        : [x] "r"(x), [g0] "r"(g0), [g1] "r"(g1), [d0] "w"(d0), [d1] "w"(d1)
+        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "memory");
+}
+#endif
+
 void fqt_linear_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t *dy, int32_t dy_zp, float s_e,
-                                   float grad_scale, float *gw, float *gb, int32_t in, const int32_t *sel, int32_t n_sel) {
-    int32_t k, i;
-    for (k = 0; k < n_sel; k++) {
-        int32_t o = sel[k];
-        int32_t row = o * in;
-        int32_t e = (int32_t) dy[o] - dy_zp;
-        float d;
-        gb[o] += (float) e * s_e;
-        d = (float) e * grad_scale;
-        for (i = 0; i < in; i++) gw[row + i] += d * (float) ((int32_t) x[i] - x_zp);
+                                   float grad_scale, float *gw, float *gb, int32_t in, const int32_t *sel, int32_t n_sel,
+                                   float *x_real) {
+    int32_t k = 0, i;
+    /* float(x[i] - x_zp) once, not once per row: the same value (exact). */
+    for (i = 0; i < in; i++) x_real[i] = (float) ((int32_t) x[i] - x_zp);
+    for (k = 0; k < n_sel; k++) gb[sel[k]] += (float) ((int32_t) dy[sel[k]] - dy_zp) * s_e;
+    k = 0;
+#if defined(__ARM_FP)
+    for (; k + 2 <= n_sel; k += 2) {
+        float *g0 = gw + sel[k] * in, *g1 = gw + sel[k + 1] * in;
+        float d0 = (float) ((int32_t) dy[sel[k]] - dy_zp) * grad_scale, d1 = (float) ((int32_t) dy[sel[k + 1]] - dy_zp) * grad_scale;
+        for (i = 0; i + 4 <= in; i += 4) two_rows4(g0 + i, g1 + i, x_real + i, d0, d1);
+        for (; i < in; i++) {
+            g0[i] += d0 * x_real[i];
+            g1[i] += d1 * x_real[i];
+        }
+    }
+#endif
+    for (; k < n_sel; k++) {
+        float *g = gw + sel[k] * in, d = (float) ((int32_t) dy[sel[k]] - dy_zp) * grad_scale;
+        for (i = 0; i < in; i++) g[i] += d * x_real[i];
     }
 }

@@ -79,7 +79,7 @@ int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, f
 }
 
 static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, const int32_t *sel, int32_t n_sel,
-                        fqt_precision p, int16_t *pad) {
+                        fqt_precision p, int16_t *pad, float *x_real) {
     fqt_weights *w = &l->w;
     int linear = l->kind == FQT_LAYER_LINEAR;
     switch (p) {
@@ -100,7 +100,7 @@ static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy,
         float s_e = dy->params->scale, grad_scale = x->params->scale * dy->params->scale;
         if (linear) {
             fqt_linear_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
-                                          w->grad, w->bias_grad, l->in_features, sel, n_sel);
+                                          w->grad, w->bias_grad, l->in_features, sel, n_sel, x_real);
         } else {
             fqt_conv2d_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
                                           w->grad, w->bias_grad, pad, &l->conv, sel, n_sel);
@@ -159,7 +159,7 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
     /* Bias-only: the bias gradient takes the weight-gradient kernel's place. */
     per = dy->size / w->structures;
     if (weight_grad_on) {
-        weight_grad(l, x, dy, sel, n_sel, c->precision, c->pad_scratch);
+        weight_grad(l, x, dy, sel, n_sel, c->precision, c->pad_scratch, (float *) (void *) c->acc_scratch);
     } else if (!l->frozen) {
         if (c->precision == FQT_PRECISION_UINT8) {
             fqt_bias_grad_u8_backward(dy->q, dy->params->zero_point, dy->params->scale, w->bias_grad, per, sel, n_sel);

@@ -28,7 +28,7 @@ void test_linear_u8(golden_case *c) {
     size_t n_sel;
     uint8_t *x = U8("x", NULL), *w = U8("w", NULL), *dy = U8("dy", NULL), *y = (uint8_t *) malloc((size_t) out);
     int32_t *bias_q = I32("bias_q", NULL), *sel = I32("sel", &n_sel), *dx_acc = (int32_t *) malloc(4 * (size_t) in);
-    float *gw = F32("gw_in", NULL), *gb = F32("gb_in", NULL);
+    float *gw = F32("gw_in", NULL), *gb = F32("gb_in", NULL), *x_real = (float *) malloc(4 * (size_t) in);
     fqt_xorshift32 rng;
     fqt_requantizer rq;
     fqt_xorshift32_init(&rng, (uint32_t) golden_int(c, "rng_seed"));
@@ -36,14 +36,14 @@ void test_linear_u8(golden_case *c) {
     fqt_linear_u8_forward(x, golden_int(c, "x_zp"), w, golden_int(c, "w_zp"), bias_q, y, in, out, &rq);
     fqt_linear_u8_backward_error(dy, golden_int(c, "dy_zp"), w, golden_int(c, "w_zp"), dx_acc, in, sel, (int32_t) n_sel);
     fqt_linear_u8_backward_weight(x, golden_int(c, "x_zp"), dy, golden_int(c, "dy_zp"), golden_float(c, "s_e"),
-                                  golden_float(c, "grad_scale"), gw, gb, in, sel, (int32_t) n_sel);
+                                  golden_float(c, "grad_scale"), gw, gb, in, sel, (int32_t) n_sel, x_real);
     golden_expect(c, "y.u8", y, (size_t) out, 1);
     golden_expect_int(c, "acc_min", golden_int(c, "acc_min"), rq.acc_min);
     golden_expect_int(c, "acc_max", golden_int(c, "acc_max"), rq.acc_max);
     golden_expect(c, "dx_acc.i32", dx_acc, 4 * (size_t) in, 4);
     golden_expect(c, "gw.f32", gw, 4 * (size_t) (in * out), 4);
     golden_expect(c, "gb.f32", gb, 4 * (size_t) out, 4);
-    free(x); free(w); free(dy); free(y); free(bias_q); free(sel); free(dx_acc); free(gw); free(gb);
+    free(x); free(w); free(dy); free(y); free(bias_q); free(sel); free(dx_acc); free(gw); free(gb); free(x_real);
 }
 
 void test_linear_f32(golden_case *c) {

@@ -5,6 +5,7 @@ import fqt.nn.Conv2d;
 import fqt.nn.ErrorRange;
 import fqt.nn.Flatten;
 import fqt.nn.Layer;
+import fqt.nn.Linear;
 import fqt.nn.MaxPool2d;
 import fqt.nn.Model;
 import fqt.nn.Precision;
@@ -100,7 +101,7 @@ public final class Memory {
         parameters(model, s, role, lowest, valueBytes, ram, flash);
         features(model, role, lowest, valueBytes, ram);
         errors(model, p, lowest, ram);
-        ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, lowest), -1);
+        ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, role, lowest), -1);
         ram.add("scratch_i16", Kind.SCRATCH, 2L * scratchShorts(model, p, role, lowest), -1);
         selection(model, s, role, lowest, ram);
         return new MemoryPlan(s.describe(), p, ram.buffers(), ram.size(), flash.buffers(), flash.size());
@@ -212,9 +213,10 @@ public final class Memory {
      * int32 elements of {@code scratch_i32}, the largest need of one layer at a time. Quantized
      * forward of a layer with weights: its int32 biases, one per structure, then (Conv2d) one output
      * plane of accumulators. UINT8 error propagation of a layer with weights above the lowest
-     * trained one: one accumulator per input element.
+     * trained one: one accumulator per input element. UINT8 weight gradient of a trained Linear:
+     * its input as float32, once per sample rather than once per row.
      */
-    static long scratchInts(Model model, Precision p, int lowest) {
+    static long scratchInts(Model model, Precision p, Role[] role, int lowest) {
         long ints = 0;
         for (WeightLayer l : model.weightLayers()) {
             if (p.quantizedFeatures()) {
@@ -222,6 +224,7 @@ public final class Memory {
                 ints = Math.max(ints, l.weights().structures + plane);
             }
             if (p == Precision.UINT8 && l.index() > lowest) ints = Math.max(ints, size(l.inputShape()));
+            if (p == Precision.UINT8 && l instanceof Linear lin && role[l.index()] == Role.TRAINABLE) ints = Math.max(ints, lin.in());
         }
         return ints;
     }

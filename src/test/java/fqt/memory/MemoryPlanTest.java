@@ -60,11 +60,12 @@ class MemoryPlanTest {
                 {"err_a.qparams", 988, 8},
                 {"err_b.qparams", 996, 8},
                 {"loss", 1004, 4 * 4},              // float32 loss error per class
-                // max(L1 forward: 8 biases; L3 forward: 4; L3 error propagation: 8 inputs) int32
-                {"scratch_i32", 1020, 8 * 4},
-                {"select_idx", 1052, 8 * 4},        // most structures going backward: L1's 8
+                // max(L1 forward: 8 biases; L3 forward: 4; L3 error propagation: 8 inputs; L1 weight
+                // gradient: its 16 inputs as float32) int32
+                {"scratch_i32", 1020, 16 * 4},
+                {"select_idx", 1084, 8 * 4},        // most structures going backward: L1's 8
         });
-        assertEquals(1084, plan.ramBytes());
+        assertEquals(1116, plan.ramBytes());
         assertLayout(plan.flashBuffers(), new Object[][] {{"input.qparams", 0, 8}});
         assertEquals(8, plan.flashBytes());
         assertBreakdownSums(plan);
@@ -140,7 +141,7 @@ class MemoryPlanTest {
                 {"err_a.qparams", 428, 8},
                 {"err_b.qparams", 436, 8},
                 {"loss", 444, 4 * 4},
-                // max(forward: 8, 8, 4 biases; error propagation of L2, L3: 8 inputs each) int32
+                // max(forward: 8, 8, 4 biases; error propagation of L2, L3: 8 inputs each; L3 weight gradient: 8 inputs) int32
                 {"scratch_i32", 460, 8 * 4},
                 {"select_idx", 492, 8 * 4},
         });
