@@ -180,7 +180,7 @@ static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x,
  * one pass of pairs over the rows run together, the three taps as three shifted dot products (an
 odd last element is in e's zero columns).
  */
-static void dots3x3_padded(const int16_t *e, int32_t h, int32_t w, const int16_t *x, int32_t *acc) {
+__attribute__((noinline)) static void dots3x3_padded(const int16_t *e, int32_t h, int32_t w, const int16_t *x, int32_t *acc) {
     int32_t wpad = w + 2, pairs = h * wpad / 2, r;
     for (r = 0; r < 3; r++) {
         const int16_t *ep = e, *xp = x + r * wpad, *end = e + 2 * (pairs - pairs % 2);
@@ -417,17 +417,22 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
     for (k = 0; k < n_sel; k++) {
         int32_t o = sel[k], base = o * plane, c0 = fqt_conv_geometry_first_input(g, o);
         int32_t sum_e = 0;
-        for (i = base; i < base + plane; i++) sum_e += (int32_t) dy[i] - dy_zp;
-        gb[o] += (float) sum_e * s_e;
 #if defined(__ARM_FEATURE_DSP)
         if (fqt_conv2d_u8_padded(g)) {
+            /* The error rows padded with two zeros, their sum on the way (exact: any order). */
             int32_t y, t;
             int16_t *row = e_rows;
+            const uint8_t *d = dy + base;
             for (y = 0; y < out_h; y++) {
-                for (t = 0; t < out_w; t++) *row++ = (int16_t) ((int32_t) dy[base + y * out_w + t] - dy_zp);
+                for (t = 0; t < out_w; t++) {
+                    int32_t v = (int32_t) *d++ - dy_zp;
+                    sum_e += v;
+                    *row++ = (int16_t) v;
+                }
                 *row++ = 0;
                 *row++ = 0;
             }
+            gb[o] += (float) sum_e * s_e;
             for (ci = 0; ci < cin; ci++) {
                 int32_t acc[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
                 float *gf = gw + (o * cin + ci) * 9;
@@ -437,6 +442,8 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
             continue;
         }
 #endif
+        for (i = base; i < base + plane; i++) sum_e += (int32_t) dy[i] - dy_zp;
+        gb[o] += (float) sum_e * s_e;
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {

@@ -26,50 +26,21 @@ int32_t fqt_requantizer_quantize_bias(float bias, float acc_scale) {
 
 /*
  * The array loop on Cortex-M4F/M7 in about half the instructions of fqt_requantizer_apply, with the
- * same bytes:
- * - floor(s): VCVTR under the rounding mode "toward minus infinity", set in FPSCR for that one
- *   instruction only (every other float operation keeps round-to-nearest). It saturates to int32
- *   and maps NaN to 0, as fqt_rounding_floor_to_int maps NaN to 0.
- * - The saturation at +-2^30 and the clamp: SSAT to 16 bits first (any |floor| above 32767 ends at
- *   255 or at lo either way), then + zero point, USAT to [0, 255], and max with lo on bytes (SEL).
- * - The stochastic unit (x >> 8) * 2^-24 as one fixed-point VCVT with 24 fraction bits: exact.
+ * same bytes: rounding as in rounding.h's fqt_rounding_to_u8, then max with lo on bytes (SEL).
  */
-static inline __attribute__((always_inline)) int32_t floor_toward_minus_inf(float s, uint32_t fpscr_rm, uint32_t fpscr_rn) {
-    int32_t r;
-    float t;
-    __asm__ volatile("vmsr fpscr, %2\n\tvcvtr.s32.f32 %1, %3\n\tvmsr fpscr, %4\n\tvmov %0, %1"
-                     : "=r"(r), "=&t"(t) : "r"(fpscr_rm), "t"(s), "r"(fpscr_rn));
-    return r;
-}
-
-static inline __attribute__((always_inline)) float unit_of(uint32_t x) {
-    float u;
-    __asm__("vmov %0, %1\n\tvcvt.f32.u32 %0, %0, #24" : "=&t"(u) : "r"(x >> 8));
-    return u;
-}
-
 static inline __attribute__((always_inline)) void apply_loop(fqt_requantizer *rq, const int32_t *acc, uint8_t *y, int32_t n,
                                                               fqt_rounding rounding) {
-    uint32_t fpscr_rn, fpscr_rm, state = rq->rng != 0 ? rq->rng->state : 0, lo4 = fqt_dsp_bytes(rq->lo);
+    fqt_rounding_modes f = fqt_rounding_fpscr();
+    uint32_t state = rq->rng != 0 ? rq->rng->state : 0, lo4 = fqt_dsp_bytes(rq->lo);
     int32_t acc_min = rq->acc_min, acc_max = rq->acc_max, zp = rq->zero_point, i;
     float m = rq->multiplier;
-    __asm__ volatile("vmrs %0, fpscr" : "=r"(fpscr_rn));
-    fpscr_rm = (fpscr_rn & ~(3u << 22)) | (2u << 22); /* RMode, bits 23:22: 10 = toward minus infinity */
     for (i = 0; i < n; i++) {
-        int32_t a = acc[i], q;
-        float s = (float) a * m;
+        int32_t a = acc[i];
+        uint32_t q;
         if (a < acc_min) acc_min = a;
         if (a > acc_max) acc_max = a;
-        if (rounding == FQT_ROUNDING_NEAREST) {
-            s = s + 0.5f;
-        } else if (rounding == FQT_ROUNDING_STOCHASTIC) {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            s = s + unit_of(state);
-        }
-        q = __usat(__ssat(floor_toward_minus_inf(s, fpscr_rm, fpscr_rn), 16) + zp, 8);
-        y[i] = (uint8_t) fqt_dsp_bytes_ge_select((uint32_t) q, lo4, (uint32_t) q, lo4);
+        q = (uint32_t) fqt_rounding_to_u8(fqt_rounding_offset(rounding, (float) a * m, &state), zp, f);
+        y[i] = (uint8_t) fqt_dsp_bytes_ge_select(q, lo4, q, lo4);
     }
     if (rq->rng != 0) rq->rng->state = state;
     rq->acc_min = acc_min;

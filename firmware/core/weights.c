@@ -4,6 +4,7 @@
 
 #include "fqt_status.h"
 #include "optimizer.h"
+#include "rounding.h"
 
 int32_t fqt_weights_count(const fqt_weights *w) {
     return w->structures * w->structure_size;
@@ -26,10 +27,66 @@ int fqt_weights_update(fqt_weights *w, const struct fqt_optimizer *opt, fqt_roun
     return fqt_weights_apply_deltas(w, rounding, rng);
 }
 
-/* Real value of weight i of structure o after this update (computed the same way in both passes). */
-static float updated(const fqt_weights *w, int32_t o, int32_t i) {
-    float v = fqt_quant_params_dequantize(w->params, w->q[i]);
-    return fqt_weights_touched(w, o) ? v - w->grad[i] : v;
+/*
+ * The real values of structure o's weights after this update, one after the other: v =
+ * dequantize(q), minus the delta when the structure was touched. Both passes of
+ * fqt_weights_apply_deltas compute them this way.
+ */
+static inline float updated(const fqt_quant_params *p, uint8_t q, int touched, float delta) {
+    float v = (float) ((int32_t) q - p->zero_point) * p->scale;
+    return touched ? v - delta : v;
+}
+
+/* The weights' range after the update (first pass). */
+static void updated_range(const fqt_weights *w, float *lo_out, float *hi_out) {
+    const fqt_quant_params p = *w->params;
+    float lo = INFINITY, hi = -INFINITY;
+    int32_t o, i, size = w->structure_size;
+    for (o = 0; o < w->structures; o++) {
+        const uint8_t *q = w->q + o * size;
+        const float *g = w->grad + o * size;
+        int touched = fqt_weights_touched(w, o);
+        for (i = 0; i < size; i++) {
+            float v = updated(&p, q[i], touched, g[i]);
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+        }
+    }
+    *lo_out = lo;
+    *hi_out = hi;
+}
+
+/* Second pass: structure o's weights quantized with the new parameters (in index order: the random draws stay in Java's order). */
+static void requantize_structure(fqt_weights *w, int32_t o, const fqt_quant_params *next, fqt_rounding rounding, fqt_xorshift32 *rng) {
+    const fqt_quant_params p = *w->params;
+    int32_t i, size = w->structure_size;
+    uint8_t *q = w->q + o * size;
+    const float *g = w->grad + o * size;
+    int touched = fqt_weights_touched(w, o);
+#if defined(__ARM_FP) && defined(__ARM_FEATURE_DSP)
+    /* fqt_quant_params_quantize with rounding.h's array rounding: the same bytes. */
+    fqt_rounding_modes f = fqt_rounding_fpscr();
+    uint32_t state = rng != 0 ? rng->state : 0;
+    float scale = next->scale;
+    int32_t zp = next->zero_point;
+    switch (rounding) {
+    case FQT_ROUNDING_FLOOR:
+        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(updated(&p, q[i], touched, g[i]) / scale, zp, f);
+        break;
+    case FQT_ROUNDING_NEAREST:
+        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(updated(&p, q[i], touched, g[i]) / scale + 0.5f, zp, f);
+        break;
+    default:
+        for (i = 0; i < size; i++) {
+            float s = updated(&p, q[i], touched, g[i]) / scale;
+            q[i] = (uint8_t) fqt_rounding_to_u8(fqt_rounding_offset(FQT_ROUNDING_STOCHASTIC, s, &state), zp, f);
+        }
+        if (rng != 0) rng->state = state;
+        break;
+    }
+#else
+    for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_quant_params_quantize(next, updated(&p, q[i], touched, g[i]), rounding, rng);
+#endif
 }
 
 int fqt_weights_apply_deltas(fqt_weights *w, fqt_rounding rounding, fqt_xorshift32 *rng) {
@@ -44,28 +101,23 @@ int fqt_weights_apply_deltas(fqt_weights *w, fqt_rounding rounding, fqt_xorshift
             for (i = o * size; i < (o + 1) * size; i++) w->real[i] -= w->grad[i];
         }
     } else {
-        float lo = INFINITY, hi = -INFINITY;
+        float lo, hi;
         fqt_quant_params next;
         int rescale;
-        for (o = 0; o < w->structures; o++) {
-            for (i = o * size; i < (o + 1) * size; i++) {
-                float v = updated(w, o, i);
-                if (v < lo) lo = v;
-                if (v > hi) hi = v;
-            }
-        }
+        updated_range(w, &lo, &hi);
         status = fqt_quant_params_from_range(lo, hi, &next);
         if (status != FQT_OK) return status;
         rescale = !fqt_quant_params_equal(&next, w->params);
         for (o = 0; o < w->structures; o++) {
-            if (!fqt_weights_touched(w, o) && !rescale) continue;
-            for (i = o * size; i < (o + 1) * size; i++) {
-                w->q[i] = (uint8_t) fqt_quant_params_quantize(&next, updated(w, o, i), rounding, rng);
-            }
+            if (fqt_weights_touched(w, o) || rescale) requantize_structure(w, o, &next, rounding, rng);
         }
         *w->params = next;
     }
-    if (w->grad != 0) for (i = 0; i < n; i++) w->grad[i] = 0.0f;
+    if (w->grad != 0) {
+        /* Four a turn: paired stores instead of one store per weight. */
+        for (i = 0; i + 4 <= n; i += 4) w->grad[i] = w->grad[i + 1] = w->grad[i + 2] = w->grad[i + 3] = 0.0f;
+        for (; i < n; i++) w->grad[i] = 0.0f;
+    }
     for (o = 0; o < w->structures; o++) w->bias_grad[o] = 0.0f;
     if (w->touched != 0) for (o = 0; o < w->structures; o++) w->touched[o] = 0;
     w->samples = 0;
