@@ -2,9 +2,12 @@
 
 #include "dsp_pairs.h"
 
+/* Row pairs listed at a time by the error propagation's DSP path (12 bytes each, on the stack). */
+#define PAIRS_PER_CHUNK 32
+
 /*
  * The plain C loops are the reference and run everywhere. With the DSP extension the forward pass
- * takes two rows and four inputs per step, and the error propagation two selected rows per pass,
+ * takes two rows and four inputs per step, the error propagation four inputs over all selected rows,
  * with SMLAD on int16 pairs (dsp_pairs.h); the leftovers take the plain loops. Integer sums are
  * exact, so the order changes no bit.
  */
@@ -46,21 +49,42 @@ void fqt_linear_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
     for (i = 0; i < in; i++) dx_acc[i] = 0;
 #if defined(__ARM_FEATURE_DSP)
     {
+        /*
+         * Four inputs at a time summed over the selected rows in registers, two rows a turn:
+         * PKHBT/PKHTB put the bytes of rows p and q side by side (p[i], p[i+1], q[i], q[i+1]),
+         * so one UXTAB16 gives the pair (p[i], q[i]) and one more, rotated, (p[i+1], q[i+1]) for
+         * SMLAD with (e_p, e_q). The rows come in chunks, their errors and addresses listed first.
+         */
+        struct { int32_t e; const uint8_t *p, *q; } pairs[PAIRS_PER_CHUNK];
         uint32_t minus_w_zp = fqt_dsp_minus_zp(w_zp);
-        for (; k + 2 <= n_sel; k += 2) {
-            /* dx[i] += (e0, e1) . (w0[i], w1[i]): the pairs run across the two rows. */
-            const uint8_t *w0 = w + sel[k] * in, *w1 = w + sel[k + 1] * in;
-            int32_t e0 = (int32_t) dy[sel[k]] - dy_zp, e1 = (int32_t) dy[sel[k + 1]] - dy_zp, e = fqt_dsp_pack(e0, e1);
-            for (i = 0; i + 4 <= in; i += 4) {
-                uint32_t a = fqt_dsp_load4(w0 + i), b = fqt_dsp_load4(w1 + i);
-                int32_t a02 = fqt_dsp_even(a, minus_w_zp), a13 = fqt_dsp_odd(a, minus_w_zp);
-                int32_t b02 = fqt_dsp_even(b, minus_w_zp), b13 = fqt_dsp_odd(b, minus_w_zp);
-                dx_acc[i] = __smlad(e, fqt_dsp_lows(a02, b02), dx_acc[i]);
-                dx_acc[i + 1] = __smlad(e, fqt_dsp_lows(a13, b13), dx_acc[i + 1]);
-                dx_acc[i + 2] = __smlad(e, fqt_dsp_highs(a02, b02), dx_acc[i + 2]);
-                dx_acc[i + 3] = __smlad(e, fqt_dsp_highs(a13, b13), dx_acc[i + 3]);
+        int32_t in4 = in - in % 4;
+        while (k + 2 <= n_sel) {
+            int32_t n = 0, j;
+            for (; k + 2 <= n_sel && n < PAIRS_PER_CHUNK; k += 2, n++) {
+                pairs[n].e = fqt_dsp_pack((int32_t) dy[sel[k]] - dy_zp, (int32_t) dy[sel[k + 1]] - dy_zp);
+                pairs[n].p = w + sel[k] * in;
+                pairs[n].q = w + sel[k + 1] * in;
             }
-            for (; i < in; i++) dx_acc[i] += e0 * ((int32_t) w0[i] - w_zp) + e1 * ((int32_t) w1[i] - w_zp);
+            for (i = 0; i < in4; i += 4) {
+                int32_t a0 = dx_acc[i], a1 = dx_acc[i + 1], a2 = dx_acc[i + 2], a3 = dx_acc[i + 3];
+                for (j = 0; j < n; j++) {
+                    uint32_t a = fqt_dsp_load4(pairs[j].p + i), b = fqt_dsp_load4(pairs[j].q + i);
+                    uint32_t lo = (uint32_t) fqt_dsp_lows((int32_t) a, (int32_t) b), hi = (uint32_t) fqt_dsp_highs((int32_t) a, (int32_t) b);
+                    int32_t e = pairs[j].e;
+                    a0 = __smlad(e, fqt_dsp_even(lo, minus_w_zp), a0);
+                    a1 = __smlad(e, fqt_dsp_odd(lo, minus_w_zp), a1);
+                    a2 = __smlad(e, fqt_dsp_even(hi, minus_w_zp), a2);
+                    a3 = __smlad(e, fqt_dsp_odd(hi, minus_w_zp), a3);
+                }
+                dx_acc[i] = a0;
+                dx_acc[i + 1] = a1;
+                dx_acc[i + 2] = a2;
+                dx_acc[i + 3] = a3;
+            }
+            for (j = 0; j < n; j++) {
+                int32_t e0 = (int16_t) pairs[j].e, e1 = pairs[j].e >> 16;
+                for (i = in4; i < in; i++) dx_acc[i] += e0 * ((int32_t) pairs[j].p[i] - w_zp) + e1 * ((int32_t) pairs[j].q[i] - w_zp);
+            }
         }
     }
 #endif

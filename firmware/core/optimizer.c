@@ -58,15 +58,22 @@ static void sgd(const fqt_optimizer *opt, fqt_weights *w, int32_t o) {
 static void standardized_sgd(const fqt_optimizer *opt, fqt_weights *w, int32_t o) {
     float *mean_s = w->opt, *std_s = w->opt + w->structures;
     float gb = w->bias_grad[o];
-    int32_t from = o * w->structure_size, to = from + w->structure_size, i;
-    float n = (float) (w->structure_size + 1);
+    int32_t size = w->structure_size, i;
+    float *g = w->grad != 0 ? w->grad + o * size : 0;
+    float n = (float) (size + 1);
     float sum = gb, mean, db, sq, std, k;
-    for (i = from; i < to; i++) sum += w->grad != 0 ? w->grad[i] : 0.0f;
+    /* The loops test for a bias-only layer once, not per weight; its zeros are summed as Java sums them (+0.0f turns -0.0f into +0.0f). */
+    if (g != 0) {
+#pragma GCC unroll 4
+        for (i = 0; i < size; i++) sum += g[i];
+    } else {
+        for (i = 0; i < size; i++) sum += 0.0f;
+    }
     mean = sum / n;
     db = gb - mean;
     sq = db * db;
-    for (i = from; i < to; i++) {
-        float d = (w->grad != 0 ? w->grad[i] : 0.0f) - mean;
+    for (i = 0; i < size; i++) {
+        float d = (g != 0 ? g[i] : 0.0f) - mean;
         sq += d * d;
     }
     std = sqrtf(sq / n); /* correctly rounded, as Java's (float) Math.sqrt */
@@ -78,7 +85,11 @@ static void standardized_sgd(const fqt_optimizer *opt, fqt_weights *w, int32_t o
         std_s[o] = std_s[o] + opt->alpha_norm * (std - std_s[o]);
     }
     k = opt->lr / (std_s[o] + FQT_OPTIMIZER_EPS);
-    if (w->grad != 0) for (i = from; i < to; i++) w->grad[i] = (w->grad[i] - mean_s[o]) * k;
+    if (g != 0) {
+        float m = mean_s[o];
+#pragma GCC unroll 4
+        for (i = 0; i < size; i++) g[i] = (g[i] - m) * k;
+    }
     w->bias_grad[o] = (gb - mean_s[o]) * k;
 }
 
