@@ -18,14 +18,18 @@ void fqt_linear_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int
 #if defined(__ARM_FEATURE_DSP)
     uint32_t minus_x_zp = fqt_dsp_minus_zp(x_zp), minus_w_zp = fqt_dsp_minus_zp(w_zp);
     for (; o + 2 <= out; o += 2) {
-        const uint8_t *w0 = w + o * in, *w1 = w0 + in;
+        const uint8_t *w0 = w + o * in, *w1 = w0 + in, *xp = x, *x_end = x + in - in % 4;
         int32_t acc0 = bias_q[o], acc1 = bias_q[o + 1];
-        for (i = 0; i + 4 <= in; i += 4) {
-            uint32_t xv = fqt_dsp_load4(x + i), a = fqt_dsp_load4(w0 + i), b = fqt_dsp_load4(w1 + i);
+        /* Pointers that step (post-incremented loads), no index arithmetic. */
+        for (; xp < x_end; xp += 4, w0 += 4, w1 += 4) {
+            uint32_t xv = fqt_dsp_load4(xp), a = fqt_dsp_load4(w0), b = fqt_dsp_load4(w1);
             int32_t x02 = fqt_dsp_even(xv, minus_x_zp), x13 = fqt_dsp_odd(xv, minus_x_zp);
             acc0 = __smlad(x13, fqt_dsp_odd(a, minus_w_zp), __smlad(x02, fqt_dsp_even(a, minus_w_zp), acc0));
             acc1 = __smlad(x13, fqt_dsp_odd(b, minus_w_zp), __smlad(x02, fqt_dsp_even(b, minus_w_zp), acc1));
         }
+        i = in - in % 4;
+        w0 = w + o * in;
+        w1 = w0 + in;
         for (; i < in; i++) {
             acc0 += ((int32_t) x[i] - x_zp) * ((int32_t) w0[i] - w_zp);
             acc1 += ((int32_t) x[i] - x_zp) * ((int32_t) w1[i] - w_zp);
