@@ -22,25 +22,31 @@ int32_t fqt_requantizer_quantize_bias(float bias, float acc_scale) {
 }
 
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FP)
-#include "dsp_pairs.h"
-
 /*
  * The array loop on Cortex-M4F/M7 in about half the instructions of fqt_requantizer_apply, with the
- * same bytes: rounding as in rounding.h's fqt_rounding_to_u8, then max with lo on bytes (SEL).
+ * same bytes: rounding as rounding.h's fqt_rounding_to_u8 (or, with a fused ReLU, the clamp at the
+ * zero point by fqt_rounding_to_u8_above_zp). The running accumulator range is tested with one
+ * unsigned comparison, acc - min > max - min (exact for every int32: x - min mod 2^32 maps
+ * [min, max] onto [0, max - min]); only values outside it take the branch that widens it.
  */
 static inline __attribute__((always_inline)) void apply_loop(fqt_requantizer *rq, const int32_t *acc, uint8_t *y, int32_t n,
-                                                              fqt_rounding rounding) {
+                                                              fqt_rounding rounding, int above_zp) {
     fqt_rounding_modes f = fqt_rounding_fpscr();
-    uint32_t state = rq->rng != 0 ? rq->rng->state : 0, lo4 = fqt_dsp_bytes(rq->lo);
+    uint32_t state = rq->rng != 0 ? rq->rng->state : 0, span;
     int32_t acc_min = rq->acc_min, acc_max = rq->acc_max, zp = rq->zero_point, i;
     float m = rq->multiplier;
+    if (n > 0 && acc_min > acc_max) acc_min = acc_max = acc[0]; /* a fresh range starts at the first value */
+    span = (uint32_t) acc_max - (uint32_t) acc_min;
     for (i = 0; i < n; i++) {
         int32_t a = acc[i];
-        uint32_t q;
-        if (a < acc_min) acc_min = a;
-        if (a > acc_max) acc_max = a;
-        q = (uint32_t) fqt_rounding_to_u8(fqt_rounding_offset(rounding, (float) a * m, &state), zp, f);
-        y[i] = (uint8_t) fqt_dsp_bytes_ge_select(q, lo4, q, lo4);
+        float s;
+        if ((uint32_t) a - (uint32_t) acc_min > span) {
+            if (a < acc_min) acc_min = a;
+            else acc_max = a;
+            span = (uint32_t) acc_max - (uint32_t) acc_min;
+        }
+        s = fqt_rounding_offset(rounding, (float) a * m, &state);
+        y[i] = (uint8_t) (above_zp ? fqt_rounding_to_u8_above_zp(s, zp, f) : fqt_rounding_to_u8(s, zp, f));
     }
     if (rq->rng != 0) rq->rng->state = state;
     rq->acc_min = acc_min;
@@ -48,10 +54,21 @@ static inline __attribute__((always_inline)) void apply_loop(fqt_requantizer *rq
 }
 
 void fqt_requantizer_apply_array(fqt_requantizer *rq, const int32_t *acc, uint8_t *y, int32_t n) {
+    /* lo is the zero point (fused ReLU) or 0. */
+    int above_zp = rq->lo != FQT_QMIN;
     switch (rq->rounding) {
-    case FQT_ROUNDING_FLOOR: apply_loop(rq, acc, y, n, FQT_ROUNDING_FLOOR); break;
-    case FQT_ROUNDING_NEAREST: apply_loop(rq, acc, y, n, FQT_ROUNDING_NEAREST); break;
-    default: apply_loop(rq, acc, y, n, FQT_ROUNDING_STOCHASTIC); break;
+    case FQT_ROUNDING_FLOOR:
+        if (above_zp) apply_loop(rq, acc, y, n, FQT_ROUNDING_FLOOR, 1);
+        else apply_loop(rq, acc, y, n, FQT_ROUNDING_FLOOR, 0);
+        break;
+    case FQT_ROUNDING_NEAREST:
+        if (above_zp) apply_loop(rq, acc, y, n, FQT_ROUNDING_NEAREST, 1);
+        else apply_loop(rq, acc, y, n, FQT_ROUNDING_NEAREST, 0);
+        break;
+    default:
+        if (above_zp) apply_loop(rq, acc, y, n, FQT_ROUNDING_STOCHASTIC, 1);
+        else apply_loop(rq, acc, y, n, FQT_ROUNDING_STOCHASTIC, 0);
+        break;
     }
 }
 #else

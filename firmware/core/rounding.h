@@ -58,12 +58,22 @@ static inline fqt_rounding_modes fqt_rounding_fpscr(void) {
     return f;
 }
 
-static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8(float s, int32_t zp, fqt_rounding_modes f) {
+/* floor(s) saturated to int32, NaN to 0. */
+static inline __attribute__((always_inline)) int32_t fqt_rounding_floor_fast(float s, fqt_rounding_modes f) {
     int32_t r;
     float t;
     __asm__ volatile("vmsr fpscr, %2\n\tvcvtr.s32.f32 %1, %3\n\tvmsr fpscr, %4\n\tvmov %0, %1"
                      : "=r"(r), "=&t"(t) : "r"(f.down), "t"(s), "r"(f.nearest));
-    return __usat(__ssat(r, 16) + zp, 8);
+    return r;
+}
+
+static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8(float s, int32_t zp, fqt_rounding_modes f) {
+    return __usat(__ssat(fqt_rounding_floor_fast(s, f), 16) + zp, 8);
+}
+
+/* The same with the clamp at zp instead of 0 (a fused ReLU): USAT to [0, 65535] before adding zp. */
+static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8_above_zp(float s, int32_t zp, fqt_rounding_modes f) {
+    return __usat(__usat(fqt_rounding_floor_fast(s, f), 16) + zp, 8);
 }
 
 /* fqt_xorshift32_next_unit's value from the next state x: (x >> 8) * 2^-24 as one fixed-point VCVT (exact). */
