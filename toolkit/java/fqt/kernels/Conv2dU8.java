@@ -10,12 +10,20 @@ public final class Conv2dU8 {
      * Host working memory of these kernels: zero-point-free int copies of the uint8 tensors, so the
      * inner loops are plain int multiply-adds (the C port builds int16 pairs for the DSP's dual
      * multiply-accumulate the same way), and for unit stride the zero-padded input and "wide"
-     * planes that turn each kernel tap into one long contiguous loop. Integer sums are exact: none
-     * of this changes a bit of the results.
+     * planes that turn each kernel tap into one long contiguous loop. For unit stride each tap's
+     * shifted view of the input (forward) or of one channel's errors (input errors) is also copied
+     * into an array of its own, so the inner loops read and write every array at the same index:
+     * the form the JIT vectorizes. Integer sums are exact: none of this changes a bit of the results.
      */
     public static final class Scratch {
         final int[] in, err, acc, padded, wide, errWide;
         final int paddedW, paddedPlane, wideLength;
+        /** Forward: tap (c, ky, kx)'s input row segment, {@code padded[c * paddedPlane + ky * paddedW + kx + k]}. */
+        final int[][] taps;
+        /** Input errors: tap (ky, kx)'s errors moved to where they land, {@code errWide[p - ky * paddedW - kx]} (else 0). */
+        final int[][] errTaps;
+        /** Input errors per input channel, over the padded plane. */
+        final int[][] dxPlanes;
 
         public Scratch(ConvGeometry g) {
             paddedW = g.inW() + 2 * g.pad();
@@ -28,6 +36,9 @@ public final class Conv2dU8 {
             padded = new int[unit ? g.inC() * paddedPlane : 0];
             wide = new int[unit ? wideLength : 0];
             errWide = new int[unit ? wideLength : 0];
+            taps = new int[unit ? g.inC() * g.kH() * g.kW() : 0][wideLength];
+            errTaps = new int[unit ? g.kH() * g.kW() : 0][paddedPlane];
+            dxPlanes = new int[unit ? g.inC() : 0][paddedPlane];
         }
     }
 
@@ -36,12 +47,25 @@ public final class Conv2dU8 {
         int outH = g.outH(), outW = g.outW(), plane = outH * outW;
         if (g.stride() == 1) {
             pad(x, xZp, g, sc);
+            int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
+            for (int c = 0; c < g.inC(); c++)
+                for (int ky = 0; ky < kH; ky++)
+                    for (int kx = 0; kx < kW; kx++)
+                        System.arraycopy(sc.padded, c * sc.paddedPlane + ky * pW + kx, sc.taps[(c * kH + ky) * kW + kx], 0, n);
             for (int o = 0; o < g.outC(); o++) {
                 java.util.Arrays.fill(sc.wide, biasQ[o]);
-                g.forEachTap(o, (c, ky, kx, wi) -> Rows.mulAdd(sc.wide, 0, (w[wi] & 0xFF) - wZp, sc.padded,
-                        c * sc.paddedPlane + ky * sc.paddedW + kx, 1, sc.wideLength));
-                for (int oy = 0; oy < outH; oy++)
-                    for (int ox = 0; ox < outW; ox++) y[o * plane + oy * outW + ox] = (byte) rq.apply(sc.wide[oy * sc.paddedW + ox]);
+                int c0 = g.firstInput(o);
+                for (int ci = 0; ci < cin; ci++)
+                    for (int ky = 0; ky < kH; ky++) {
+                        int t = ((c0 + ci) * kH + ky) * kW, wi = ((o * cin + ci) * kH + ky) * kW;
+                        if (kW == 3) {
+                            Rows.mulAdd3(sc.wide, (w[wi] & 0xFF) - wZp, sc.taps[t], (w[wi + 1] & 0xFF) - wZp, sc.taps[t + 1],
+                                    (w[wi + 2] & 0xFF) - wZp, sc.taps[t + 2], n);
+                        } else {
+                            for (int kx = 0; kx < kW; kx++) Rows.mulAdd(sc.wide, 0, (w[wi + kx] & 0xFF) - wZp, sc.taps[t + kx], 0, 1, n);
+                        }
+                    }
+                rq.applyRows(sc.wide, 0, pW, outH, outW, y, o * plane);
             }
             return;
         }
@@ -59,17 +83,35 @@ public final class Conv2dU8 {
         int plane = g.outH() * g.outW();
         center(dy, dyZp, sc.err, g.outSize());
         if (g.stride() == 1) {
-            int[] dxPadded = sc.padded; // the padded input is not needed any more in this pass
-            java.util.Arrays.fill(dxPadded, 0);
+            int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
+            for (int c = 0; c < g.inC(); c++) java.util.Arrays.fill(sc.dxPlanes[c], 0);
             for (int k = 0; k < nSel; k++) {
                 int o = sel[k];
                 widen(sc.err, o * plane, g, sc);
-                g.forEachTap(o, (c, ky, kx, wi) -> Rows.scatter(dxPadded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1,
-                        (w[wi] & 0xFF) - wZp, sc.errWide, 0, sc.wideLength));
+                for (int ky = 0; ky < kH; ky++)
+                    for (int kx = 0; kx < kW; kx++) {
+                        int[] t = sc.errTaps[ky * kW + kx];
+                        int off = ky * pW + kx;
+                        java.util.Arrays.fill(t, 0, off, 0);
+                        System.arraycopy(sc.errWide, 0, t, off, n);
+                        java.util.Arrays.fill(t, off + n, t.length, 0);
+                    }
+                int c0 = g.firstInput(o);
+                for (int ci = 0; ci < cin; ci++)
+                    for (int ky = 0; ky < kH; ky++) {
+                        int wi = ((o * cin + ci) * kH + ky) * kW, t = ky * kW;
+                        int[] dst = sc.dxPlanes[c0 + ci];
+                        if (kW == 3) {
+                            Rows.mulAdd3(dst, (w[wi] & 0xFF) - wZp, sc.errTaps[t], (w[wi + 1] & 0xFF) - wZp, sc.errTaps[t + 1],
+                                    (w[wi + 2] & 0xFF) - wZp, sc.errTaps[t + 2], sc.paddedPlane);
+                        } else {
+                            for (int kx = 0; kx < kW; kx++) Rows.mulAdd(dst, 0, (w[wi + kx] & 0xFF) - wZp, sc.errTaps[t + kx], 0, 1, sc.paddedPlane);
+                        }
+                    }
             }
             for (int c = 0; c < g.inC(); c++)
                 for (int iy = 0; iy < g.inH(); iy++)
-                    System.arraycopy(dxPadded, c * sc.paddedPlane + (iy + g.pad()) * sc.paddedW + g.pad(), dxAcc, (c * g.inH() + iy) * g.inW(), g.inW());
+                    System.arraycopy(sc.dxPlanes[c], (iy + g.pad()) * pW + g.pad(), dxAcc, (c * g.inH() + iy) * g.inW(), g.inW());
             return;
         }
         java.util.Arrays.fill(dxAcc, 0, g.inSize(), 0);
@@ -96,17 +138,22 @@ public final class Conv2dU8 {
             int sumE = 0;
             for (int i = o * plane; i < (o + 1) * plane; i++) sumE += sc.err[i];
             gb[o] += (float) sumE * sE;
-            if (unit) widen(sc.err, o * plane, g, sc);
+            if (unit) {
+                widen(sc.err, o * plane, g, sc);
+                int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), c0 = g.firstInput(o);
+                for (int ci = 0; ci < cin; ci++)
+                    for (int ky = 0; ky < kH; ky++) {
+                        int xo = (c0 + ci) * sc.paddedPlane + ky * sc.paddedW, wi = ((o * cin + ci) * kH + ky) * kW;
+                        for (int kx = 0; kx < kW; kx++) { // one weight each: the order of the taps does not matter
+                            gw[wi + kx] += (float) Rows.dot(sc.errWide, 0, sc.padded, xo + kx, 1, sc.wideLength) * gradScale;
+                        }
+                    }
+                continue;
+            }
             g.forEachTap(o, (c, ky, kx, wi) -> {
-                int acc;
-                if (unit) {
-                    acc = Rows.dot(sc.errWide, 0, sc.padded, c * sc.paddedPlane + ky * sc.paddedW + kx, 1, sc.wideLength);
-                } else {
-                    int[] sum = {0};
-                    g.forEachRow(c, ky, kx, (aRow, xRow, n) -> sum[0] += Rows.dot(sc.err, o * plane + aRow, sc.in, xRow, g.stride(), n));
-                    acc = sum[0];
-                }
-                gw[wi] += (float) acc * gradScale;
+                int[] sum = {0};
+                g.forEachRow(c, ky, kx, (aRow, xRow, n) -> sum[0] += Rows.dot(sc.err, o * plane + aRow, sc.in, xRow, g.stride(), n));
+                gw[wi] += (float) sum[0] * gradScale;
             });
         }
     }

@@ -71,8 +71,7 @@ public final class Context {
         }
         float realMin = (float) lo * accScale, realMax = (float) hi * accScale;
         QuantParams p = errorParams(tracker, realMin, realMax);
-        Requantizer r = requantizer(accScale / p.scale(), p.zeroPoint(), false);
-        for (int i = 0; i < dx.size; i++) dx.q[i] = (byte) r.apply(acc[i]);
+        requantizer(accScale / p.scale(), p.zeroPoint(), false).applyRows(acc, 0, dx.size, 1, dx.size, dx.q, 0);
         dx.params = p;
     }
 

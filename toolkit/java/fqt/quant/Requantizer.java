@@ -15,6 +15,8 @@ public final class Requantizer {
     private Xorshift32 rng;
     private int accMin;
     private int accMax;
+    /** Host working memory of {@link #applyRows}: the scaled accumulators before rounding. */
+    private float[] scaled = new float[0];
 
     public Requantizer reset(float multiplier, int zeroPoint, boolean reluClamp, Rounding rounding, Xorshift32 rng) {
         this.multiplier = multiplier;
@@ -42,6 +44,31 @@ public final class Requantizer {
         if (acc > accMax) accMax = acc;
         int q = rounding.round((float) acc * multiplier, rng) + zeroPoint;
         return q < lo ? lo : (q > QuantParams.QMAX ? QuantParams.QMAX : q);
+    }
+
+    /**
+     * {@link #apply} to {@code rows x cols} accumulators {@code acc[accOff + r * accStride + c]},
+     * into {@code y[yOff + r * cols + c]}, in row-major order (the same values and random draws,
+     * in the same order, as calling apply on each).
+     */
+    public void applyRows(int[] acc, int accOff, int accStride, int rows, int cols, byte[] y, int yOff) {
+        int n = rows * cols;
+        if (scaled.length < n) scaled = new float[n];
+        float[] f = scaled;
+        float m = multiplier;
+        int mn = accMin, mx = accMax;
+        for (int r = 0; r < rows; r++) {
+            int a = accOff + r * accStride, o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                int v = acc[a + c];
+                mn = Math.min(mn, v);
+                mx = Math.max(mx, v);
+                f[o + c] = (float) v * m;
+            }
+        }
+        accMin = mn;
+        accMax = mx;
+        RoundingLoops.round(f, 0, n, y, yOff, zeroPoint, lo, rounding, rng);
     }
 
     public int accMin() { return accMin; }
