@@ -55,6 +55,14 @@ class BoardParityTest {
         assertParity(CortexM.M4, c);
     }
 
+    /** The padded 3x3 kernels with groups and error propagation, and nearest rounding, on the Cortex-M7. */
+    @Test
+    void paddedGroupedConvolutionsOnM7() throws IOException {
+        ParityCase c = ParityCase.of("padded_groups", HostParityTest.paddedGroupsNearest(), DATA.train().shuffled(11).take(24),
+                DATA.test().take(10), false, dir);
+        assertParity(CortexM.M7, c);
+    }
+
     private static Runner.Result assertParity(CortexM core, ParityCase c) {
         Runner.Result r = Runner.train(core, c.blob(), c.samples(), c.test(), dir.resolve(c.name() + "." + core.key() + ".result"), TIMEOUT);
         assertNull(c.firstMismatch(r.resultFile()), c.name() + " on " + core.key() + "; QEMU output:\n" + r.output());

@@ -63,6 +63,27 @@ class HostParityTest {
                 .partialUpdates(PartialUpdates.lambdaMin(0.3).lambdaMax(0.8).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
     }
 
+    /**
+     * 3x3 convolutions with stride 1 and padding 1 (the firmware's padded DSP path) that propagate
+     * errors: grouped and depthwise, rows of 28, 14 and 7 outputs (quads, a pair, a single), 2x2 max
+     * pooling over an odd plane, nearest rounding, partial updates (a subset of each group's outputs).
+     */
+    static Training paddedGroupsNearest() {
+        Model m = Models.init(Model.of(DATA.shape(),
+                new Conv2d(1, 4, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+                new Conv2d(4, 8, 3, 3, 1, 1, 2), new ReLU(), new MaxPool2d(2),
+                Conv2d.depthwise(8, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(72, 10)), 11);
+        return Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.NEAREST).optimizer(Optimizer.sgd(0.02f))
+                .batch(4).seed(12).calibration(16).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.4).lambdaMax(0.9).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS));
+    }
+
+    @Test
+    void paddedGroupedAndDepthwiseConvolutionsNearest() throws Exception {
+        assertParity("padded_groups", paddedGroupsNearest(), DATA.train().shuffled(11).take(24), DATA.test().take(10));
+    }
+
     @Test
     void smallCnnUint8StochasticPartialUpdates() throws Exception {
         HostResult java = assertParity("small_cnn_uint8", smallCnnUint8(), DATA.train().shuffled(5).take(256), DATA.test().take(100));
