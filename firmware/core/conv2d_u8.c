@@ -85,11 +85,21 @@ static inline int32_t load_pair(const int16_t *p) {
  */
 static void pad_planes(int16_t *dst, const uint8_t *src, int32_t planes, int32_t h, int32_t w, int32_t zp) {
     int32_t wp = w + 2, c, y, x;
+    uint32_t minus_zp = fqt_dsp_minus_zp(zp);
     for (c = 0; c < planes; c++, src += h * w) {
         for (x = 0; x < wp; x++) *dst++ = 0;
         for (y = 0; y < h; y++) {
+            const uint8_t *s = src + y * w;
             *dst++ = 0;
-            for (x = 0; x < w; x++) *dst++ = (int16_t) ((int32_t) src[y * w + x] - zp);
+            /* Four values a turn: the pairs (v0, v2), (v1, v3) from UXTAB16, back in order with PKHBT/PKHTB. */
+            for (x = 0; x + 4 <= w; x += 4, dst += 4) {
+                uint32_t v = fqt_dsp_load4(s + x);
+                int32_t even = fqt_dsp_even(v, minus_zp), odd = fqt_dsp_odd(v, minus_zp);
+                int32_t lo = fqt_dsp_lows(even, odd), hi = fqt_dsp_highs(even, odd);
+                memcpy(dst, &lo, 4);
+                memcpy(dst + 2, &hi, 4);
+            }
+            for (; x < w; x++) *dst++ = (int16_t) ((int32_t) s[x] - zp);
             *dst++ = 0;
         }
         for (x = 0; x < wp; x++) *dst++ = 0;
@@ -110,20 +120,21 @@ static void pack3x3(int32_t *wp, const uint8_t *w9, int32_t w_zp, int rotate) {
 #define PACKED_CHANNELS 32
 
 /*
- * out[y][t] += sum over i < n, r, k < 3 of w_i[r][k] * x_i[y + r][t + k], y < h, t < w: x_i the
+ * out[y][t] = (start ? *start : out[y][t]) + sum over i < n, r, k < 3 of w_i[r][k] * x_i[y + r][t + k], y < h, t < w: x_i the
  * padded planes ((h + 2) x (w + 2), P apart), w_i packed by pack3x3 (6 words each). Four outputs
  * at a time (then two, then one) stay in registers over all n planes; a row of a plane gives them with three loads:
  * p0 = (x0, x1), p2 = (x2, x3), p4 = (x4, x5), A = (w0, w1), C = (w1, w2):
  *   out0 = x0 w0 + x1 w1 + x2 w2 = smlad(p0, A) + smlabt(p2, C)
  *   out1 = x1 w0 + x2 w1 + x3 w2 = smlatb(p0, A) + smlad(p2, C)   and out2, out3 likewise from p2, p4.
  */
-static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x, int32_t n, const int32_t *wp) {
+static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x, int32_t n, const int32_t *wp, const int32_t *start) {
     int32_t wpad = w + 2, plane = (h + 2) * wpad, y, t, i, r;
     for (y = 0; y < h; y++, out += w) {
         for (t = 0; t + 4 <= w; t += 4) {
             const int16_t *q = x + y * wpad + t;
             const int32_t *wq = wp;
-            int32_t a0 = out[t], a1 = out[t + 1], a2 = out[t + 2], a3 = out[t + 3];
+            int32_t a0 = start ? *start : out[t], a1 = start ? *start : out[t + 1];
+            int32_t a2 = start ? *start : out[t + 2], a3 = start ? *start : out[t + 3];
             for (i = 0; i < n; i++, q += plane, wq += 6) {
 #pragma GCC unroll 3
                 for (r = 0; r < 3; r++) {
@@ -144,7 +155,7 @@ static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x,
         if (t + 2 <= w) {
             const int16_t *q = x + y * wpad + t;
             const int32_t *wq = wp;
-            int32_t a0 = out[t], a1 = out[t + 1];
+            int32_t a0 = start ? *start : out[t], a1 = start ? *start : out[t + 1];
             for (i = 0; i < n; i++, q += plane, wq += 6) {
 #pragma GCC unroll 3
                 for (r = 0; r < 3; r++) {
@@ -161,7 +172,7 @@ static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x,
         }
         if (t < w) {
             const int16_t *q = x + y * wpad + t;
-            int32_t a0 = out[t];
+            int32_t a0 = start ? *start : out[t];
             for (i = 0; i < n; i++, q += plane) {
                 for (r = 0; r < 3; r++) {
                     const int16_t *row = q + r * wpad;
@@ -293,19 +304,19 @@ void fqt_conv2d_u8_forward(const uint8_t *x, int32_t x_zp, const uint8_t *w, int
 #endif
     for (o = 0; o < g->out_c; o++) {
         int32_t c0 = fqt_conv_geometry_first_input(g, o), base;
-        for (i = 0; i < plane; i++) acc[i] = bias_q[o];
 #if defined(__ARM_FEATURE_DSP)
         if (fqt_conv2d_u8_padded(g)) {
             int32_t wp[6 * PACKED_CHANNELS];
             for (ci = 0; ci < cin; ci += PACKED_CHANNELS) {
                 int32_t n = cin - ci < PACKED_CHANNELS ? cin - ci : PACKED_CHANNELS;
                 for (i = 0; i < n; i++) pack3x3(wp + 6 * i, w + (o * cin + ci + i) * 9, w_zp, 0);
-                conv3x3_padded(acc, out_h, out_w, pad + (c0 + ci) * padded_plane, n, wp);
+                conv3x3_padded(acc, out_h, out_w, pad + (c0 + ci) * padded_plane, n, wp, ci == 0 ? bias_q + o : 0);
             }
             fqt_requantizer_apply_array(rq, acc, y + o * plane, plane);
             continue;
         }
 #endif
+        for (i = 0; i < plane; i++) acc[i] = bias_q[o];
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {
@@ -342,7 +353,6 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
     int32_t out_h = fqt_conv_geometry_out_h(g), out_w = fqt_conv_geometry_out_w(g), plane = out_h * out_w;
     int32_t cin = fqt_conv_geometry_in_per_group(g), s = g->stride, p = g->pad, in_size = fqt_conv_geometry_in_size(g);
     int32_t k, ci, ky, kx, oy, ox, i;
-    for (i = 0; i < in_size; i++) dx_acc[i] = 0;
 #if defined(__ARM_FEATURE_DSP)
     if (fqt_conv2d_u8_padded(g)) {
         /*
@@ -351,16 +361,17 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
          * (sel ascending, so they are consecutive).
          */
         int32_t padded_plane = (out_h + 2) * (out_w + 2), out_per_group = fqt_conv_geometry_out_per_group(g), c;
-        int32_t wp[6 * PACKED_CHANNELS];
+        int32_t wp[6 * PACKED_CHANNELS], zero = 0;
         for (k = 0; k < n_sel; k++) pad_planes(pad + k * padded_plane, dy + sel[k] * plane, 1, out_h, out_w, dy_zp);
         for (c = 0; c < g->in_c; c++) {
             int32_t group = c / cin, first = 0, last;
             while (first < n_sel && sel[first] < group * out_per_group) first++;
             for (last = first; last < n_sel && sel[last] < (group + 1) * out_per_group; last++) {}
+            if (first == last) for (i = 0; i < plane; i++) dx_acc[c * plane + i] = 0;
             for (k = first; k < last; k += PACKED_CHANNELS) {
                 int32_t n = last - k < PACKED_CHANNELS ? last - k : PACKED_CHANNELS;
                 for (i = 0; i < n; i++) pack3x3(wp + 6 * i, w + (sel[k + i] * cin + c % cin) * 9, w_zp, 1);
-                conv3x3_padded(dx_acc + c * plane, out_h, out_w, pad + k * padded_plane, n, wp);
+                conv3x3_padded(dx_acc + c * plane, out_h, out_w, pad + k * padded_plane, n, wp, k == first ? &zero : 0);
             }
         }
         return;
@@ -368,6 +379,7 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
 #else
     (void) pad;
 #endif
+    for (i = 0; i < in_size; i++) dx_acc[i] = 0;
     for (k = 0; k < n_sel; k++) {
         int32_t o = sel[k], base = o * plane, c0 = fqt_conv_geometry_first_input(g, o);
         for (ci = 0; ci < cin; ci++) {
