@@ -10,6 +10,19 @@ public final class MaxPool2dU8 {
     private MaxPool2dU8() {}
 
     public static void forward(byte[] x, byte[] y, PoolGeometry g) {
+        if (g.kH() == 2 && g.kW() == 2 && g.stride() == 2) { // the max's value alone: no need to know where it is
+            int o = 0, inW = g.inW();
+            for (int c = 0; c < g.channels(); c++)
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int row = g.origin(c, oy, 0);
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int i = row + 2 * ox;
+                        int m = Math.max(Math.max(x[i] & 0xFF, x[i + 1] & 0xFF), Math.max(x[i + inW] & 0xFF, x[i + inW + 1] & 0xFF));
+                        y[o++] = (byte) m;
+                    }
+                }
+            return;
+        }
         int o = 0;
         for (int c = 0; c < g.channels(); c++)
             for (int oy = 0; oy < g.outH(); oy++)
@@ -38,7 +51,14 @@ public final class MaxPool2dU8 {
     }
 
     static int argmax(byte[] x, PoolGeometry g, int c, int oy, int ox) {
-        int origin = g.origin(c, oy, ox), best = origin, bestV = x[origin] & 0xFF;
+        int origin = g.origin(c, oy, ox);
+        if (g.kH() == 2 && g.kW() == 2) { // the first maximum in scan order, as the loop below finds it
+            int w = g.inW();
+            int a = x[origin] & 0xFF, b = x[origin + 1] & 0xFF, d = x[origin + w] & 0xFF, e = x[origin + w + 1] & 0xFF;
+            int m = Math.max(Math.max(a, b), Math.max(d, e));
+            return a == m ? origin : (b == m ? origin + 1 : (d == m ? origin + w : origin + w + 1));
+        }
+        int best = origin, bestV = x[origin] & 0xFF;
         for (int ky = 0; ky < g.kH(); ky++)
             for (int kx = 0; kx < g.kW(); kx++) {
                 int i = origin + ky * g.inW() + kx;

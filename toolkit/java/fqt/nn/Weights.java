@@ -24,6 +24,8 @@ public final class Weights {
     final boolean[] touched;
     /** New real values, then values in the new scale, during a requantization (host working memory). */
     private float[] work;
+    /** The real value of each code in the current parameters, during a requantization (host working memory). */
+    private final float[] dequantized = new float[256];
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
@@ -157,16 +159,32 @@ public final class Weights {
             float s = params.scale();
             int z = params.zeroPoint();
             float[] v = work();
+            float[] real = dequantized;
+            for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
             // The new real values of the touched structures (kept for the requantization) and the new range.
             float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
             for (int o = 0; o < structures; o++) {
                 int from = o * structureSize, to = from + structureSize;
                 if (touched[o]) {
-                    for (int i = from; i < to; i++) v[i] = (float) ((q[i] & 0xFF) - z) * s - grad[i];
-                    for (int i = from; i < to; i++) { // min/max of floats: the order of the comparisons does not matter
-                        if (v[i] < lo) lo = v[i];
-                        if (v[i] > hi) hi = v[i];
+                    for (int i = from; i < to; i++) v[i] = real[q[i] & 0xFF] - grad[i];
+                    // Min/max of floats: neither the order of the comparisons nor the sign of a zero
+                    // extreme changes the parameters fromRange makes; a NaN (which Math.min would
+                    // return) is skipped, as the comparison loop skips it.
+                    float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
+                    for (int i = from; i < to; i++) {
+                        mn = Math.min(mn, v[i]);
+                        mx = Math.max(mx, v[i]);
                     }
+                    if (mn != mn || mx != mx) {
+                        mn = Float.POSITIVE_INFINITY;
+                        mx = Float.NEGATIVE_INFINITY;
+                        for (int i = from; i < to; i++) {
+                            if (v[i] < mn) mn = v[i];
+                            if (v[i] > mx) mx = v[i];
+                        }
+                    }
+                    if (mn < lo) lo = mn;
+                    if (mx > hi) hi = mx;
                 } else { // dequantization is monotonic: the extreme codes give the extreme values
                     int cMin = 255, cMax = 0;
                     for (int i = from; i < to; i++) {
