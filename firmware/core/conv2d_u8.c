@@ -121,66 +121,115 @@ static void pack3x3(int32_t *wp, const uint8_t *w9, int32_t w_zp, int rotate) {
 
 /*
  * out[y][t] = (start ? *start : out[y][t]) + sum over i < n, r, k < 3 of w_i[r][k] * x_i[y + r][t + k], y < h, t < w: x_i the
- * padded planes ((h + 2) x (w + 2), P apart), w_i packed by pack3x3 (6 words each). Four outputs
- * at a time (then two, then one) stay in registers over all n planes; a row of a plane gives them with three loads:
+ * padded planes ((h + 2) x (w + 2), P apart), w_i packed by pack3x3 (6 words each). A block of
+ * outputs stays in registers over all n planes; a row of a plane gives four outputs with three loads:
  * p0 = (x0, x1), p2 = (x2, x3), p4 = (x4, x5), A = (w0, w1), C = (w1, w2):
  *   out0 = x0 w0 + x1 w1 + x2 w2 = smlad(p0, A) + smlabt(p2, C)
  *   out1 = x1 w0 + x2 w1 + x3 w2 = smlatb(p0, A) + smlad(p2, C)   and out2, out3 likewise from p2, p4.
  */
-static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x, int32_t n, const int32_t *wp, const int32_t *start) {
-    int32_t wpad = w + 2, plane = (h + 2) * wpad, y, t, i, r;
-    for (y = 0; y < h; y++, out += w) {
-        for (t = 0; t + 4 <= w; t += 4) {
-            const int16_t *q = x + y * wpad + t;
-            const int32_t *wq = wp;
-            int32_t a0 = start ? *start : out[t], a1 = start ? *start : out[t + 1];
-            int32_t a2 = start ? *start : out[t + 2], a3 = start ? *start : out[t + 3];
-            for (i = 0; i < n; i++, q += plane, wq += 6) {
+static inline __attribute__((always_inline)) int32_t start_or(const int32_t *start, int32_t v) {
+    return start ? *start : v;
+}
+
+/* Four outputs of one row (o[0..3]); q: the first padded row the block reads. */
+static inline __attribute__((always_inline)) void quad3x3(int32_t *o, const int16_t *q, int32_t wpad, int32_t plane, int32_t n,
+                                                           const int32_t *wp, const int32_t *start) {
+    int32_t a0 = start_or(start, o[0]), a1 = start_or(start, o[1]), a2 = start_or(start, o[2]), a3 = start_or(start, o[3]), i, r;
+    for (i = 0; i < n; i++, q += plane, wp += 6) {
 #pragma GCC unroll 3
-                for (r = 0; r < 3; r++) {
-                    const int16_t *row = q + r * wpad;
-                    int32_t p0 = load_pair(row), p2 = load_pair(row + 2), p4 = load_pair(row + 4);
-                    int32_t A = wq[2 * r], C = wq[2 * r + 1];
-                    a0 = __smlabt(p2, C, __smlad(p0, A, a0));
-                    a1 = __smlad(p2, C, __smlatb(p0, A, a1));
-                    a2 = __smlabt(p4, C, __smlad(p2, A, a2));
-                    a3 = __smlad(p4, C, __smlatb(p2, A, a3));
-                }
-            }
-            out[t] = a0;
-            out[t + 1] = a1;
-            out[t + 2] = a2;
-            out[t + 3] = a3;
+        for (r = 0; r < 3; r++) {
+            const int16_t *row = q + r * wpad;
+            int32_t p0 = load_pair(row), p2 = load_pair(row + 2), p4 = load_pair(row + 4);
+            int32_t A = wp[2 * r], C = wp[2 * r + 1];
+            a0 = __smlabt(p2, C, __smlad(p0, A, a0));
+            a1 = __smlad(p2, C, __smlatb(p0, A, a1));
+            a2 = __smlabt(p4, C, __smlad(p2, A, a2));
+            a3 = __smlad(p4, C, __smlatb(p2, A, a3));
         }
-        if (t + 2 <= w) {
-            const int16_t *q = x + y * wpad + t;
-            const int32_t *wq = wp;
-            int32_t a0 = start ? *start : out[t], a1 = start ? *start : out[t + 1];
-            for (i = 0; i < n; i++, q += plane, wq += 6) {
-#pragma GCC unroll 3
-                for (r = 0; r < 3; r++) {
-                    const int16_t *row = q + r * wpad;
-                    int32_t p0 = load_pair(row), p2 = load_pair(row + 2);
-                    int32_t A = wq[2 * r], C = wq[2 * r + 1];
-                    a0 = __smlabt(p2, C, __smlad(p0, A, a0));
-                    a1 = __smlad(p2, C, __smlatb(p0, A, a1));
-                }
+    }
+    o[0] = a0;
+    o[1] = a1;
+    o[2] = a2;
+    o[3] = a3;
+}
+
+/*
+ * Two outputs in each of two rows (o0[0..1], o1[0..1]): the four padded rows q[0..3] are loaded
+ * once and serve both (row j is kernel row j of the first, j - 1 of the second).
+ */
+static inline __attribute__((always_inline)) void block2x2(int32_t *o0, int32_t *o1, const int16_t *q, int32_t wpad, int32_t plane,
+                                                            int32_t n, const int32_t *wp, const int32_t *start) {
+    int32_t a0 = start_or(start, o0[0]), a1 = start_or(start, o0[1]), b0 = start_or(start, o1[0]), b1 = start_or(start, o1[1]), i, j;
+    for (i = 0; i < n; i++, q += plane, wp += 6) {
+#pragma GCC unroll 4
+        for (j = 0; j < 4; j++) {
+            const int16_t *row = q + j * wpad;
+            int32_t p0 = load_pair(row), p2 = load_pair(row + 2);
+            if (j < 3) {
+                int32_t A = wp[2 * j], C = wp[2 * j + 1];
+                a0 = __smlabt(p2, C, __smlad(p0, A, a0));
+                a1 = __smlad(p2, C, __smlatb(p0, A, a1));
             }
-            out[t] = a0;
-            out[t + 1] = a1;
+            if (j > 0) {
+                int32_t A = wp[2 * j - 2], C = wp[2 * j - 1];
+                b0 = __smlabt(p2, C, __smlad(p0, A, b0));
+                b1 = __smlad(p2, C, __smlatb(p0, A, b1));
+            }
+        }
+    }
+    o0[0] = a0;
+    o0[1] = a1;
+    o1[0] = b0;
+    o1[1] = b1;
+}
+
+/* Two outputs of one row. */
+static inline __attribute__((always_inline)) void pair3x3(int32_t *o, const int16_t *q, int32_t wpad, int32_t plane, int32_t n,
+                                                           const int32_t *wp, const int32_t *start) {
+    int32_t a0 = start_or(start, o[0]), a1 = start_or(start, o[1]), i, r;
+    for (i = 0; i < n; i++, q += plane, wp += 6) {
+#pragma GCC unroll 3
+        for (r = 0; r < 3; r++) {
+            const int16_t *row = q + r * wpad;
+            int32_t p0 = load_pair(row), p2 = load_pair(row + 2);
+            int32_t A = wp[2 * r], C = wp[2 * r + 1];
+            a0 = __smlabt(p2, C, __smlad(p0, A, a0));
+            a1 = __smlad(p2, C, __smlatb(p0, A, a1));
+        }
+    }
+    o[0] = a0;
+    o[1] = a1;
+}
+
+/* One output (the last of an odd row): x2 alone, since the pair (x2, x3) may reach past the plane. */
+static inline __attribute__((always_inline)) void single3x3(int32_t *o, const int16_t *q, int32_t wpad, int32_t plane, int32_t n,
+                                                             const int32_t *wp, const int32_t *start) {
+    int32_t a0 = start_or(start, o[0]), i, r;
+    for (i = 0; i < n; i++, q += plane, wp += 6) {
+        for (r = 0; r < 3; r++) {
+            const int16_t *row = q + r * wpad;
+            a0 = __smlad(load_pair(row), wp[2 * r], a0) + (int32_t) row[2] * (wp[2 * r + 1] >> 16);
+        }
+    }
+    o[0] = a0;
+}
+
+/*
+ * Each row four outputs at a time; the two left at a row end (w % 4 >= 2) go with the next row's
+ * as one 2x2 block; a last odd output alone.
+ */
+static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x, int32_t n, const int32_t *wp, const int32_t *start) {
+    int32_t wpad = w + 2, plane = (h + 2) * wpad, quads = w - w % 4, y, t;
+    for (y = 0; y < h; y++) {
+        int32_t *o = out + y * w;
+        const int16_t *q = x + y * wpad;
+        for (t = 0; t < quads; t += 4) quad3x3(o + t, q + t, wpad, plane, n, wp, start);
+        if (w - t >= 2) {
+            if (y % 2 == 0 && y + 1 < h) block2x2(o + t, o + w + t, q + t, wpad, plane, n, wp, start);
+            else if (y % 2 == 0) pair3x3(o + t, q + t, wpad, plane, n, wp, start);
             t += 2;
         }
-        if (t < w) {
-            const int16_t *q = x + y * wpad + t;
-            int32_t a0 = start ? *start : out[t];
-            for (i = 0; i < n; i++, q += plane) {
-                for (r = 0; r < 3; r++) {
-                    const int16_t *row = q + r * wpad;
-                    a0 = __smlad(load_pair(row), wp[6 * i + 2 * r], a0) + (int32_t) row[2] * (wp[6 * i + 2 * r + 1] >> 16);
-                }
-            }
-            out[t] = a0;
-        }
+        if (t < w) single3x3(o + t, q + t, wpad, plane, n, wp, start);
     }
 }
 
