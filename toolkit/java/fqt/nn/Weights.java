@@ -26,6 +26,8 @@ public final class Weights {
     private float[] work;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
     private final float[] dequantized = new float[256];
+    /** Counts the changes of the weights or their parameters (caches of derived host copies compare it). */
+    int version;
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
@@ -88,6 +90,7 @@ public final class Weights {
         real = weights.clone();
         q = null;
         params = null;
+        version++;
         System.arraycopy(biases, 0, bias, 0, structures);
     }
 
@@ -101,6 +104,7 @@ public final class Weights {
         real = null;
         q = codes.clone();
         this.params = params;
+        version++;
         System.arraycopy(biases, 0, bias, 0, structures);
     }
 
@@ -122,6 +126,7 @@ public final class Weights {
         q = new byte[real.length];
         params.quantize(real, q, Rounding.NEAREST, null);
         real = null;
+        version++;
     }
 
     void markTouched(int[] sel, int nSel) {
@@ -206,6 +211,7 @@ public final class Weights {
         Arrays.fill(biasGrad, 0f);
         Arrays.fill(touched, false);
         samples = 0;
+        version++;
     }
 
     /** Host working memory of {@link #applyDeltas}: one float per weight. */
