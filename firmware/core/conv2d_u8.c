@@ -109,10 +109,11 @@ static void pad_planes(int16_t *dst, const uint8_t *src, int32_t planes, int32_t
 /* One 3x3 kernel's rows as SMLAD operands: per row r, (w[r][0], w[r][1]) then (w[r][1], w[r][2]). */
 static void pack3x3(int32_t *wp, const uint8_t *w9, int32_t w_zp, int rotate) {
     int32_t v[9], r;
-    for (r = 0; r < 9; r++) v[r] = (int32_t) w9[rotate ? 8 - r : r] - w_zp;
+    if (rotate) for (r = 0; r < 9; r++) v[r] = (int32_t) w9[8 - r] - w_zp;
+    else for (r = 0; r < 9; r++) v[r] = (int32_t) w9[r] - w_zp;
     for (r = 0; r < 3; r++) {
-        wp[2 * r] = fqt_dsp_pack(v[3 * r], v[3 * r + 1]);
-        wp[2 * r + 1] = fqt_dsp_pack(v[3 * r + 1], v[3 * r + 2]);
+        wp[2 * r] = fqt_dsp_lows(v[3 * r], v[3 * r + 1]);
+        wp[2 * r + 1] = fqt_dsp_lows(v[3 * r + 1], v[3 * r + 2]);
     }
 }
 

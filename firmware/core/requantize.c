@@ -46,7 +46,7 @@ static inline __attribute__((always_inline)) void apply_loop(fqt_requantizer *rq
             span = (uint32_t) acc_max - (uint32_t) acc_min;
         }
         s = fqt_rounding_offset(rounding, (float) a * m, &state);
-        y[i] = (uint8_t) (above_zp ? fqt_rounding_to_u8_above_zp(s, zp, f) : fqt_rounding_to_u8(s, zp, f));
+        y[i] = (uint8_t) (above_zp ? fqt_rounding_to_u8_above_zp(s, zp) : fqt_rounding_to_u8(s, zp, f));
     }
     if (rq->rng != 0) rq->rng->state = state;
     rq->acc_min = acc_min;

@@ -71,9 +71,16 @@ static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8(float s,
     return __usat(__ssat(fqt_rounding_floor_fast(s, f), 16) + zp, 8);
 }
 
-/* The same with the clamp at zp instead of 0 (a fused ReLU): USAT to [0, 65535] before adding zp. */
-static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8_above_zp(float s, int32_t zp, fqt_rounding_modes f) {
-    return __usat(__usat(fqt_rounding_floor_fast(s, f), 16) + zp, 8);
+/*
+ * The same with the clamp at zp instead of 0 (a fused ReLU): USAT to [0, 65535] before adding zp.
+ * Here the plain VCVT (toward zero) serves: truncation and floor differ only below 0, where both
+ * end at the clamp.
+ */
+static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8_above_zp(float s, int32_t zp) {
+    int32_t r;
+    float t;
+    __asm__("vcvt.s32.f32 %1, %2\n\tvmov %0, %1" : "=r"(r), "=&t"(t) : "t"(s));
+    return __usat(__usat(r, 16) + zp, 8);
 }
 
 /* fqt_xorshift32_next_unit's value from the next state x: (x >> 8) * 2^-24 as one fixed-point VCVT (exact). */
