@@ -132,22 +132,48 @@ static inline __attribute__((always_inline)) int32_t start_or(const int32_t *sta
     return start ? *start : v;
 }
 
+/*
+ * One kernel row's eight multiply-accumulates into a0..a3 (see the comment above): A and C from
+ * `w` (one LDRD), then p0, p2, p4 from `row` one at a time in one register, each used by every
+ * output it feeds. Text for the assembly loops below.
+ */
+#define ROW3X3(row, w)                                                                   \
+    "ldrd %[A], %[C], " w "\n\t"                                                         \
+    "ldr %[p], [" row "]\n\t"                                                             \
+    "smlad %[a0], %[p], %[A], %[a0]\n\tsmlatb %[a1], %[p], %[A], %[a1]\n\t"              \
+    "ldr %[p], [" row ", #4]\n\t"                                                         \
+    "smlabt %[a0], %[p], %[C], %[a0]\n\tsmlad %[a1], %[p], %[C], %[a1]\n\t"              \
+    "smlad %[a2], %[p], %[A], %[a2]\n\tsmlatb %[a3], %[p], %[A], %[a3]\n\t"              \
+    "ldr %[p], [" row ", #8]\n\t"                                                         \
+    "smlabt %[a2], %[p], %[C], %[a2]\n\tsmlad %[a3], %[p], %[C], %[a3]\n\t"
+
 /* Four outputs of one row (o[0..3]); q: the first padded row the block reads. */
 static inline __attribute__((always_inline)) void quad3x3(int32_t *o, const int16_t *q, int32_t wpad, int32_t plane, int32_t n,
                                                            const int32_t *wp, const int32_t *start) {
-    int32_t a0 = start_or(start, o[0]), a1 = start_or(start, o[1]), a2 = start_or(start, o[2]), a3 = start_or(start, o[3]), i, r;
-    for (i = 0; i < n; i++, q += plane, wp += 6) {
-#pragma GCC unroll 3
-        for (r = 0; r < 3; r++) {
-            const int16_t *row = q + r * wpad;
-            int32_t p0 = load_pair(row), p2 = load_pair(row + 2), p4 = load_pair(row + 4);
-            int32_t A = wp[2 * r], C = wp[2 * r + 1];
-            a0 = __smlabt(p2, C, __smlad(p0, A, a0));
-            a1 = __smlad(p2, C, __smlatb(p0, A, a1));
-            a2 = __smlabt(p4, C, __smlad(p2, A, a2));
-            a3 = __smlad(p4, C, __smlatb(p2, A, a3));
-        }
-    }
+    int32_t a0 = start_or(start, o[0]), a1 = start_or(start, o[1]), a2 = start_or(start, o[2]), a3 = start_or(start, o[3]);
+    int32_t row_bytes = 2 * wpad, plane_bytes = 2 * plane;
+    const int32_t *wp_end = wp + 6 * n;
+    int32_t p, A, C;
+    const int16_t *t;
+    /*
+     * In assembly, so that nothing spills: GCC keeps the loop's 13 values in registers no better
+     * than it did the C loop. Per plane and kernel row: the row's A, C (one LDRD), then p0, p2, p4
+     * one at a time in one register, each used by every output it feeds (the comment above).
+     */
+    __asm__ volatile(
+        "1:\n\t"
+        ROW3X3("%[q]", "[%[wp]], #8")
+        "add %[t], %[q], %[rb]\n\t"
+        ROW3X3("%[t]", "[%[wp]], #8")
+        "add %[t], %[t], %[rb]\n\t"
+        ROW3X3("%[t]", "[%[wp]], #8")
+        "add %[q], %[q], %[pb]\n\t"
+        "cmp %[wp], %[end]\n\t"
+        "bne 1b"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [q] "+r"(q), [wp] "+r"(wp),
+          [p] "=&r"(p), [A] "=&r"(A), [C] "=&r"(C), [t] "=&r"(t)
+        : [rb] "r"(row_bytes), [pb] "r"(plane_bytes), [end] "r"(wp_end)
+        : "cc", "memory");
     o[0] = a0;
     o[1] = a1;
     o[2] = a2;
@@ -216,15 +242,78 @@ static inline __attribute__((always_inline)) void single3x3(int32_t *o, const in
 }
 
 /*
+ * One plane's quads, in assembly with the quads the inner loop: for one or two planes the
+ * per-quad set-up around quad3x3 costs more than the plane's MACs. from_start: the outputs start
+ * at *start instead of their values.
+ */
+static inline __attribute__((always_inline)) void plane_quads(int32_t *out, int32_t h, int32_t w, const int16_t *x, const int32_t *wp,
+                                                               const int32_t *start, int from_start) {
+    int32_t wpad = w + 2, quads = w - w % 4, row_bytes = 2 * wpad, y, a0, a1, a2, a3, p, A, C, sv = from_start ? *start : 0;
+    const int16_t *t;
+    if (quads == 0) return;
+    for (y = 0; y < h; y++) {
+        int32_t *o = out + y * w, *end = o + quads;
+        const int16_t *q = x + y * wpad;
+        if (from_start) {
+            __asm__ volatile(
+                "1:\n\t"
+                "ldr %[a0], %[sv]\n\tmov %[a1], %[a0]\n\tmov %[a2], %[a0]\n\tmov %[a3], %[a0]\n\t"
+                ROW3X3("%[q]", "[%[wp]]")
+                "add %[t], %[q], %[rb]\n\t"
+                ROW3X3("%[t]", "[%[wp], #8]")
+                "add %[t], %[t], %[rb]\n\t"
+                ROW3X3("%[t]", "[%[wp], #16]")
+                "strd %[a0], %[a1], [%[o]], #8\n\tstrd %[a2], %[a3], [%[o]], #8\n\t"
+                "add %[q], %[q], #8\n\t"
+                "cmp %[o], %[end]\n\t"
+                "bne 1b"
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [q] "+r"(q), [o] "+r"(o),
+                  [p] "=&r"(p), [A] "=&r"(A), [C] "=&r"(C), [t] "=&r"(t)
+                : [rb] "r"(row_bytes), [end] "r"(end), [wp] "r"(wp), [sv] "m"(sv)
+                : "cc", "memory");
+        } else {
+            __asm__ volatile(
+                "1:\n\t"
+                "ldrd %[a0], %[a1], [%[o]]\n\tldrd %[a2], %[a3], [%[o], #8]\n\t"
+                ROW3X3("%[q]", "[%[wp]]")
+                "add %[t], %[q], %[rb]\n\t"
+                ROW3X3("%[t]", "[%[wp], #8]")
+                "add %[t], %[t], %[rb]\n\t"
+                ROW3X3("%[t]", "[%[wp], #16]")
+                "strd %[a0], %[a1], [%[o]], #8\n\tstrd %[a2], %[a3], [%[o]], #8\n\t"
+                "add %[q], %[q], #8\n\t"
+                "cmp %[o], %[end]\n\t"
+                "bne 1b"
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [q] "+r"(q), [o] "+r"(o),
+                  [p] "=&r"(p), [A] "=&r"(A), [C] "=&r"(C), [t] "=&r"(t)
+                : [rb] "r"(row_bytes), [end] "r"(end), [wp] "r"(wp)
+                : "cc", "memory");
+        }
+    }
+}
+
+static void plane_quads3x3(int32_t *out, int32_t h, int32_t w, const int16_t *x, const int32_t *wp, const int32_t *start) {
+    if (start) plane_quads(out, h, w, x, wp, start, 1);
+    else plane_quads(out, h, w, x, wp, start, 0);
+}
+
+/* Up to this many planes per call take plane_quads3x3, one plane after the other. */
+#define FEW_PLANES 2
+
+/*
  * Each row four outputs at a time; the two left at a row end (w % 4 >= 2) go with the next row's
  * as one 2x2 block; a last odd output alone.
  */
 static void conv3x3_padded(int32_t *out, int32_t h, int32_t w, const int16_t *x, int32_t n, const int32_t *wp, const int32_t *start) {
-    int32_t wpad = w + 2, plane = (h + 2) * wpad, quads = w - w % 4, y, t;
+    int32_t wpad = w + 2, plane = (h + 2) * wpad, quads = w - w % 4, y, t, i;
+    if (n <= FEW_PLANES) {
+        for (i = 0; i < n; i++) plane_quads3x3(out, h, w, x + i * plane, wp + 6 * i, i == 0 ? start : 0);
+    }
     for (y = 0; y < h; y++) {
         int32_t *o = out + y * w;
         const int16_t *q = x + y * wpad;
-        for (t = 0; t < quads; t += 4) quad3x3(o + t, q + t, wpad, plane, n, wp, start);
+        if (n > FEW_PLANES) for (t = 0; t < quads; t += 4) quad3x3(o + t, q + t, wpad, plane, n, wp, start);
+        t = quads;
         if (w - t >= 2) {
             if (y % 2 == 0 && y + 1 < h) block2x2(o + t, o + w + t, q + t, wpad, plane, n, wp, start);
             else if (y % 2 == 0) pair3x3(o + t, q + t, wpad, plane, n, wp, start);

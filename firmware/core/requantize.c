@@ -54,8 +54,8 @@ static inline __attribute__((always_inline)) void apply_loop(fqt_requantizer *rq
 }
 
 void fqt_requantizer_apply_array(fqt_requantizer *rq, const int32_t *acc, uint8_t *y, int32_t n) {
-    /* lo is the zero point (fused ReLU) or 0. */
-    int above_zp = rq->lo != FQT_QMIN;
+    /* lo is the zero point (fused ReLU) or 0; the clamp is at the zero point when they are equal. */
+    int above_zp = rq->lo == rq->zero_point;
     switch (rq->rounding) {
     case FQT_ROUNDING_FLOOR:
         if (above_zp) apply_loop(rq, acc, y, n, FQT_ROUNDING_FLOOR, 1);

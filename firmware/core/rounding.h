@@ -72,9 +72,9 @@ static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8(float s,
 }
 
 /*
- * The same with the clamp at zp instead of 0 (a fused ReLU): USAT to [0, 65535] before adding zp.
- * Here the plain VCVT (toward zero) serves: truncation and floor differ only below 0, where both
- * end at the clamp.
+ * The same with the clamp at zp instead of 0 (a fused ReLU, or a zero point of 0): USAT to
+ * [0, 65535] before adding zp. Here the plain VCVT (toward zero) serves: truncation and floor
+ * differ only below 0, where both end at the clamp.
  */
 static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8_above_zp(float s, int32_t zp) {
     int32_t r;
