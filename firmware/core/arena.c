@@ -148,45 +148,39 @@ static void errors(arena *a, fqt_model *m, const fqt_trainer *t) {
     }
 }
 
-/* 4. scratch_i32: the largest need of one layer with weights. */
-static void scratch(arena *a, fqt_model *m, fqt_trainer *t) {
-    fqt_precision p = t->config.precision;
-    size_t ints = 0;
-    int32_t i;
-    for (i = 0; i < m->n_layers; i++) {
-        const fqt_layer *l = &m->layers[i];
-        if (!fqt_layer_has_weights(l)) continue;
-        if (fqt_precision_quantized_features(p)) {
-            size_t plane = l->kind == FQT_LAYER_CONV2D
-                ? (size_t) fqt_conv_geometry_out_h(&l->conv) * (size_t) fqt_conv_geometry_out_w(&l->conv) : 0;
-            if ((size_t) l->w.structures + plane > ints) ints = (size_t) l->w.structures + plane;
-        }
-        if (p == FQT_PRECISION_UINT8 && i > m->lowest && (size_t) l->in_size > ints) ints = (size_t) l->in_size;
-        /* UINT8 weight gradient of a trained Linear: its input as float32 (linear_u8.c). */
-        if (p == FQT_PRECISION_UINT8 && l->kind == FQT_LAYER_LINEAR && trained(l) && (size_t) l->in_features > ints) {
-            ints = (size_t) l->in_features;
-        }
-    }
-    t->ctx.acc_scratch = (int32_t *) place4(a, 4 * ints);
+static size_t max_size(size_t a, size_t b) {
+    return a > b ? a : b;
 }
 
-/* 4b. scratch_i16: padded int16 planes of the DSP 3x3 kernels (conv2d_u8.c), allocated on every CPU. */
-static void scratch_i16(arena *a, fqt_model *m, fqt_trainer *t) {
+/*
+ * 4. scratch_i32, the largest need of one layer with weights, then scratch_i16, the padded int16
+ * planes of the DSP 3x3 kernels (conv2d_u8.c; allocated on every CPU).
+ */
+static void scratch(arena *a, fqt_model *m, fqt_trainer *t) {
     fqt_precision p = t->config.precision;
-    size_t shorts = 0;
+    int uint8 = p == FQT_PRECISION_UINT8;
+    size_t ints = 0, shorts = 0;
     int32_t i;
     for (i = 0; i < m->n_layers; i++) {
         const fqt_layer *l = &m->layers[i];
         const fqt_conv_geometry *g = &l->conv;
-        size_t plane;
-        if (l->kind != FQT_LAYER_CONV2D || !fqt_precision_quantized_features(p) || !fqt_conv2d_u8_padded(g)) continue;
-        plane = (size_t) (g->in_h + 2) * (size_t) (g->in_w + 2);
-        if ((size_t) g->in_c * plane > shorts) shorts = (size_t) g->in_c * plane;
-        if (p == FQT_PRECISION_UINT8 && trained(l) && (size_t) g->in_c * plane + (size_t) g->in_h * (size_t) (g->in_w + 2) > shorts) {
-            shorts = (size_t) g->in_c * plane + (size_t) g->in_h * (size_t) (g->in_w + 2);
+        if (!fqt_layer_has_weights(l)) continue;
+        if (fqt_precision_quantized_features(p)) {
+            size_t plane = l->kind == FQT_LAYER_CONV2D
+                ? (size_t) fqt_conv_geometry_out_h(g) * (size_t) fqt_conv_geometry_out_w(g) : 0;
+            ints = max_size(ints, (size_t) l->w.structures + plane);
         }
-        if (p == FQT_PRECISION_UINT8 && i > m->lowest && (size_t) g->out_c * plane > shorts) shorts = (size_t) g->out_c * plane;
+        if (uint8 && i > m->lowest) ints = max_size(ints, (size_t) l->in_size);
+        /* UINT8 weight gradient of a trained Linear: its input as float32 (linear_u8.c). */
+        if (uint8 && l->kind == FQT_LAYER_LINEAR && trained(l)) ints = max_size(ints, (size_t) l->in_features);
+        if (l->kind == FQT_LAYER_CONV2D && fqt_precision_quantized_features(p) && fqt_conv2d_u8_padded(g)) {
+            size_t padded = (size_t) (g->in_h + 2) * (size_t) (g->in_w + 2);
+            shorts = max_size(shorts, (size_t) g->in_c * padded);
+            if (uint8 && trained(l)) shorts = max_size(shorts, (size_t) g->in_c * padded + (size_t) g->in_h * (size_t) (g->in_w + 2));
+            if (uint8 && i > m->lowest) shorts = max_size(shorts, (size_t) g->out_c * padded);
+        }
     }
+    t->ctx.acc_scratch = (int32_t *) place4(a, 4 * ints);
     t->ctx.pad_scratch = (int16_t *) place4(a, 2 * shorts);
 }
 
@@ -220,7 +214,6 @@ size_t fqt_arena_layout(fqt_model *m, fqt_trainer *t, uint8_t *base) {
     features(&a, m, t);
     errors(&a, m, t);
     scratch(&a, m, t);
-    scratch_i16(&a, m, t);
     selection(&a, m, t);
     t->eval_ctx.acc_scratch = t->ctx.acc_scratch;
     t->eval_ctx.pad_scratch = t->ctx.pad_scratch;

@@ -254,41 +254,34 @@ static inline __attribute__((always_inline)) void plane_quads(int32_t *out, int3
     for (y = 0; y < h; y++) {
         int32_t *o = out + y * w, *end = o + quads;
         const int16_t *q = x + y * wpad;
+        /* The quads' loop; `init` loads the four outputs' starting values. */
+#define PLANE_QUADS(init)                                                                \
+    "1:\n\t" init                                                                       \
+    ROW3X3("%[q]", "[%[wp]]")                                                            \
+    "add %[t], %[q], %[rb]\n\t"                                                         \
+    ROW3X3("%[t]", "[%[wp], #8]")                                                        \
+    "add %[t], %[t], %[rb]\n\t"                                                         \
+    ROW3X3("%[t]", "[%[wp], #16]")                                                       \
+    "strd %[a0], %[a1], [%[o]], #8\n\tstrd %[a2], %[a3], [%[o]], #8\n\t"                 \
+    "add %[q], %[q], #8\n\t"                                                            \
+    "cmp %[o], %[end]\n\t"                                                              \
+    "bne 1b"
+#define PLANE_QUADS_OUTPUTS                                                              \
+    [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [q] "+r"(q), [o] "+r"(o), \
+    [p] "=&r"(p), [A] "=&r"(A), [C] "=&r"(C), [t] "=&r"(t)
         if (from_start) {
-            __asm__ volatile(
-                "1:\n\t"
-                "ldr %[a0], %[sv]\n\tmov %[a1], %[a0]\n\tmov %[a2], %[a0]\n\tmov %[a3], %[a0]\n\t"
-                ROW3X3("%[q]", "[%[wp]]")
-                "add %[t], %[q], %[rb]\n\t"
-                ROW3X3("%[t]", "[%[wp], #8]")
-                "add %[t], %[t], %[rb]\n\t"
-                ROW3X3("%[t]", "[%[wp], #16]")
-                "strd %[a0], %[a1], [%[o]], #8\n\tstrd %[a2], %[a3], [%[o]], #8\n\t"
-                "add %[q], %[q], #8\n\t"
-                "cmp %[o], %[end]\n\t"
-                "bne 1b"
-                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [q] "+r"(q), [o] "+r"(o),
-                  [p] "=&r"(p), [A] "=&r"(A), [C] "=&r"(C), [t] "=&r"(t)
-                : [rb] "r"(row_bytes), [end] "r"(end), [wp] "r"(wp), [sv] "m"(sv)
-                : "cc", "memory");
+            __asm__ volatile(PLANE_QUADS("ldr %[a0], %[sv]\n\tmov %[a1], %[a0]\n\tmov %[a2], %[a0]\n\tmov %[a3], %[a0]\n\t")
+                             : PLANE_QUADS_OUTPUTS
+                             : [rb] "r"(row_bytes), [end] "r"(end), [wp] "r"(wp), [sv] "m"(sv)
+                             : "cc", "memory");
         } else {
-            __asm__ volatile(
-                "1:\n\t"
-                "ldrd %[a0], %[a1], [%[o]]\n\tldrd %[a2], %[a3], [%[o], #8]\n\t"
-                ROW3X3("%[q]", "[%[wp]]")
-                "add %[t], %[q], %[rb]\n\t"
-                ROW3X3("%[t]", "[%[wp], #8]")
-                "add %[t], %[t], %[rb]\n\t"
-                ROW3X3("%[t]", "[%[wp], #16]")
-                "strd %[a0], %[a1], [%[o]], #8\n\tstrd %[a2], %[a3], [%[o]], #8\n\t"
-                "add %[q], %[q], #8\n\t"
-                "cmp %[o], %[end]\n\t"
-                "bne 1b"
-                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [q] "+r"(q), [o] "+r"(o),
-                  [p] "=&r"(p), [A] "=&r"(A), [C] "=&r"(C), [t] "=&r"(t)
-                : [rb] "r"(row_bytes), [end] "r"(end), [wp] "r"(wp)
-                : "cc", "memory");
+            __asm__ volatile(PLANE_QUADS("ldrd %[a0], %[a1], [%[o]]\n\tldrd %[a2], %[a3], [%[o], #8]\n\t")
+                             : PLANE_QUADS_OUTPUTS
+                             : [rb] "r"(row_bytes), [end] "r"(end), [wp] "r"(wp)
+                             : "cc", "memory");
         }
+#undef PLANE_QUADS
+#undef PLANE_QUADS_OUTPUTS
     }
 }
 
