@@ -8,8 +8,9 @@
  * The plain C loops are the reference and run everywhere. With the DSP extension the usual 3x3
  * layer (stride 1, padding 1) runs on int16 pairs with SMLAD (dsp_pairs.h) from zero-padded,
  * zero-point-corrected int16 copies of its planes in the arena's scratch_i16 (ARENA.md): no edge
- * cases, four outputs at a time summed over all input channels in registers (conv3x3_padded), the
- * weight gradient as three shifted dot products per kernel row (dots3x3_padded). Other stride-1
+ * cases, four outputs at a time summed over all input channels in registers (conv3x3_padded, its
+ * loops in assembly), the weight gradient as three shifted dot products per kernel row
+ * (dots3x3_padded). Other stride-1
  * convolutions with 3-wide kernels run one kernel row at a time on uint8 pairs (rows3, dots3).
  * Integer sums are exact (and wrap alike in any order), so the order changes no bit. Other
  * geometries take the plain loops on every CPU.
@@ -121,9 +122,10 @@ static void pack3x3(int32_t *wp, const uint8_t *w9, int32_t w_zp, int rotate) {
 #define PACKED_CHANNELS 32
 
 /*
- * out[y][t] = (start ? *start : out[y][t]) + sum over i < n, r, k < 3 of w_i[r][k] * x_i[y + r][t + k], y < h, t < w: x_i the
- * padded planes ((h + 2) x (w + 2), P apart), w_i packed by pack3x3 (6 words each). A block of
- * outputs stays in registers over all n planes; a row of a plane gives four outputs with three loads:
+ * The 3x3 kernel (conv3x3_padded and its blocks below): out[y][t] = (start ? *start : out[y][t])
+ * + sum over i < n, r, k < 3 of w_i[r][k] * x_i[y + r][t + k], y < h, t < w: x_i the padded
+ * planes ((h + 2) x (w + 2), P apart), w_i packed by pack3x3 (6 words each). A block of outputs
+ * stays in registers over all n planes; a row of a plane gives four outputs with three loads:
  * p0 = (x0, x1), p2 = (x2, x3), p4 = (x4, x5), A = (w0, w1), C = (w1, w2):
  *   out0 = x0 w0 + x1 w1 + x2 w2 = smlad(p0, A) + smlabt(p2, C)
  *   out1 = x1 w0 + x2 w1 + x3 w2 = smlatb(p0, A) + smlad(p2, C)   and out2, out3 likewise from p2, p4.
