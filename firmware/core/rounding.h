@@ -73,14 +73,14 @@ static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8(float s,
 
 /*
  * The same with the clamp at zp instead of 0 (a fused ReLU, or a zero point of 0): USAT to
- * [0, 65535] before adding zp. Here the plain VCVT (toward zero) serves: truncation and floor
- * differ only below 0, where both end at the clamp.
+ * [0, 255], then UQADD8 adds zp saturating at 255. Here the plain VCVT (toward zero) serves:
+ * truncation and floor differ only below 0, where both end at the clamp.
  */
 static inline __attribute__((always_inline)) int32_t fqt_rounding_to_u8_above_zp(float s, int32_t zp) {
     int32_t r;
     float t;
     __asm__("vcvt.s32.f32 %1, %2\n\tvmov %0, %1" : "=r"(r), "=&t"(t) : "t"(s));
-    return __usat(__usat(r, 16) + zp, 8);
+    return (int32_t) __uqadd8((uint32_t) __usat(r, 8), (uint32_t) zp);
 }
 
 /* fqt_xorshift32_next_unit's value from the next state x: (x >> 8) * 2^-24 as one fixed-point VCVT (exact). */

@@ -28,26 +28,22 @@ int fqt_weights_update(fqt_weights *w, const struct fqt_optimizer *opt, fqt_roun
 }
 
 /*
- * The real values of structure o's weights after this update, one after the other: v =
- * dequantize(q), minus the delta when the structure was touched. Both passes of
- * fqt_weights_apply_deltas compute them this way.
+ * First pass: the real values of the weights after this update, v = dequantize(q), minus the
+ * delta where the structure was touched, and their range. Each v is kept in the gradient buffer
+ * (cleared after the update anyway), where the second pass quantizes it from.
  */
-static inline float updated(const fqt_quant_params *p, uint8_t q, int touched, float delta) {
-    float v = (float) ((int32_t) q - p->zero_point) * p->scale;
-    return touched ? v - delta : v;
-}
-
-/* The weights' range after the update (first pass). */
-static void updated_range(const fqt_weights *w, float *lo_out, float *hi_out) {
+static void updated_range(fqt_weights *w, float *lo_out, float *hi_out) {
     const fqt_quant_params p = *w->params;
     float lo = INFINITY, hi = -INFINITY;
     int32_t o, i, size = w->structure_size;
     for (o = 0; o < w->structures; o++) {
         const uint8_t *q = w->q + o * size;
-        const float *g = w->grad + o * size;
+        float *g = w->grad + o * size;
         int touched = fqt_weights_touched(w, o);
         for (i = 0; i < size; i++) {
-            float v = updated(&p, q[i], touched, g[i]);
+            float v = (float) ((int32_t) q[i] - p.zero_point) * p.scale;
+            if (touched) v = v - g[i];
+            g[i] = v;
             if (v < lo) lo = v;
             if (v > hi) hi = v;
         }
@@ -56,13 +52,11 @@ static void updated_range(const fqt_weights *w, float *lo_out, float *hi_out) {
     *hi_out = hi;
 }
 
-/* Second pass: structure o's weights quantized with the new parameters (in index order: the random draws stay in Java's order). */
+/* Second pass: structure o's weights quantized from the values of the first (in index order: the random draws stay in Java's order). */
 static void requantize_structure(fqt_weights *w, int32_t o, const fqt_quant_params *next, fqt_rounding rounding, fqt_xorshift32 *rng) {
-    const fqt_quant_params p = *w->params;
     int32_t i, size = w->structure_size;
     uint8_t *q = w->q + o * size;
-    const float *g = w->grad + o * size;
-    int touched = fqt_weights_touched(w, o);
+    const float *v = w->grad + o * size;
 #if defined(__ARM_FP) && defined(__ARM_FEATURE_DSP)
     /* fqt_quant_params_quantize with rounding.h's array rounding: the same bytes. */
     fqt_rounding_modes f = fqt_rounding_fpscr();
@@ -71,21 +65,18 @@ static void requantize_structure(fqt_weights *w, int32_t o, const fqt_quant_para
     int32_t zp = next->zero_point;
     switch (rounding) {
     case FQT_ROUNDING_FLOOR:
-        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(updated(&p, q[i], touched, g[i]) / scale, zp, f);
+        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(v[i] / scale, zp, f);
         break;
     case FQT_ROUNDING_NEAREST:
-        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(updated(&p, q[i], touched, g[i]) / scale + 0.5f, zp, f);
+        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(v[i] / scale + 0.5f, zp, f);
         break;
     default:
-        for (i = 0; i < size; i++) {
-            float s = updated(&p, q[i], touched, g[i]) / scale;
-            q[i] = (uint8_t) fqt_rounding_to_u8(fqt_rounding_offset(FQT_ROUNDING_STOCHASTIC, s, &state), zp, f);
-        }
+        for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_rounding_to_u8(fqt_rounding_offset(FQT_ROUNDING_STOCHASTIC, v[i] / scale, &state), zp, f);
         if (rng != 0) rng->state = state;
         break;
     }
 #else
-    for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_quant_params_quantize(next, updated(&p, q[i], touched, g[i]), rounding, rng);
+    for (i = 0; i < size; i++) q[i] = (uint8_t) fqt_quant_params_quantize(next, v[i], rounding, rng);
 #endif
 }
 
