@@ -28,9 +28,10 @@ int fqt_weights_update(fqt_weights *w, const struct fqt_optimizer *opt, fqt_roun
 }
 
 /*
- * First pass: the real values of the weights after this update, v = dequantize(q), minus the
- * delta where the structure was touched, and their range. Each v is kept in the gradient buffer
- * (cleared after the update anyway), where the second pass quantizes it from.
+ * First pass (Java's Weights.applyDeltas): the weights' range after this update. A touched
+ * structure's new real values v = dequantize(q) - delta are kept in its gradient buffer (cleared
+ * after the update anyway), where the second pass quantizes them from; an untouched one's range is
+ * that of its extreme codes (dequantization is monotonic).
  */
 static void updated_range(fqt_weights *w, float *lo_out, float *hi_out) {
     const fqt_quant_params p = *w->params;
@@ -39,24 +40,41 @@ static void updated_range(fqt_weights *w, float *lo_out, float *hi_out) {
     for (o = 0; o < w->structures; o++) {
         const uint8_t *q = w->q + o * size;
         float *g = w->grad + o * size;
-        int touched = fqt_weights_touched(w, o);
-        for (i = 0; i < size; i++) {
-            float v = (float) ((int32_t) q[i] - p.zero_point) * p.scale;
-            if (touched) v = v - g[i];
-            g[i] = v;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
+        if (fqt_weights_touched(w, o)) {
+            for (i = 0; i < size; i++) {
+                float v = (float) ((int32_t) q[i] - p.zero_point) * p.scale - g[i];
+                g[i] = v;
+                if (v < lo) lo = v;
+                if (v > hi) hi = v;
+            }
+        } else {
+            int32_t c_min = 255, c_max = 0;
+            float v_min, v_max;
+            for (i = 0; i < size; i++) {
+                if (q[i] < c_min) c_min = q[i];
+                if (q[i] > c_max) c_max = q[i];
+            }
+            v_min = fqt_quant_params_dequantize(&p, c_min);
+            v_max = fqt_quant_params_dequantize(&p, c_max);
+            if (v_min < lo) lo = v_min;
+            if (v_max > hi) hi = v_max;
         }
     }
     *lo_out = lo;
     *hi_out = hi;
 }
 
-/* Second pass: structure o's weights quantized from the values of the first (in index order: the random draws stay in Java's order). */
+/*
+ * Second pass: structure o's weights quantized with the new parameters, from the first pass's
+ * values (touched) or their old real values (untouched, when the parameters changed), in index
+ * order: the random draws stay in Java's order.
+ */
 static void requantize_structure(fqt_weights *w, int32_t o, const fqt_quant_params *next, fqt_rounding rounding, fqt_xorshift32 *rng) {
-    int32_t i, size = w->structure_size;
+    const fqt_quant_params p = *w->params;
+    int32_t i, size = w->structure_size, touched = fqt_weights_touched(w, o);
     uint8_t *q = w->q + o * size;
-    const float *v = w->grad + o * size;
+    float *v = w->grad + o * size;
+    if (!touched) for (i = 0; i < size; i++) v[i] = (float) ((int32_t) q[i] - p.zero_point) * p.scale;
 #if defined(__ARM_FP) && defined(__ARM_FEATURE_DSP)
     /* fqt_quant_params_quantize with rounding.h's array rounding: the same bytes. */
     fqt_rounding_modes f = fqt_rounding_fpscr();
