@@ -5,12 +5,22 @@
 
 /*
  * The usual window, 2x2 with stride 2, takes row pointers instead of an index computation per
- * output (with the DSP extension, two outputs from two words: byte maxima with USUB8 and SEL), and
- * the backward pass writes each window whole: the windows do not overlap, so an input gets its
- * window's error or the zero point, as the general loops give it.
+ * output (with the DSP extension, two outputs from two words: byte maxima with USUB8 and SEL); its
+ * backward pass writes each window's error where first_max2x2 says: the windows do not overlap, so
+ * clamp(e_zp + e - e_zp) is e, as the general loop gives it.
  */
 static int window2x2(const fqt_pool_geometry *g) {
     return g->k_h == 2 && g->k_w == 2 && g->stride == 2;
+}
+
+/*
+ * Offset of the first maximum of the 2x2 window at `top` (rows in_w apart) in the loops' order:
+ * top-left, top-right, bottom-left, bottom-right (Java's MaxPool2dU8.argmax, the same form).
+ */
+static inline int32_t first_max2x2(const uint8_t *top, int32_t in_w) {
+    int32_t a = top[0], b = top[1], d = top[in_w], e = top[in_w + 1];
+    int32_t m0 = a > b ? a : b, m1 = d > e ? d : e, m = m0 > m1 ? m0 : m1;
+    return a == m ? 0 : (b == m ? 1 : (d == m ? in_w : in_w + 1));
 }
 
 void fqt_maxpool2d_u8_forward(const uint8_t *x, uint8_t *y, const fqt_pool_geometry *g) {
@@ -51,15 +61,9 @@ void fqt_maxpool2d_u8_backward(const uint8_t *x, const uint8_t *dy, int32_t e_zp
         for (c = 0; c < g->channels; c++) {
             for (oy = 0; oy < out_h; oy++) {
                 int32_t row = (c * g->in_h + 2 * oy) * g->in_w;
-                const uint8_t *r0 = x + row, *r1 = r0 + g->in_w;
-                uint8_t *d0 = dx + row, *d1 = d0 + g->in_w;
                 for (ox = 0; ox < out_w; ox++) {
-                    /* The first maximum in the order top-left, top-right, bottom-left, bottom-right. */
-                    int32_t k = 2 * ox, best = 0, v = r0[k];
-                    if (r0[k + 1] > v) { best = 1; v = r0[k + 1]; }
-                    if (r1[k] > v) { best = 2; v = r1[k]; }
-                    if (r1[k + 1] > v) best = 3;
-                    (best < 2 ? d0 : d1)[k + (best & 1)] = dy[o++];
+                    i = row + 2 * ox;
+                    dx[i + first_max2x2(x + i, g->in_w)] = dy[o++];
                 }
             }
         }
@@ -84,19 +88,7 @@ void fqt_maxpool2d_u8_backward_f32(const uint8_t *x, const float *dy, float *dx,
 
 int32_t fqt_maxpool2d_u8_argmax(const uint8_t *x, const fqt_pool_geometry *g, int32_t c, int32_t oy, int32_t ox) {
     int32_t origin = fqt_pool_geometry_origin(g, c, oy, ox), best = origin, best_v = x[origin], ky, kx;
-    if (g->k_h == 2 && g->k_w == 2) {
-        /* The usual 2x2 window unrolled, in the loops' order: the first maximum still wins. */
-        int32_t right = origin + 1, below = origin + g->in_w, diagonal = below + 1;
-        if (x[right] > best_v) {
-            best = right;
-            best_v = x[right];
-        }
-        if (x[below] > best_v) {
-            best = below;
-            best_v = x[below];
-        }
-        return x[diagonal] > best_v ? diagonal : best;
-    }
+    if (g->k_h == 2 && g->k_w == 2) return origin + first_max2x2(x + origin, g->in_w);
     for (ky = 0; ky < g->k_h; ky++)
         for (kx = 0; kx < g->k_w; kx++) {
             int32_t i = origin + ky * g->in_w + kx;
