@@ -47,13 +47,36 @@ public interface Optimizer extends UpdateRule {
     /** Adam with bias correction (beta1 0.9, beta2 0.999, eps 1e-8): the memory-hungry reference. */
     static Optimizer adam(float lr) { return new Adam(lr, 0.9f, 0.999f); }
 
-    /** By name, for the command line: sgd, standardized, momentum, adam. */
+    /** By name, for the command line and sweeps: sgd, standardized, momentum, adam; the other hyper-parameters are {@link Defaults}. */
     static Optimizer named(String name, float lr) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (canonicalName(name)) {
             case "sgd" -> sgd(lr);
-            case "standardized", "standardized-sgd", "std-sgd" -> standardizedSgd(lr);
-            case "momentum" -> momentum(lr, 0.9f);
-            case "adam" -> adam(lr);
+            case "standardized" -> standardizedSgd(lr, Defaults.ALPHA_NORM);
+            case "momentum" -> momentum(lr, Defaults.MOMENTUM_MU);
+            default -> adam(lr);
+        };
+    }
+
+    /** {@link #named(String, float)} with the optimizer's default learning rate. */
+    static Optimizer named(String name) { return named(name, defaultLearningRate(name)); }
+
+    /** The default learning rate of an optimizer named as {@link #named} takes it ({@link Defaults}). */
+    static float defaultLearningRate(String name) {
+        return switch (canonicalName(name)) {
+            case "sgd" -> Defaults.SGD_LR;
+            case "standardized" -> Defaults.STANDARDIZED_LR;
+            case "momentum" -> Defaults.MOMENTUM_LR;
+            default -> Defaults.ADAM_LR;
+        };
+    }
+
+    /** sgd, standardized, momentum or adam; also accepts standardized-sgd and std-sgd. */
+    static String canonicalName(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "sgd" -> "sgd";
+            case "standardized", "standardized-sgd", "std-sgd" -> "standardized";
+            case "momentum" -> "momentum";
+            case "adam" -> "adam";
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': use sgd, standardized, momentum or adam");
         };
     }
