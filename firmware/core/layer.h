@@ -47,6 +47,7 @@ typedef struct {
     uint8_t frozen;
     uint8_t relu_follows;              /* the output clamps at its zero point (fused ReLU) */
     int32_t select_slot;               /* position among the updated layers */
+    uint8_t full_update;               /* the head with fullHead: never ranked, every structure updated */
     fqt_output_qparams *out;           /* quantized precisions */
     fqt_range_tracker *err_range;      /* uint8 errors propagated to the input, EMA error ranges only */
 } fqt_layer;

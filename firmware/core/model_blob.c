@@ -12,10 +12,10 @@
 #define OFF_BLOB_BYTES 8
 #define OFF_FLAGS 12
 #define OFF_CONFIG 16
-#define OFF_MODEL 64
-#define OFF_INPUT_PARAMS 88
-#define OFF_LOSS_RANGE 96
-#define OFF_LAYERS 108
+#define OFF_MODEL 72
+#define OFF_INPUT_PARAMS 96
+#define OFF_LOSS_RANGE 104
+#define OFF_LAYERS 116
 #define LAYER_HEADER_BYTES 8
 /* Weight layer data after the geometry: weight qparams 8, out qparams 8, out range 12. */
 #define WEIGHT_DATA_FIXED 28
@@ -98,7 +98,9 @@ static int parse_config(const uint8_t *b, fqt_train_config *cfg) {
     const uint8_t *c = b + OFF_CONFIG;
     float lr = rd_f32(c + 24), p1 = rd_f32(c + 28), p2 = rd_f32(c + 32);
     uint32_t batch = rd_u32(c + 12);
-    if (c[0] > 2 || c[1] > 2 || c[2] > 2 || c[3] > 3 || c[44] > 1 || !all_zero(c + 45, 3)) return FQT_ERR_CONFIG;
+    if (c[0] > 2 || c[1] > 2 || c[2] > 2 || c[3] > 3 || c[44] > 1 || c[45] > 1 || c[46] > 1 || c[47] > FQT_MAX_LAYERS) {
+        return FQT_ERR_CONFIG;
+    }
     cfg->precision = (fqt_precision) c[0];
     cfg->rounding = (fqt_rounding) c[1];
     cfg->error_range = (fqt_error_range) c[2];
@@ -121,6 +123,12 @@ static int parse_config(const uint8_t *b, fqt_train_config *cfg) {
     cfg->lambda_min = rd_f32(c + 36);
     cfg->lambda_max = rd_f32(c + 40);
     cfg->error_by = (fqt_error_by) c[44];
+    cfg->full_head = c[45];
+    cfg->bias_only = c[46];
+    cfg->train_last = c[47];
+    cfg->epochs = rd_u32(c + 48);
+    cfg->calibration = rd_u32(c + 52);
+    if (cfg->epochs < 1 || cfg->epochs > 0x7FFFFFFFu || cfg->calibration < 1 || cfg->calibration > 0x7FFFFFFFu) return FQT_ERR_CONFIG;
     if (!(cfg->lambda_min >= 0.0f && cfg->lambda_min <= 1.0f && cfg->lambda_max >= cfg->lambda_min && cfg->lambda_max <= 1.0f)) {
         return FQT_ERR_CONFIG;
     }
@@ -221,6 +229,26 @@ static int parse_geometry(const uint8_t *g, fqt_layer *l, shape *s) {
         break;
     }
     l->out_size = (int32_t) shape_size(s);
+    return FQT_OK;
+}
+
+/*
+ * The layer flags say what trainLast and biasOnly made of the model (Java's Training.prepareModel):
+ * with trainLast n exactly the last n layers with weights train, with biasOnly every one but the
+ * last is bias-only. Marks the head (the last layer with weights) for fullHead.
+ */
+static int check_trained_layers(fqt_model *m, const fqt_train_config *cfg) {
+    int32_t i, n = 0, k = 0;
+    for (i = 0; i < m->n_layers; i++) n += fqt_layer_has_weights(&m->layers[i]);
+    if (cfg->train_last > n) return FQT_ERR_CONFIG;
+    for (i = 0; i < m->n_layers; i++) {
+        fqt_layer *l = &m->layers[i];
+        if (!fqt_layer_has_weights(l)) continue;
+        if (cfg->train_last > 0 && l->frozen != (k < n - (int32_t) cfg->train_last)) return FQT_ERR_CONFIG;
+        if (cfg->bias_only && k < n - 1 && !l->w.bias_only) return FQT_ERR_CONFIG;
+        l->full_update = (uint8_t) (cfg->full_head && k == n - 1);
+        k++;
+    }
     return FQT_OK;
 }
 
@@ -327,6 +355,8 @@ static int parse(const uint8_t *b, size_t len, fqt_model *m, fqt_train_config *c
     if (off != end) return FQT_ERR_SIZE;
     if (s.rank != 1 || s.d[0] != m->classes) return FQT_ERR_LAYER;
     if (!any_trained) return FQT_ERR_LAYER;
+    status = check_trained_layers(m, cfg);
+    if (status != FQT_OK) return status;
     for (i = 0; i < m->n_layers; i++) {
         fqt_layer *l = &m->layers[i];
         l->relu_follows = (uint8_t) (fqt_layer_has_weights(l) && i + 1 < m->n_layers && m->layers[i + 1].kind == FQT_LAYER_RELU);
@@ -468,6 +498,11 @@ static void wr_config(uint8_t *c, const fqt_train_config *cfg) {
     wr_f32(c + 36, cfg->lambda_min);
     wr_f32(c + 40, cfg->lambda_max);
     c[44] = (uint8_t) cfg->error_by;
+    c[45] = cfg->full_head;
+    c[46] = cfg->bias_only;
+    c[47] = cfg->train_last;
+    wr_u32(c + 48, cfg->epochs);
+    wr_u32(c + 52, cfg->calibration);
 }
 
 static void wr_geometry(uint8_t *g, const fqt_layer *l) {

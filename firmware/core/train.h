@@ -29,6 +29,12 @@ typedef struct {
     float lambda_min;
     float lambda_max;
     fqt_error_by error_by;
+    uint8_t full_head;    /* the last layer with weights updates every structure */
+    /* Applied by the host before the blob was written (the layer flags); carried to write it back whole. */
+    uint8_t bias_only;
+    uint8_t train_last;
+    uint32_t epochs;
+    uint32_t calibration;
 } fqt_train_config;
 
 /* Whether structures are ranked (partial updates with lambda_min below 1). */

@@ -142,7 +142,7 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
     int32_t *sel = c->sel, n_sel, o, per;
     int linear = l->kind == FQT_LAYER_LINEAR, weight_grad_on;
     if (y->q != 0) zero_saturated_errors(y, dy);
-    if (l->frozen || c->selector == 0) {
+    if (l->frozen || c->selector == 0 || l->full_update) {
         for (o = 0; o < w->structures; o++) sel[o] = o;
         n_sel = w->structures;
     } else {

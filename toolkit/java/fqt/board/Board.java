@@ -4,6 +4,7 @@ import fqt.data.Dataset;
 import fqt.memory.Memory;
 import fqt.nn.Model;
 import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import fqt.wire.Messages;
 import fqt.wire.ModelBlob;
 import java.util.HexFormat;
@@ -34,20 +35,27 @@ public final class Board implements AutoCloseable {
      * the board, ready to train. Refused before upload when its memory plan exceeds the board's RAM.
      */
     public Device deploy(Training training, Dataset train) {
-        return deploy(training.prepareModel(train), training);
+        TrainingConfig c = training.config();
+        return deploy(Training.prepareModel(training.model(), c, train), c);
     }
 
     /**
      * Loads {@code model}, in the state {@code training} expects (quantized for MIXED and UINT8),
-     * with {@code training}'s settings: {@link ModelBlob#write}. The board replaces whatever it held.
+     * with {@code training}'s settings frozen now: {@link ModelBlob#write}. The board replaces
+     * whatever it held.
      */
     public Device deploy(Model model, Training training) {
-        long need = Memory.plan(model, training).ramBytes(), have = info().ramBytes();
+        return deploy(model, training.config());
+    }
+
+    /** {@link #deploy(Model, Training)} with settings already frozen; every field of {@code c} reaches the board. */
+    public Device deploy(Model model, TrainingConfig c) {
+        long need = Memory.plan(model, c).ramBytes(), have = info().ramBytes();
         if (need > have) {
             throw new IllegalArgumentException("the model needs " + need + " bytes of RAM to train (Memory.plan) and " + this
                     + " has " + have + ": not uploaded");
         }
-        return new Device(this, model, training, ModelBlob.write(model, training));
+        return new Device(this, model, c, ModelBlob.write(model, c));
     }
 
     /** Core, clock, RAM, firmware version and build id, as the board reports them. */

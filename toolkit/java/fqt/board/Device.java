@@ -4,7 +4,7 @@ import fqt.data.Dataset;
 import fqt.nn.Model;
 import fqt.quant.Rounding;
 import fqt.train.Progress;
-import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import fqt.wire.Frame;
 import fqt.wire.Messages;
 import fqt.wire.ModelBlob;
@@ -64,7 +64,7 @@ public final class Device {
 
     private final Board board;
     private final Model start;
-    private final Training training;
+    private final TrainingConfig config;
     private final boolean codes;
     private final int inputBytes;
     private final Table log = Table.create("device").addColumns(LongColumn.create("sample"), IntColumn.create("epoch"),
@@ -90,10 +90,10 @@ public final class Device {
     /** What the host keeps to resume: samples done, the model blob and the board's state image (null: as deployed). */
     private record Checkpoint(long done, byte[] blob, byte[] state) {}
 
-    Device(Board board, Model start, Training training, byte[] blob) {
+    Device(Board board, Model start, TrainingConfig config, byte[] blob) {
         this.board = board;
         this.start = start;
-        this.training = training;
+        this.config = config;
         codes = start.quantized();
         inputBytes = Arrays.stream(start.inputShape()).reduce(1, (a, b) -> a * b) * (codes ? 1 : 4);
         checkpoint = new Checkpoint(0, blob, null);
@@ -120,6 +120,12 @@ public final class Device {
         return this;
     }
 
+    /** The settings the board trains with, as deployed. */
+    public TrainingConfig config() { return config; }
+
+    /** {@link #train(Dataset, int)} for the configuration's epochs. */
+    public Table train(Dataset data) { return train(data, config.epochs()); }
+
     /**
      * Trains {@code epochs} epochs of {@code data} on the board, continuing the epochs of earlier
      * calls, and returns the log: one row per sample, all calls so far.
@@ -131,7 +137,7 @@ public final class Device {
         int n = data.size();
         long base = done, total = (long) epochs * n;
         if (checkpoint.done() != done) checkpoint = take(); // the resume point is inside this call
-        Progress bar = new Progress(progress, "device " + training.precision(), total);
+        Progress bar = new Progress(progress, "device " + config.precision(), total);
         int restartsHere = 0;
         boolean restore = false;
         double lossSum = 0;
@@ -143,7 +149,7 @@ public final class Device {
                     restore = false;
                 }
                 int epoch = epochsDone + 1 + (int) ((done - base) / n), k = (int) ((done - base) % n);
-                int[] order = Dataset.permutation(n, training.seed() * 1_000_003L + epoch);
+                int[] order = Dataset.permutation(n, config.seed() * 1_000_003L + epoch);
                 long untilCheckpoint = checkpointEvery == 0 ? Long.MAX_VALUE : checkpoint.done() + checkpointEvery - done;
                 int count = (int) Math.min(Math.min(samplesPerRequest(MAX_RESULTS), n - k), untilCheckpoint);
                 Messages.SampleResult[] results = trainBatch(data, order, k, count, k + count == n);
@@ -277,7 +283,7 @@ public final class Device {
             } catch (BoardStatusException e) {
                 if (e.status() != Messages.ERR_CAPACITY) throw e;
                 throw new IllegalArgumentException("the model is too big for " + board + ": a blob of " + image.length
-                        + " bytes needing an arena of " + fqt.memory.Memory.plan(start, training).ramBytes() + " bytes; the board holds "
+                        + " bytes needing an arena of " + fqt.memory.Memory.plan(start, config).ramBytes() + " bytes; the board holds "
                         + (at == 0 ? "blobs of up to " : "an arena of ") + e.detail() + " bytes", e);
             }
         }

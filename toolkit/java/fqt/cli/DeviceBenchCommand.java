@@ -89,7 +89,7 @@ final class DeviceBenchCommand {
             for (boolean partial : new boolean[] {true, false}) {
                 Training training = smallCnn(data, partial);
                 Model start = training.prepareModel(data);
-                Path blob = Files.write(dir.resolve("model.blob"), ModelBlob.write(start, training));
+                Path blob = Files.write(dir.resolve("model.blob"), ModelBlob.write(start, training.config()));
                 Path train = dir.resolve("train.samples");
                 SampleFile.write(train, data, start.inputParams());
                 for (CortexM core : boards) {

@@ -82,10 +82,10 @@ final class TrainCommand {
             result.put("data", data.train().name());
             result.put("train_samples", train.size());
             result.put("test_samples", test.size());
-            result.put("optimizer", t.optimizerOrDefault().describe());
-            result.put("rounding", t.rounding().name());
-            result.put("batch", t.batch());
-            result.put("epochs", t.epochs());
+            result.put("optimizer", run.config().optimizer().describe());
+            result.put("rounding", run.config().rounding().name());
+            result.put("batch", run.config().batch());
+            result.put("epochs", run.config().epochs());
             result.put("seed", seed);
             result.put("test_accuracy", run.testAccuracy());
             result.put("train_accuracy", run.trainAccuracy());

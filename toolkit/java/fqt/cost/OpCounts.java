@@ -7,6 +7,7 @@ import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.nn.WeightLayer;
 import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import fqt.train.TrainingRun;
 import java.util.Arrays;
 import tech.tablesaw.api.IntColumn;
@@ -31,7 +32,7 @@ public record OpCounts(double forwardMacs, double backwardMacs, double requantEl
 
     /** Counts of full updates, from the model's shapes and the training's settings. */
     public static OpCounts of(Model model, Training training) {
-        Table t = layers(model, training);
+        Table t = layers(model, training.config());
         return new OpCounts(sum(t, "forward_macs"), sum(t, "backward_weight_macs") + sum(t, "backward_error_macs"),
                 sum(t, "requant_elements"));
     }
@@ -51,10 +52,10 @@ public record OpCounts(double forwardMacs, double backwardMacs, double requantEl
      * One row per layer, for one sample with full updates: index, layer, forward_macs,
      * backward_weight_macs, backward_error_macs, requant_elements.
      */
-    public static Table layers(Model model, Training training) {
+    public static Table layers(Model model, TrainingConfig training) {
         Precision p = training.precision();
-        Role[] role = Memory.Settings.of(training).roles(model);
-        int lowest = Memory.Settings.lowest(role);
+        Role[] role = Memory.roles(model, training);
+        int lowest = Memory.lowest(role);
         IntColumn index = IntColumn.create("index");
         StringColumn name = StringColumn.create("layer");
         LongColumn fwd = LongColumn.create("forward_macs"), wgrad = LongColumn.create("backward_weight_macs"),

@@ -13,7 +13,7 @@ import fqt.nn.Weights;
 import fqt.quant.QuantParams;
 import fqt.quant.Rounding;
 import fqt.quant.Xorshift32;
-import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -147,7 +147,7 @@ public final class QuantizedModel {
     }
 
     private Context context(Precision p) {
-        Context c = new Context(p, rounding, ErrorRange.EXACT, 0f, 0f, new Xorshift32(Training.EVAL_SEED));
+        Context c = new Context(p, rounding, ErrorRange.EXACT, 0f, 0f, new Xorshift32(TrainingConfig.EVAL_SEED));
         c.training = false;
         return c;
     }

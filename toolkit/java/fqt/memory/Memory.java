@@ -15,6 +15,7 @@ import fqt.nn.Weights;
 import fqt.select.PartialUpdates;
 import fqt.train.Optimizer;
 import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,58 +28,29 @@ import java.util.List;
 public final class Memory {
     private Memory() {}
 
-    /** What the plan depends on; {@link #of(Training)} reads it from a training's settings. */
-    public record Settings(Precision precision, Optimizer optimizer, int trainLast, boolean biasOnly,
-                           ErrorRange errorRange, PartialUpdates partialUpdates) {
-        public Settings {
-            if (precision == null || optimizer == null || errorRange == null) {
-                throw new IllegalArgumentException("precision, optimizer and errorRange must be set");
-            }
+    /**
+     * The role of each layer with weights, by layer index (null for layers without weights):
+     * {@code trainLast} and {@code biasOnly} override the model's own flags, as in training.
+     */
+    public static Role[] roles(Model model, TrainingConfig c) {
+        List<WeightLayer> w = model.weightLayers();
+        if (c.trainLast() > w.size()) {
+            throw new IllegalArgumentException("trainLast " + c.trainLast() + ": the model has " + w.size() + " layers with weights");
         }
-
-        /** Full training of every layer, exact error ranges, full updates. */
-        public static Settings of(Precision precision, Optimizer optimizer) {
-            return new Settings(precision, optimizer, 0, false, ErrorRange.EXACT, null);
+        Role[] role = new Role[model.layers().size()];
+        for (int k = 0; k < w.size(); k++) {
+            WeightLayer l = w.get(k);
+            boolean frozen = c.trainLast() > 0 ? k < w.size() - c.trainLast() : l.frozen();
+            boolean bias = c.biasOnly() ? k < w.size() - 1 : l.biasOnly();
+            role[l.index()] = frozen ? Role.FROZEN : bias ? Role.BIAS_ONLY : Role.TRAINABLE;
         }
+        return role;
+    }
 
-        /** The settings of a training; a custom {@code Training.selection} is planned as full updates. */
-        public static Settings of(Training t) {
-            return new Settings(t.precision(), t.optimizerOrDefault(), t.trainLast(), t.biasOnly(), t.errorRange(), t.partialUpdatesOrNull());
-        }
-
-        /** Whether structures are ranked (partial updates with lambdaMin below 1). */
-        boolean ranking() { return partialUpdates != null && partialUpdates.lambdaMin() < 1.0; }
-
-        /**
-         * The role of each layer with weights, by layer index (null for layers without weights):
-         * {@code trainLast} and {@code biasOnly} override the model's own flags, as in training.
-         */
-        public Role[] roles(Model model) {
-            List<WeightLayer> w = model.weightLayers();
-            if (trainLast < 0 || trainLast > w.size()) {
-                throw new IllegalArgumentException("trainLast " + trainLast + ": the model has " + w.size() + " layers with weights");
-            }
-            Role[] role = new Role[model.layers().size()];
-            for (int k = 0; k < w.size(); k++) {
-                WeightLayer l = w.get(k);
-                boolean frozen = trainLast > 0 ? k < w.size() - trainLast : l.frozen();
-                boolean bias = biasOnly ? k < w.size() - 1 : l.biasOnly();
-                role[l.index()] = frozen ? Role.FROZEN : bias ? Role.BIAS_ONLY : Role.TRAINABLE;
-            }
-            return role;
-        }
-
-        /** Index of the lowest layer that is not frozen: the backward pass stops there. */
-        public static int lowest(Role[] roles) {
-            for (int i = 0; i < roles.length; i++) if (roles[i] != null && roles[i] != Role.FROZEN) return i;
-            throw new IllegalArgumentException("every layer is frozen: nothing to train, nothing to plan");
-        }
-
-        String describe() {
-            String updates = ranking() ? "partial updates lambdaMin " + partialUpdates.lambdaMin() : "full updates";
-            return precision + ", " + optimizer.describe() + ", " + updates + (trainLast > 0 ? ", last " + trainLast + " trained" : "")
-                    + (biasOnly ? ", bias only" : "");
-        }
+    /** Index of the lowest layer that is not frozen: the backward pass stops there. */
+    public static int lowest(Role[] roles) {
+        for (int i = 0; i < roles.length; i++) if (roles[i] != null && roles[i] != Role.FROZEN) return i;
+        throw new IllegalArgumentException("every layer is frozen: nothing to train, nothing to plan");
     }
 
     /** How a layer with weights takes part in training: not updated, only its biases, or fully. */
@@ -86,13 +58,13 @@ public final class Memory {
 
     /** The plan for training {@code model} with these settings (its precision, optimizer, frozen layers, updates). */
     public static MemoryPlan plan(Model model, Training training) {
-        return plan(model, Settings.of(training));
+        return plan(model, training.config());
     }
 
-    public static MemoryPlan plan(Model model, Settings s) {
+    public static MemoryPlan plan(Model model, TrainingConfig s) {
         Precision p = s.precision();
-        Role[] role = s.roles(model);
-        int lowest = Settings.lowest(role);
+        Role[] role = roles(model, s);
+        int lowest = lowest(role);
         boolean quantized = p.quantizedFeatures();
         int valueBytes = quantized ? 1 : 4; // weights and features
         Arena ram = new Arena(Region.RAM), flash = new Arena(Region.FLASH);
@@ -111,7 +83,7 @@ public final class Memory {
      * Per layer with weights, in model order: weights, bias and weight qparams (Flash when the layer
      * does not update them), gradients, optimizer state, touched flags, output qparams, error range.
      */
-    private static void parameters(Model model, Settings s, Role[] role, int lowest, int valueBytes, Arena ram, Arena flash) {
+    private static void parameters(Model model, TrainingConfig s, Role[] role, int lowest, int valueBytes, Arena ram, Arena flash) {
         Precision p = s.precision();
         boolean emaErrors = p == Precision.UINT8 && s.errorRange() == ErrorRange.EMA;
         Optimizer opt = s.optimizer();
@@ -130,7 +102,7 @@ public final class Memory {
                 ram.add(pre + "bias_grad", Kind.GRADIENTS, 4L * w.structures, i);
                 ram.add(pre + "optimizer", Kind.OPTIMIZER,
                         perWeight * opt.stateBytesPerWeight() + (long) w.structures * opt.stateBytesPerStructure(), i);
-                if (s.ranking()) ram.add(pre + "touched", Kind.SELECTION, w.structures, i);
+                if (s.partialUpdates().ranking()) ram.add(pre + "touched", Kind.SELECTION, w.structures, i);
             }
             if (p.quantizedFeatures()) ram.add(pre + "out.qparams", Kind.QPARAMS, 16, i);
             if (emaErrors && i > lowest) ram.add(pre + "error.range", Kind.QPARAMS, 8, i);
@@ -261,7 +233,7 @@ public final class Memory {
      * int64 sort scratch (8-aligned) and the largest errors seen (2 floats for the sample loss, or
      * one float per updated layer).
      */
-    private static void selection(Model model, Settings s, Role[] role, int lowest, Arena ram) {
+    private static void selection(Model model, TrainingConfig s, Role[] role, int lowest, Arena ram) {
         long backward = 0, updated = 0, updatedLayers = 0;
         for (WeightLayer l : model.weightLayers()) {
             if (l.index() >= lowest) backward = Math.max(backward, l.weights().structures);
@@ -271,7 +243,7 @@ public final class Memory {
             }
         }
         ram.add("select_idx", Kind.SELECTION, 4 * backward, -1);
-        if (!s.ranking()) return;
+        if (!s.partialUpdates().ranking()) return;
         ram.add("select_key", Kind.SELECTION, 4 * updated, -1);
         ram.add("select_mag", Kind.SELECTION, s.precision().quantizedErrors() ? 0 : 4 * updated, -1);
         ram.add("select_sort", Kind.SELECTION, 8 * updated, 8, -1);

@@ -32,8 +32,9 @@ public final class Weights {
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
     boolean biasOnly;
-    /** Whatever the optimizer keeps per layer (momentum, Adam moments, running mean/std). */
-    public Object optimizerState;
+    /** The state {@link #stateRule} keeps for this layer (momentum, Adam moments, running mean/std). */
+    private Object state;
+    private UpdateRule<?> stateRule;
 
     Weights(int structures, int structureSize) {
         this.structures = structures;
@@ -137,10 +138,20 @@ public final class Weights {
      * Ends a batch: the rule turns each touched structure's gradient into a delta, then the deltas
      * are applied ({@link #applyDeltas}). Nothing happens when no sample was accumulated.
      */
-    public void update(UpdateRule rule, Rounding rounding, Xorshift32 rng) {
+    public <S> void update(UpdateRule<S> rule, Rounding rounding, Xorshift32 rng) {
         if (samples == 0) return;
-        rule.deltas(this);
+        rule.deltas(this, state(rule));
         applyDeltas(rounding, rng);
+    }
+
+    /** The state of {@code rule} for this layer; another rule starts from a fresh state. */
+    @SuppressWarnings("unchecked") // state was made by rule.newState, and rule's class fixes S
+    private <S> S state(UpdateRule<S> rule) {
+        if (!rule.equals(stateRule)) {
+            state = rule.newState(this);
+            stateRule = rule;
+        }
+        return (S) state;
     }
 
     /**

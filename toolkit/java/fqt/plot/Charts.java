@@ -178,7 +178,7 @@ public final class Charts {
     /** Forward, weight-gradient and error-propagation MACs of each layer with weights, for one sample with full updates. */
     public static CategoryChart layerOps(Model model, Training training) {
         CategoryChart c = bars("Operations per layer (one sample, full updates)", "layer", "multiply-accumulates per sample");
-        Table t = OpCounts.layers(model, training);
+        Table t = OpCounts.layers(model, training.config());
         t = t.where(t.longColumn("forward_macs").isGreaterThan(0));
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < t.rowCount(); i++) labels.add(t.intColumn("index").getInt(i) + ": " + t.stringColumn("layer").get(i));

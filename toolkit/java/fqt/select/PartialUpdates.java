@@ -19,10 +19,11 @@ import fqt.nn.Selection;
  * partial-updates --select-head}). The head costs little; the default follows the method (every
  * trainable layer).
  *
- * <p>The lambdas are given as doubles and used as float32, as the device receives them.
+ * <p>The lambdas are given as doubles and kept as float32, the precision the budget rule and the
+ * device use.
  * Use with {@code Training.partialUpdates(p)}, which installs a fresh {@link #selector} per run.
  */
-public final class PartialUpdates {
+public record PartialUpdates(float lambdaMin, float lambdaMax, ErrorBy errorBy, boolean fullHead) {
     /** What the current error e, relative to its largest value so far, means. */
     public enum ErrorBy {
         /** The sample's loss; its largest value is tracked over the run. */
@@ -31,58 +32,38 @@ public final class PartialUpdates {
         LAYER_MEAN_ERROR
     }
 
-    private final double lambdaMin;
-    private final double lambdaMax;
-    private final ErrorBy errorBy;
-    private final boolean fullHead;
-
-    private PartialUpdates(double lambdaMin, double lambdaMax, ErrorBy errorBy, boolean fullHead) {
+    public PartialUpdates {
         if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new IllegalArgumentException("lambdaMin must be in [0, 1], got " + lambdaMin);
         if (!(lambdaMax >= lambdaMin && lambdaMax <= 1)) {
             throw new IllegalArgumentException("lambdaMax must be in [lambdaMin, 1] = [" + lambdaMin + ", 1], got " + lambdaMax);
         }
         if (errorBy == null) throw new IllegalArgumentException("errorBy must not be null");
-        this.lambdaMin = lambdaMin;
-        this.lambdaMax = lambdaMax;
-        this.errorBy = errorBy;
-        this.fullHead = fullHead;
     }
 
     /** Budgets from {@code v * N} (lambdaMax 1, errors by sample loss). */
-    public static PartialUpdates lambdaMin(double v) { return new PartialUpdates(v, 1.0, ErrorBy.SAMPLE_LOSS, false); }
+    public static PartialUpdates lambdaMin(double v) { return new PartialUpdates((float) v, 1f, ErrorBy.SAMPLE_LOSS, false); }
 
     /** Full updates: every structure of every sample. */
     public static PartialUpdates full() { return lambdaMin(1.0); }
 
-    public PartialUpdates lambdaMax(double v) { return new PartialUpdates(lambdaMin, v, errorBy, fullHead); }
+    public PartialUpdates lambdaMax(double v) { return new PartialUpdates(lambdaMin, (float) v, errorBy, fullHead); }
     public PartialUpdates errorBy(ErrorBy e) { return new PartialUpdates(lambdaMin, lambdaMax, e, fullHead); }
     /** Whether the last layer with weights updates every structure (default false: see above). */
     public PartialUpdates fullHead(boolean b) { return new PartialUpdates(lambdaMin, lambdaMax, errorBy, b); }
 
-    public double lambdaMin() { return lambdaMin; }
-    public double lambdaMax() { return lambdaMax; }
-    public ErrorBy errorBy() { return errorBy; }
-    public boolean fullHead() { return fullHead; }
+    /** Whether structures are ranked at all (lambdaMin below 1). */
+    public boolean ranking() { return lambdaMin < 1f; }
 
     /**
      * A fresh selector for one training run of {@code m} (it keeps the largest errors seen). With
      * {@code lambdaMin = 1} the budget is always N, so no ranking is done at all.
      */
     public Selection selector(Model m) {
-        return lambdaMin >= 1.0 ? Selection.ALL : new Selector(m, (float) lambdaMin, (float) lambdaMax, errorBy, fullHead);
+        return !ranking() ? Selection.ALL : new Selector(m, lambdaMin, lambdaMax, errorBy, fullHead);
     }
 
     @Override
     public String toString() {
         return "PartialUpdates(lambdaMin " + lambdaMin + ", lambdaMax " + lambdaMax + ", " + errorBy + (fullHead ? ", full head" : "") + ")";
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PartialUpdates p && p.lambdaMin == lambdaMin && p.lambdaMax == lambdaMax && p.errorBy == errorBy
-                && p.fullHead == fullHead;
-    }
-
-    @Override
-    public int hashCode() { return java.util.Objects.hash(lambdaMin, lambdaMax, errorBy, fullHead); }
 }

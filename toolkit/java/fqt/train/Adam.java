@@ -1,22 +1,22 @@
 package fqt.train;
 
+import fqt.nn.UpdateRule;
 import fqt.nn.Weights;
 
 /**
- * See {@link Optimizer#adam(float)}. State: first and second moments per weight and bias, and per
+ * See {@link Optimizer#adam(float, float, float)}. State: first and second moments per weight and bias, and per
  * structure the running powers beta^t (a structure's t counts its own updates, as partial updates
  * skip structures).
  */
-final class Adam implements Optimizer {
-    private final float lr, beta1, beta2;
-
-    Adam(float lr, float beta1, float beta2) {
-        this.lr = lr;
-        this.beta1 = beta1;
-        this.beta2 = beta2;
+public record Adam(float lr, float beta1, float beta2) implements Optimizer, UpdateRule<Adam.State> {
+    public Adam {
+        Optimizer.check("Adam learning rate", lr, 0f, Float.MAX_VALUE, true);
+        Optimizer.check("Adam beta1", beta1, 0f, Math.nextDown(1f), false);
+        Optimizer.check("Adam beta2", beta2, 0f, Math.nextDown(1f), false);
     }
 
-    private static final class State {
+    /** Moments of the weights and biases, and per structure the running powers beta^t. */
+    public static final class State {
         final float[] m, v, mb, vb, pow1, pow2;
         State(int count, int structures) {
             m = new float[count];
@@ -31,9 +31,10 @@ final class Adam implements Optimizer {
     }
 
     @Override
-    public void delta(Weights w, int o) {
-        if (w.optimizerState == null) w.optimizerState = new State(w.count(), w.structures);
-        State s = (State) w.optimizerState;
+    public State newState(Weights w) { return new State(w.count(), w.structures); }
+
+    @Override
+    public void delta(Weights w, State s, int o) {
         s.pow1[o] = s.pow1[o] * beta1;
         s.pow2[o] = s.pow2[o] * beta2;
         float c1 = 1f - s.pow1[o], c2 = 1f - s.pow2[o];
@@ -49,7 +50,9 @@ final class Adam implements Optimizer {
         return lr * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + EPS);
     }
 
-    @Override public String describe() { return "adam(" + lr + ")"; }
+    @Override public UpdateRule<?> rule() { return this; }
+    @Override public String name() { return "adam"; }
+    @Override public String describe() { return "adam(" + lr + ", beta1 " + beta1 + ", beta2 " + beta2 + ")"; }
     @Override public int stateBytesPerWeight() { return 8; }
     @Override public int stateBytesPerStructure() { return 16; }
 }

@@ -1,23 +1,22 @@
 package fqt.train;
 
+import fqt.nn.UpdateRule;
 import fqt.nn.Weights;
 
 /** See {@link Optimizer#momentum(float, float)}. State: one velocity per weight and bias. */
-final class Momentum implements Optimizer {
-    private final float lr;
-    private final float mu;
-
-    Momentum(float lr, float mu) {
-        this.lr = lr;
-        this.mu = mu;
+public record Momentum(float lr, float mu) implements Optimizer, UpdateRule<Momentum.State> {
+    public Momentum {
+        Optimizer.check("momentum learning rate", lr, 0f, Float.MAX_VALUE, true);
+        Optimizer.check("momentum mu", mu, 0f, Math.nextDown(1f), false);
     }
 
-    private record State(float[] v, float[] vb) {}
+    /** The velocities of the weights and of the biases. */
+    public record State(float[] v, float[] vb) {}
+
+    @Override public State newState(Weights w) { return new State(new float[w.count()], new float[w.structures]); }
 
     @Override
-    public void delta(Weights w, int o) {
-        if (w.optimizerState == null) w.optimizerState = new State(new float[w.count()], new float[w.structures]);
-        State s = (State) w.optimizerState;
+    public void delta(Weights w, State s, int o) {
         float n = (float) w.samples();
         float[] g = w.grad();
         for (int i = o * w.structureSize; i < (o + 1) * w.structureSize; i++) {
@@ -28,6 +27,8 @@ final class Momentum implements Optimizer {
         w.biasGrad()[o] = lr * s.vb[o];
     }
 
+    @Override public UpdateRule<?> rule() { return this; }
+    @Override public String name() { return "momentum"; }
     @Override public String describe() { return "momentum(" + lr + ", " + mu + ")"; }
     @Override public int stateBytesPerWeight() { return 4; }
     @Override public int stateBytesPerStructure() { return 4; }

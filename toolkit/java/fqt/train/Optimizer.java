@@ -2,50 +2,64 @@ package fqt.train;
 
 import fqt.nn.UpdateRule;
 import fqt.nn.Weights;
+import fqt.quant.Rounding;
+import fqt.quant.Xorshift32;
 
 /**
  * Optimizers, in order of increasing memory: plain SGD, the paper's standardized SGD, SGD with
- * momentum, Adam. Each turns a structure's gradient sum over the batch into an update delta, in
+ * momentum, Adam; one record each, holding its hyper-parameters, and owning the type of the state it
+ * keeps per layer. Each turns a structure's gradient sum over the batch into an update delta, in
  * float32 with a fixed operation order (the firmware mirrors them in {@code optimizer.c}).
  */
-public interface Optimizer extends UpdateRule {
+public sealed interface Optimizer permits Sgd, StandardizedSgd, Momentum, Adam {
     float EPS = 1e-8f;
 
+    float lr();
+
+    /** sgd, standardized, momentum or adam: the name {@link #named} takes. */
+    String name();
+
+    /** The optimizer with its hyper-parameters, e.g. {@code sgd(0.05)}. */
     String describe();
 
     /** Bytes of optimizer state per trainable weight (for the memory plan), and per structure. */
     int stateBytesPerWeight();
     int stateBytesPerStructure();
 
+    /** This optimizer as the update rule of {@link Weights#update}. */
+    UpdateRule<?> rule();
+
+    /** Ends a batch of {@code w}: deltas from the summed gradients, then the update. */
+    default void update(Weights w, Rounding rounding, Xorshift32 rng) { w.update(rule(), rounding, rng); }
+
     /** {@code delta = g * (lr / samples)}: the batch mean gradient times the learning rate. */
-    static Optimizer sgd(float lr) {
-        return new Optimizer() {
-            public void delta(Weights w, int o) {
-                float k = lr / (float) w.samples();
-                float[] g = w.grad();
-                for (int i = o * w.structureSize; i < (o + 1) * w.structureSize; i++) g[i] = g[i] * k;
-                w.biasGrad()[o] = w.biasGrad()[o] * k;
-            }
-            public String describe() { return "sgd(" + lr + ")"; }
-            public int stateBytesPerWeight() { return 0; }
-            public int stateBytesPerStructure() { return 0; }
-        };
-    }
+    static Sgd sgd(float lr) { return new Sgd(lr); }
 
     /**
      * The paper's per-structure gradient standardization: {@code g' = (g - mean) / std} with mean
      * and std of the structure's gradient smoothed by a moving average of rate {@code alphaNorm}
-     * (the first batch sets them), then {@code delta = lr * g'}; the bias counts as one more element of its structure.
+     * (the first batch sets them), then {@code delta = lr * g'}; the bias counts as one more element
+     * of its structure. {@code alphaNorm} is {@link Defaults#ALPHA_NORM}.
      */
-    static Optimizer standardizedSgd(float lr) { return standardizedSgd(lr, 0.1f); }
+    static StandardizedSgd standardizedSgd(float lr) { return standardizedSgd(lr, Defaults.ALPHA_NORM); }
 
-    static Optimizer standardizedSgd(float lr, float alphaNorm) { return new StandardizedSgd(lr, alphaNorm); }
+    static StandardizedSgd standardizedSgd(float lr, float alphaNorm) { return new StandardizedSgd(lr, alphaNorm); }
 
     /** {@code v = mu * v + g / samples; delta = lr * v}. */
-    static Optimizer momentum(float lr, float mu) { return new Momentum(lr, mu); }
+    static Momentum momentum(float lr, float mu) { return new Momentum(lr, mu); }
 
-    /** Adam with bias correction (beta1 0.9, beta2 0.999, eps 1e-8): the memory-hungry reference. */
-    static Optimizer adam(float lr) { return new Adam(lr, 0.9f, 0.999f); }
+    /** Adam with bias correction, betas {@link Defaults#ADAM_BETA1} and {@link Defaults#ADAM_BETA2}, eps 1e-8: the memory-hungry reference. */
+    static Adam adam(float lr) { return adam(lr, Defaults.ADAM_BETA1, Defaults.ADAM_BETA2); }
+
+    static Adam adam(float lr, float beta1, float beta2) { return new Adam(lr, beta1, beta2); }
+
+    /** Checks a hyper-parameter: finite and in [lo, hi] (or (lo, hi] when {@code openLow}). */
+    static float check(String what, float v, float lo, float hi, boolean openLow) {
+        if (!(v >= lo && v <= hi) || (openLow && v == lo)) {
+            throw new IllegalArgumentException(what + " must be in " + (openLow ? "(" : "[") + lo + ", " + hi + "], got " + v);
+        }
+        return v;
+    }
 
     /** By name, for the command line and sweeps: sgd, standardized, momentum, adam; the other hyper-parameters are {@link Defaults}. */
     static Optimizer named(String name, float lr) {

@@ -1,5 +1,6 @@
 package fqt.train;
 
+import fqt.nn.UpdateRule;
 import fqt.nn.Weights;
 
 /**
@@ -8,16 +9,14 @@ import fqt.nn.Weights;
  * gradient by the weights' std alone lets it explode when a layer's inputs are small).
  * State: smoothed mean and std per structure.
  */
-final class StandardizedSgd implements Optimizer {
-    private final float lr;
-    private final float alphaNorm;
-
-    StandardizedSgd(float lr, float alphaNorm) {
-        this.lr = lr;
-        this.alphaNorm = alphaNorm;
+public record StandardizedSgd(float lr, float alphaNorm) implements Optimizer, UpdateRule<StandardizedSgd.State> {
+    public StandardizedSgd {
+        Optimizer.check("standardized SGD learning rate", lr, 0f, Float.MAX_VALUE, true);
+        Optimizer.check("standardized SGD alphaNorm", alphaNorm, 0f, 1f, true);
     }
 
-    private static final class State {
+    /** Per structure: the smoothed mean and std, and whether a batch has set them yet. */
+    public static final class State {
         final float[] mean, std;
         final boolean[] seen;
         /** Host working memory: the touched structures of one update. */
@@ -30,10 +29,7 @@ final class StandardizedSgd implements Optimizer {
         }
     }
 
-    private static State state(Weights w) {
-        if (w.optimizerState == null) w.optimizerState = new State(w.structures);
-        return (State) w.optimizerState;
-    }
+    @Override public State newState(Weights w) { return new State(w.structures); }
 
     /**
      * Four structures at a time: their sums run side by side (each in its own order, exactly as in
@@ -41,13 +37,12 @@ final class StandardizedSgd implements Optimizer {
      * another.
      */
     @Override
-    public void deltas(Weights w) {
-        State s = state(w);
+    public void deltas(Weights w, State s) {
         int n = 0;
         for (int o = 0; o < w.structures; o++) if (w.touched(o)) s.list[n++] = o;
         int k = 0;
         for (; k + 4 <= n; k += 4) delta4(w, s, s.list[k], s.list[k + 1], s.list[k + 2], s.list[k + 3]);
-        for (; k < n; k++) delta(w, s.list[k]);
+        for (; k < n; k++) delta(w, s, s.list[k]);
     }
 
     private void delta4(Weights w, State s, int o0, int o1, int o2, int o3) {
@@ -84,8 +79,7 @@ final class StandardizedSgd implements Optimizer {
     }
 
     @Override
-    public void delta(Weights w, int o) {
-        State s = state(w);
+    public void delta(Weights w, State s, int o) {
         float[] g = w.grad();
         float gb = w.biasGrad()[o];
         int from = o * w.structureSize, to = from + w.structureSize;
@@ -121,6 +115,8 @@ final class StandardizedSgd implements Optimizer {
         w.biasGrad()[o] = (gb - m) * k;
     }
 
+    @Override public UpdateRule<?> rule() { return this; }
+    @Override public String name() { return "standardized"; }
     @Override public String describe() { return "standardizedSgd(" + lr + ", alphaNorm " + alphaNorm + ")"; }
     @Override public int stateBytesPerWeight() { return 0; }
     @Override public int stateBytesPerStructure() { return 8; }

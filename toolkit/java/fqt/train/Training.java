@@ -5,46 +5,40 @@ import fqt.nn.Context;
 import fqt.nn.ErrorRange;
 import fqt.nn.Model;
 import fqt.nn.Precision;
-import fqt.nn.Selection;
 import fqt.nn.WeightLayer;
 import fqt.quant.Rounding;
-import fqt.quant.Xorshift32;
 import fqt.select.PartialUpdates;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.function.Function;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The settings of a training run, chained: {@code precision(UINT8).optimizer(standardizedSgd(0.05))
- * .rounding(STOCHASTIC).batch(16).epochs(3).seed(7).fit(train, test)}. Training is per sample, as
- * on the device: forward, loss, backward into the gradient buffers; every {@code batch} samples the
- * optimizer updates the weights. The same settings and seed reproduce a run to the bit.
+ * The settings of a training run, chained: {@code precision(UINT8).optimizer(sgd(0.05f))
+ * .rounding(STOCHASTIC).batch(16).epochs(3).seed(7).fit(train, test)}; what is not set is
+ * {@link Defaults}. {@link #config()} freezes the settings into a {@link TrainingConfig}, which
+ * {@code fit} and {@code Board.deploy} use, so changing the builder later changes no earlier run.
+ * Training is per sample, as on the device: forward, loss, backward into the gradient buffers;
+ * every {@code batch} samples the optimizer updates the weights. The same settings and seed
+ * reproduce a run to the bit.
  */
 public final class Training {
-    /** Seed of the rounding stream used by evaluations, so testing never disturbs training's stream. */
-    public static final int EVAL_SEED = 0x5EED;
-
     private final Model model;
-    private Precision precision = Precision.FLOAT32;
-    private Optimizer optimizer;
-    private Rounding rounding = Rounding.STOCHASTIC;
-    private ErrorRange errorRange = ErrorRange.EXACT;
-    private float alphaA = 0.01f;
-    private float alphaE = 0.1f;
-    private int batch = 16;
-    private int epochs = 1;
-    private long seed = 1;
-    private int calibrationSamples = 512;
-    private int trainLast;
-    /** The selection of a run, made for the run's own model copy (selectors may keep state). */
-    private Function<Model, Selection> selection = m -> Selection.ALL;
-    /** What {@link #partialUpdates} set, for the memory plan; null after {@link #selection}. */
-    private PartialUpdates partialUpdates;
-    private boolean biasOnly;
+    private Precision precision = Defaults.PRECISION;
+    private Optimizer optimizer = Defaults.OPTIMIZER;
+    private Rounding rounding = Defaults.ROUNDING;
+    private ErrorRange errorRange = Defaults.ERROR_RANGE;
+    private float alphaA = Defaults.ALPHA_A;
+    private float alphaE = Defaults.ALPHA_E;
+    private int batch = Defaults.BATCH;
+    private int epochs = Defaults.EPOCHS;
+    private long seed = Defaults.SEED;
+    private int calibration = Defaults.CALIBRATION;
+    private int trainLast = Defaults.TRAIN_LAST;
+    private PartialUpdates partialUpdates = Defaults.PARTIAL_UPDATES;
+    private boolean biasOnly = Defaults.BIAS_ONLY;
     private PrintStream progress = System.err;
 
     Training(Model model) {
@@ -63,66 +57,74 @@ public final class Training {
     public Training epochs(int n) { this.epochs = n; return this; }
     public Training seed(long s) { this.seed = s; return this; }
     /** Training samples used to calibrate feature ranges when a float model is quantized. */
-    public Training calibration(int samples) { this.calibrationSamples = samples; return this; }
+    public Training calibration(int samples) { this.calibration = samples; return this; }
     /** Trains only the last {@code n} layers with weights; the others are frozen (transfer learning). */
     public Training trainLast(int n) { this.trainLast = n; return this; }
-    /** Which structures each sample updates (default: all); replaces {@link #partialUpdates}. */
-    public Training selection(Selection s) { this.selection = m -> s; this.partialUpdates = null; return this; }
-    /** The paper's dynamic partial updates; every fit gets a fresh selector. Replaces {@link #selection}. */
-    public Training partialUpdates(PartialUpdates p) { this.selection = p::selector; this.partialUpdates = p; return this; }
+    /** The paper's dynamic partial updates (default {@link PartialUpdates#full()}); every fit gets a fresh selector. */
+    public Training partialUpdates(PartialUpdates p) { this.partialUpdates = p; return this; }
     /**
      * Bias-only updates (TinyTL): every layer with weights but the last updates only its biases
      * (errors still flow through it); the last layer, the classifier head, trains fully.
      */
     public Training biasOnly(boolean b) { this.biasOnly = b; return this; }
-    /** Where the progress bar goes (null: nowhere). */
+    /** Where the progress bar goes (null: nowhere); not a training setting. */
     public Training progress(PrintStream out) { this.progress = out; return this; }
-
-    public Precision precision() { return precision; }
-    public Rounding rounding() { return rounding; }
-    public long seed() { return seed; }
-    public int batch() { return batch; }
-    public int epochs() { return epochs; }
-    public Optimizer optimizerOrDefault() { return optimizer != null ? optimizer : Optimizer.standardizedSgd(0.01f); }
-    public int trainLast() { return trainLast; }
-    public boolean biasOnly() { return biasOnly; }
-    public ErrorRange errorRange() { return errorRange; }
-    public float alphaA() { return alphaA; }
-    public float alphaE() { return alphaE; }
-    /** The partial updates set with {@link #partialUpdates}, or null (full updates or a custom selection). */
-    public PartialUpdates partialUpdatesOrNull() { return partialUpdates; }
-    String describeOptimizer() { return optimizerOrDefault().describe(); }
-
-    private void validate(Dataset train) {
-        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (calibrationSamples < 1) throw new IllegalArgumentException("calibration must be >= 1 sample, got " + calibrationSamples);
-        if (alphaA < 0 || alphaA > 1 || alphaE < 0 || alphaE > 1) throw new IllegalArgumentException("alphaA and alphaE must be in [0, 1]");
-        if (train == null || train.isEmpty()) throw new IllegalArgumentException("the training set is empty");
-        if (precision == Precision.FLOAT32 && model.quantized()) {
-            throw new IllegalArgumentException("FLOAT32 training needs a float model; this one is quantized");
-        }
+    /** Every setting at once, e.g. a run's {@code config()} to train it again. */
+    public Training config(TrainingConfig c) {
+        precision = c.precision();
+        optimizer = c.optimizer();
+        rounding = c.rounding();
+        errorRange = c.errorRange();
+        alphaA = c.alphaA();
+        alphaE = c.alphaE();
+        batch = c.batch();
+        epochs = c.epochs();
+        seed = c.seed();
+        calibration = c.calibration();
+        trainLast = c.trainLast();
+        partialUpdates = c.partialUpdates();
+        biasOnly = c.biasOnly();
+        return this;
     }
 
-    /** The model this run starts from: a copy, frozen and quantized as configured. */
-    public Model prepareModel(Dataset train) {
+    /** The model the run starts from, as given (not yet copied, frozen or quantized). */
+    public Model model() { return model; }
+
+    /** The settings as they are now, frozen (checked: a bad value throws naming it). */
+    public TrainingConfig config() {
+        return new TrainingConfig(precision, rounding, optimizer, partialUpdates, errorRange, alphaA, alphaE, batch, epochs, seed,
+                calibration, trainLast, biasOnly);
+    }
+
+    /** The model a run of {@code c} starts from: a copy of {@code model}, frozen and quantized as configured. */
+    public static Model prepareModel(Model model, TrainingConfig c, Dataset train) {
+        if (c.precision() == Precision.FLOAT32 && model.quantized()) {
+            throw new IllegalArgumentException("FLOAT32 training needs a float model; this one is quantized (train it in MIXED or UINT8)");
+        }
         Model m = model.copy();
-        if (trainLast > 0) m.trainLast(trainLast);
+        if (c.trainLast() > 0) m.trainLast(c.trainLast());
         List<WeightLayer> w = m.weightLayers();
-        if (biasOnly) for (int i = 0; i < w.size() - 1; i++) w.get(i).updateBiasOnly(true);
-        if (precision.quantizedFeatures() && !m.quantized()) m.quantize(train.shuffled(seed).take(calibrationSamples));
+        if (c.biasOnly()) for (int i = 0; i < w.size() - 1; i++) w.get(i).updateBiasOnly(true);
+        if (c.precision().quantizedFeatures() && !m.quantized()) m.quantize(train.shuffled(c.seed()).take(c.calibration()));
         return m;
     }
 
+    /** {@link #prepareModel(Model, TrainingConfig, Dataset)} of this training's model and settings. */
+    public Model prepareModel(Dataset train) { return prepareModel(model, config(), train); }
+
     /** Trains on {@code train}; {@code test} (may be null) is evaluated after every epoch. */
     public TrainingRun fit(Dataset train, Dataset test) {
-        validate(train);
+        TrainingConfig cfg = config();
+        if (train == null || train.isEmpty()) throw new IllegalArgumentException("the training set is empty");
         model.checkInput(train);
         if (test != null) model.checkInput(test);
-        Model m = prepareModel(train);
-        Optimizer opt = optimizerOrDefault();
-        Context c = new Context(precision, rounding, errorRange, alphaA, alphaE, new Xorshift32(seed));
-        c.selection = selection.apply(m);
+        Model m = prepareModel(model, cfg, train);
+        Optimizer opt = cfg.optimizer();
+        Precision precision = cfg.precision();
+        int epochs = cfg.epochs(), batch = cfg.batch();
+        long seed = cfg.seed();
+        Context c = cfg.context();
+        c.selection = cfg.partialUpdates().selector(m);
         Table history = Table.create("history").addColumns(IntColumn.create("epoch"), IntColumn.create("step"),
                 LongColumn.create("samples"), DoubleColumn.create("loss"), DoubleColumn.create("train_acc"),
                 DoubleColumn.create("test_acc"), DoubleColumn.create("seconds"), LongColumn.create("forward_macs"),
@@ -156,10 +158,10 @@ public final class Training {
                 inBatch++;
                 samplesDone++;
                 if (inBatch == batch || k == order.length - 1) {
-                    for (WeightLayer w : m.weightLayers()) if (!w.frozen()) w.weights().update(opt, rounding, c.rng);
+                    for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), cfg.rounding(), c.rng);
                     step++;
                     boolean last = k == order.length - 1;
-                    double testAcc = last && test != null ? evaluate(m, test) : Double.NaN;
+                    double testAcc = last && test != null ? cfg.evaluate(m, test) : Double.NaN;
                     appendStep(history, epoch, step, samplesDone, batchLoss / inBatch, (double) correct / (k + 1), testAcc,
                             (System.nanoTime() - t0) / 1e9, backwardNanos / 1e9, c);
                     c.resetCounters();
@@ -177,7 +179,7 @@ public final class Training {
                 }
             }
         }
-        return new TrainingRun(this, m, history, epochTable);
+        return new TrainingRun(cfg, m, history, epochTable);
     }
 
     private static void appendStep(Table h, int epoch, int step, long samples, double loss, double trainAcc, double testAcc,
@@ -200,12 +202,6 @@ public final class Training {
         h.longColumn("backward_macs").append(bwd);
         h.doubleColumn("update_fraction").append(avail == 0 ? Double.NaN : (double) sel / avail);
         h.doubleColumn("backward_seconds").append(backwardSeconds);
-    }
-
-    /** Test accuracy of a model trained in this run's precision and rounding (own rounding stream). */
-    public double evaluate(Model m, Dataset test) {
-        Context e = new Context(precision, rounding, errorRange, alphaA, alphaE, new Xorshift32(EVAL_SEED));
-        return m.accuracy(test, e);
     }
 
     private static int argmax(float[] v) {

@@ -9,12 +9,12 @@ import tech.tablesaw.api.Table;
  * ({@link #history()}) and per epoch ({@link #epochs()}).
  */
 public final class TrainingRun {
-    private final Training config;
+    private final TrainingConfig config;
     private final Model model;
     private final Table history;
     private final Table epochs;
 
-    TrainingRun(Training config, Model model, Table history, Table epochs) {
+    TrainingRun(TrainingConfig config, Model model, Table history, Table epochs) {
         this.config = config;
         this.model = model;
         this.history = history;
@@ -23,7 +23,8 @@ public final class TrainingRun {
 
     public Model model() { return model; }
     public Precision precision() { return config.precision(); }
-    public Training config() { return config; }
+    /** The settings this run was trained with, frozen at {@code fit}. */
+    public TrainingConfig config() { return config; }
 
     /**
      * One row per optimizer step: epoch, step, samples, loss, train_acc, test_acc (at epoch ends),
@@ -47,6 +48,6 @@ public final class TrainingRun {
     @Override
     public String toString() {
         return String.format("%s %s: test_acc %.4f, train_acc %.4f, loss %.4f after %d epochs (%.1f s)",
-                config.precision(), config.describeOptimizer(), testAccuracy(), trainAccuracy(), loss(), epochs.rowCount(), seconds());
+                config.precision(), config.optimizer().describe(), testAccuracy(), trainAccuracy(), loss(), epochs.rowCount(), seconds());
     }
 }

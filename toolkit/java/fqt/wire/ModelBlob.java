@@ -16,12 +16,18 @@ import fqt.nn.Weights;
 import fqt.quant.QuantParams;
 import fqt.quant.RangeTracker;
 import fqt.select.PartialUpdates;
+import fqt.nn.ErrorRange;
+import fqt.nn.Precision;
+import fqt.quant.Rounding;
+import fqt.train.Adam;
+import fqt.train.Momentum;
+import fqt.train.Optimizer;
+import fqt.train.StandardizedSgd;
 import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -35,9 +41,11 @@ import java.util.zip.CRC32;
 public final class ModelBlob {
     private ModelBlob() {}
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     static final int HEADER_BYTES = 16;
-    static final int LAYERS_OFFSET = 108;
+    static final int CONFIG_OFFSET = 16;
+    static final int MODEL_OFFSET = 72;
+    static final int LAYERS_OFFSET = 116;
 
     /** Layer codes of the blob. */
     static final int LINEAR = 1, CONV2D = 2, RELU = 3, MAXPOOL2D = 4, AVGPOOL2D = 5, FLATTEN = 6;
@@ -47,18 +55,27 @@ public final class ModelBlob {
      * quantized on {@code train} as configured) with the training's settings.
      */
     public static byte[] forRun(Training training, Dataset train) {
-        return write(training.prepareModel(train), training);
+        TrainingConfig c = training.config();
+        return write(Training.prepareModel(training.model(), c, train), c);
+    }
+
+    /** {@link #write(Model, TrainingConfig)} with {@code training}'s settings, frozen now. */
+    public static byte[] write(Model model, Training training) {
+        return write(model, training.config());
     }
 
     /**
-     * The blob of {@code model} as it is, with {@code training}'s settings: the model must be in the
-     * state the training expects (quantized for MIXED and UINT8, float32 for FLOAT32). A custom
-     * {@code Training.selection} is not representable: the blob says full updates then.
+     * The blob of {@code model} as it is, with the settings {@code c}: the model must be in the
+     * state the training expects (quantized for MIXED and UINT8, float32 for FLOAT32; trainLast
+     * and biasOnly applied, as {@code Training.prepareModel} does). Every field of {@code c} is
+     * encoded ({@link #readConfig} gives it back).
      */
-    public static byte[] write(Model model, Training training) {
-        boolean quantized = training.precision().quantizedFeatures();
+    public static byte[] write(Model model, TrainingConfig c) {
+        boolean quantized = c.precision().quantizedFeatures();
         if (quantized != model.quantized()) {
-            throw new IllegalArgumentException(training.precision() + " needs a " + (quantized ? "quantized" : "float32") + " model");
+            throw new IllegalArgumentException(c.precision() + " needs a " + (quantized ? "quantized" : "float32") + " model"
+                    + (quantized ? ": deploy the Training (board.deploy(training, train)), which quantizes it, or quantize it first (model.quantize(calibrationSet))"
+                                 : ": train a float model in FLOAT32, or this one in MIXED or UINT8"));
         }
         if (model.inputShape().length > 3) throw new IllegalArgumentException("inputs of rank " + model.inputShape().length + ": the blob holds up to 3");
         ByteArrayOutputStream layers = new ByteArrayOutputStream();
@@ -66,7 +83,7 @@ public final class ModelBlob {
         int total = LAYERS_OFFSET + layers.size() + 4;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {'F', 'Q', 'T', 'B'}).putShort((short) VERSION).putShort((short) HEADER_BYTES).putInt(total).putInt(0);
-        config(b, training);
+        config(b, c);
         int[] shape = model.inputShape();
         b.put((byte) shape.length).put(new byte[3]);
         for (int i = 0; i < 3; i++) b.putInt(i < shape.length ? shape[i] : 0);
@@ -86,20 +103,15 @@ public final class ModelBlob {
      * Checks the CRC, the size and that every layer matches; the training settings are not read.
      */
     public static Model read(byte[] blob, Model architecture) {
-        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
-        if (blob.length < LAYERS_OFFSET + 4 || b.getInt(0) != 0x42545146 || b.getShort(4) != VERSION || b.getInt(8) != blob.length) {
-            throw new IllegalArgumentException("not a model blob of version " + VERSION + " and " + blob.length + " bytes");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(blob, 0, blob.length - 4);
-        if (b.getInt(blob.length - 4) != (int) crc.getValue()) throw new IllegalArgumentException("model blob CRC mismatch");
-        boolean quantized = b.get(16) != 0; // FLOAT32 is precision 0
-        if (quantized != architecture.quantized() || b.getInt(84) != architecture.layers().size()) {
-            throw new IllegalArgumentException("the blob's model (" + b.getInt(84) + " layers, " + (quantized ? "quantized" : "float32")
+        ByteBuffer b = checked(blob);
+        boolean quantized = b.get(CONFIG_OFFSET) != 0; // FLOAT32 is precision 0
+        int layerCount = b.getInt(MODEL_OFFSET + 20);
+        if (quantized != architecture.quantized() || layerCount != architecture.layers().size()) {
+            throw new IllegalArgumentException("the blob's model (" + layerCount + " layers, " + (quantized ? "quantized" : "float32")
                     + ") is not " + architecture.layers().size() + " layers " + (architecture.quantized() ? "quantized" : "float32"));
         }
         Model m = architecture.copy();
-        b.position(96);
+        b.position(MODEL_OFFSET + 32);
         float[] loss = range(b);
         if (loss != null) m.lossRange().set(loss[0], loss[1]);
         for (Layer l : m.layers()) {
@@ -137,6 +149,18 @@ public final class ModelBlob {
         return m;
     }
 
+    /** The blob as a little-endian buffer, after checking magic, version, size and CRC. */
+    private static ByteBuffer checked(byte[] blob) {
+        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        if (blob.length < LAYERS_OFFSET + 4 || b.getInt(0) != 0x42545146 || b.getShort(4) != VERSION || b.getInt(8) != blob.length) {
+            throw new IllegalArgumentException("not a model blob of version " + VERSION + " and " + blob.length + " bytes");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(blob, 0, blob.length - 4);
+        if (b.getInt(blob.length - 4) != (int) crc.getValue()) throw new IllegalArgumentException("model blob CRC mismatch");
+        return b;
+    }
+
     /** Geometry words of a layer record as {@link #layer} writes it. */
     private static int geometryWords(byte[] record) {
         return switch (record[0]) {
@@ -162,35 +186,63 @@ public final class ModelBlob {
         return seen ? new float[] {min, max} : null;
     }
 
-    private static void config(ByteBuffer b, Training t) {
-        OptimizerCode o = optimizer(t.optimizerOrDefault().describe());
-        PartialUpdates p = t.partialUpdatesOrNull();
-        b.put((byte) t.precision().ordinal()).put((byte) t.rounding().ordinal()).put((byte) t.errorRange().ordinal()).put((byte) o.kind);
-        b.putFloat(t.alphaA()).putFloat(t.alphaE()).putInt(t.batch()).putLong(t.seed());
-        b.putFloat(o.lr).putFloat(o.a).putFloat(o.b);
-        b.putFloat(p == null ? 1f : (float) p.lambdaMin()).putFloat(p == null ? 1f : (float) p.lambdaMax());
-        b.put((byte) (p == null ? 0 : p.errorBy().ordinal())).put(new byte[3]);
+    /** Optimizer codes of the blob, in {@code Optimizer}'s permitted order. */
+    static final int SGD = 0, STANDARDIZED = 1, MOMENTUM = 2, ADAM = 3;
+
+    /** The settings section (BLOB.md, offsets 16-71): every field of the configuration. */
+    private static void config(ByteBuffer b, TrainingConfig c) {
+        PartialUpdates p = c.partialUpdates();
+        float a = 0f, bb = 0f;
+        Optimizer opt = c.optimizer();
+        int kind = SGD; // Optimizer is sealed: these four are all there are
+        if (opt instanceof StandardizedSgd o) {
+            kind = STANDARDIZED;
+            a = o.alphaNorm();
+        } else if (opt instanceof Momentum o) {
+            kind = MOMENTUM;
+            a = o.mu();
+        } else if (opt instanceof Adam o) {
+            kind = ADAM;
+            a = o.beta1();
+            bb = o.beta2();
+        }
+        if (c.trainLast() > 255) throw new IllegalArgumentException("trainLast " + c.trainLast() + ": the blob holds up to 255");
+        b.put((byte) c.precision().ordinal()).put((byte) c.rounding().ordinal()).put((byte) c.errorRange().ordinal()).put((byte) kind);
+        b.putFloat(c.alphaA()).putFloat(c.alphaE()).putInt(c.batch()).putLong(c.seed());
+        b.putFloat(c.optimizer().lr()).putFloat(a).putFloat(bb);
+        b.putFloat(p.lambdaMin()).putFloat(p.lambdaMax());
+        b.put((byte) p.errorBy().ordinal()).put((byte) (p.fullHead() ? 1 : 0)).put((byte) (c.biasOnly() ? 1 : 0)).put((byte) c.trainLast());
+        b.putInt(c.epochs()).putInt(c.calibration());
     }
 
-    /** Optimizer code (sgd 0, standardized 1, momentum 2, adam 3) and hyper-parameters. */
-    record OptimizerCode(int kind, float lr, float a, float b) {}
-
-    private static final Pattern SGD = Pattern.compile("sgd\\(([^,)]+)\\)");
-    private static final Pattern STANDARDIZED = Pattern.compile("standardizedSgd\\(([^,)]+), alphaNorm ([^,)]+)\\)");
-    private static final Pattern MOMENTUM = Pattern.compile("momentum\\(([^,)]+), ([^,)]+)\\)");
-    private static final Pattern ADAM = Pattern.compile("adam\\(([^,)]+)\\)");
-
     /**
-     * Reads the optimizer from its description, which prints every hyper-parameter exactly
-     * (Float.toString round-trips); Adam's betas are the factory's fixed 0.9 and 0.999.
+     * The training configuration a blob carries (a blob this class or the firmware wrote); checks
+     * the magic, version, size and CRC first.
      */
-    static OptimizerCode optimizer(String d) {
-        Matcher m;
-        if ((m = SGD.matcher(d)).matches()) return new OptimizerCode(0, Float.parseFloat(m.group(1)), 0f, 0f);
-        if ((m = STANDARDIZED.matcher(d)).matches()) return new OptimizerCode(1, Float.parseFloat(m.group(1)), Float.parseFloat(m.group(2)), 0f);
-        if ((m = MOMENTUM.matcher(d)).matches()) return new OptimizerCode(2, Float.parseFloat(m.group(1)), Float.parseFloat(m.group(2)), 0f);
-        if ((m = ADAM.matcher(d)).matches()) return new OptimizerCode(3, Float.parseFloat(m.group(1)), 0.9f, 0.999f);
-        throw new IllegalArgumentException("optimizer '" + d + "' has no model blob code");
+    public static TrainingConfig readConfig(byte[] blob) {
+        ByteBuffer b = checked(blob);
+        b.position(CONFIG_OFFSET);
+        Precision precision = Precision.values()[b.get()];
+        Rounding rounding = Rounding.values()[b.get()];
+        ErrorRange errorRange = ErrorRange.values()[b.get()];
+        int kind = b.get();
+        float alphaA = b.getFloat(), alphaE = b.getFloat();
+        int batch = b.getInt();
+        long seed = b.getLong();
+        float lr = b.getFloat(), a = b.getFloat(), bb = b.getFloat();
+        Optimizer opt = switch (kind) {
+            case SGD -> Optimizer.sgd(lr);
+            case STANDARDIZED -> Optimizer.standardizedSgd(lr, a);
+            case MOMENTUM -> Optimizer.momentum(lr, a);
+            case ADAM -> Optimizer.adam(lr, a, bb);
+            default -> throw new IllegalArgumentException("model blob: optimizer code " + kind + " is unknown");
+        };
+        float lambdaMin = b.getFloat(), lambdaMax = b.getFloat();
+        PartialUpdates p = new PartialUpdates(lambdaMin, lambdaMax, PartialUpdates.ErrorBy.values()[b.get()], b.get() != 0);
+        boolean biasOnly = b.get() != 0;
+        int trainLast = b.get() & 0xFF;
+        int epochs = b.getInt(), calibration = b.getInt();
+        return new TrainingConfig(precision, rounding, opt, p, errorRange, alphaA, alphaE, batch, epochs, seed, calibration, trainLast, biasOnly);
     }
 
     private static byte[] layer(Layer l, boolean quantized) {

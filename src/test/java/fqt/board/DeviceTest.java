@@ -52,7 +52,7 @@ class DeviceTest {
     @BeforeAll
     static void simulate() {
         simulated = training().fit(TRAIN, null);
-        simulatedBlob = ModelBlob.write(simulated.model(), training());
+        simulatedBlob = ModelBlob.write(simulated.model(), simulated.config());
     }
 
     @Test
@@ -130,11 +130,7 @@ class DeviceTest {
     }
 
     private static fqt.nn.Context evalContext() {
-        Training t = training();
-        fqt.nn.Context c = new fqt.nn.Context(t.precision(), t.rounding(), t.errorRange(), t.alphaA(), t.alphaE(),
-                new fqt.quant.Xorshift32(Training.EVAL_SEED));
-        c.training = false;
-        return c;
+        return training().config().evaluationContext();
     }
 
     /** Samples 0..n-1, each once, in order. */
@@ -147,7 +143,7 @@ class DeviceTest {
     private static void assertBatchLossesEqual(Table log) {
         double[] batchLoss = simulated.history().doubleColumn("loss").asDoubleArray();
         List<Double> losses = log.doubleColumn("loss").asList();
-        int batch = training().batch();
+        int batch = simulated.config().batch();
         for (int s = 0, k = 0; s < batchLoss.length; s++) {
             double sum = 0;
             int n = Math.min(batch, losses.size() - k);

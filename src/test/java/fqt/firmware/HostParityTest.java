@@ -146,11 +146,11 @@ class HostParityTest {
         HostResult java = JavaRun.run(t, data, test);
         // The recorded Java run is Training.fit itself: same final model and the same batch losses.
         TrainingRun fit = t.fit(data, null);
-        assertArrayEquals(ModelBlob.write(fit.model(), t), java.blob, name + ": the recorded run differs from Training.fit");
+        assertArrayEquals(ModelBlob.write(fit.model(), fit.config()), java.blob, name + ": the recorded run differs from Training.fit");
         double[] batchLoss = fit.history().doubleColumn("loss").asDoubleArray();
         for (int s = 0, k = 0; s < batchLoss.length; s++) {
             double sum = 0;
-            int n = Math.min(t.batch(), java.losses.size() - k);
+            int n = Math.min(fit.config().batch(), java.losses.size() - k);
             for (int j = 0; j < n; j++) sum += java.losses.get(k++);
             assertEquals(batchLoss[s], sum / n, 0.0, name + ": batch " + s + " loss");
         }

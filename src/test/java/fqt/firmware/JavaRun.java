@@ -8,10 +8,9 @@ import fqt.nn.Model;
 import fqt.nn.Selection;
 import fqt.nn.Tensor;
 import fqt.nn.WeightLayer;
-import fqt.quant.Xorshift32;
-import fqt.select.PartialUpdates;
 import fqt.train.Optimizer;
 import fqt.train.Training;
+import fqt.train.TrainingConfig;
 import fqt.wire.ModelBlob;
 
 /**
@@ -22,18 +21,18 @@ final class JavaRun {
     private JavaRun() {}
 
     /** The order in which fit visits {@code data} in epoch 1. */
-    static Dataset epochOrder(Training t, Dataset data) {
+    static Dataset epochOrder(TrainingConfig t, Dataset data) {
         return data.select(Dataset.permutation(data.size(), t.seed() * 1_000_003L + 1));
     }
 
-    static HostResult run(Training t, Dataset data, Dataset test) {
-        Model m = t.prepareModel(data);
+    static HostResult run(Training training, Dataset data, Dataset test) {
+        TrainingConfig t = training.config();
+        Model m = Training.prepareModel(training.model(), t, data);
         HostResult r = new HostResult();
         r.arenaBytes = Memory.plan(m, t).ramBytes();
-        Context c = new Context(t.precision(), t.rounding(), t.errorRange(), t.alphaA(), t.alphaE(), new Xorshift32(t.seed()));
-        PartialUpdates p = t.partialUpdatesOrNull();
-        c.selection = recording(p == null ? Selection.ALL : p.selector(m), r);
-        Optimizer opt = t.optimizerOrDefault();
+        Context c = t.context();
+        c.selection = recording(t.partialUpdates().selector(m), r);
+        Optimizer opt = t.optimizer();
         Dataset ordered = epochOrder(t, data);
         float[] x = new float[ordered.sampleSize()];
         int inBatch = 0;
@@ -44,15 +43,14 @@ final class JavaRun {
             r.losses.add(m.backward(ordered.label(k), c));
             inBatch++;
             if (inBatch == t.batch() || k == ordered.size() - 1) {
-                for (WeightLayer w : m.weightLayers()) if (!w.frozen()) w.weights().update(opt, t.rounding(), c.rng);
+                for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), t.rounding(), c.rng);
                 inBatch = 0;
             }
         }
         r.forwardMacs = java.util.Arrays.stream(c.forwardMacs).sum();
         r.backwardMacs = java.util.Arrays.stream(c.backwardMacs).sum();
         if (test != null) {
-            Context e = new Context(t.precision(), t.rounding(), t.errorRange(), t.alphaA(), t.alphaE(), new Xorshift32(Training.EVAL_SEED));
-            e.training = false;
+            Context e = t.evaluationContext();
             for (int i = 0; i < test.size(); i++) {
                 test.copySample(i, x);
                 r.eval.add(SoftmaxCrossEntropy.argmax(m.forward(x, e), m.classes()));

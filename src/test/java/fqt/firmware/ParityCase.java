@@ -20,8 +20,8 @@ record ParityCase(String name, Path blob, Path samples, Path test, HostResult ja
         HostResult java = JavaRun.run(t, data, test);
         Path blob = dir.resolve(name + ".blob"), samples = dir.resolve(name + ".samples"), testFile = dir.resolve(name + ".test");
         Model start = t.prepareModel(data);
-        Files.write(blob, ModelBlob.write(start, t));
-        SampleFile.write(samples, JavaRun.epochOrder(t, data), codes ? start.inputParams() : null);
+        Files.write(blob, ModelBlob.write(start, t.config()));
+        SampleFile.write(samples, JavaRun.epochOrder(t.config(), data), codes ? start.inputParams() : null);
         if (test != null) SampleFile.write(testFile, test);
         return new ParityCase(name, blob, samples, test != null ? testFile : null, java);
     }

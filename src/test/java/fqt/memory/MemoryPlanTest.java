@@ -177,7 +177,7 @@ class MemoryPlanTest {
     void smallCnnPlansAreConsistentAcrossPrecisions() {
         Model m = Models.smallCnn(new int[] {1, 28, 28}, 10);
         Map<Precision, MemoryPlan> plans = new java.util.EnumMap<>(Precision.class);
-        for (Precision p : Precision.values()) plans.put(p, Memory.plan(m, Memory.Settings.of(p, Optimizer.sgd(0.01f))));
+        for (Precision p : Precision.values()) plans.put(p, Memory.plan(m, fqt.train.Fqt.train(m).precision(p).optimizer(Optimizer.sgd(0.01f))));
         MemoryPlan u8 = plans.get(Precision.UINT8), mixed = plans.get(Precision.MIXED), f32 = plans.get(Precision.FLOAT32);
         // 8*9 + 16*72 + 784*64 + 64*10 weights
         long weights = 72 + 1152 + 50176 + 640;
@@ -196,7 +196,7 @@ class MemoryPlanTest {
     void everyLayerFrozenIsAnError() {
         Model m = mlp();
         m.weightLayers().forEach(l -> l.freeze(true));
-        var e = assertThrows(IllegalArgumentException.class, () -> Memory.plan(m, Memory.Settings.of(Precision.UINT8, Optimizer.sgd(0.1f))));
+        var e = assertThrows(IllegalArgumentException.class, () -> Memory.plan(m, fqt.train.Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f))));
         assertTrue(e.getMessage().contains("frozen"), e.getMessage());
     }
 

@@ -2,7 +2,9 @@ package fqt.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fqt.data.Dataset;
 import fqt.nn.Model;
@@ -10,7 +12,12 @@ import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.train.Fqt;
 import fqt.train.Optimizer;
+import fqt.select.PartialUpdates;
 import fqt.train.Training;
+import fqt.train.TrainingConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32;
@@ -45,18 +52,43 @@ class ModelBlobTest {
         assertEquals(0.25f, bb.getFloat(40));
         assertEquals(0.75f, bb.getFloat(44));
         assertEquals(1f, bb.getFloat(52), "full updates");
-        assertEquals(4, bb.getInt(84), "layers: Flatten, Linear, ReLU, Linear");
+        assertEquals(4, bb.getInt(92), "layers: Flatten, Linear, ReLU, Linear");
         CRC32 crc = new CRC32();
         crc.update(b, 0, b.length - 4);
         assertEquals((int) crc.getValue(), bb.getInt(b.length - 4));
     }
 
+    /**
+     * Walks every field of the training configuration, the optimizer's and the partial updates'
+     * included (every permitted optimizer): each changed value must come back from the blob, so a
+     * field that does not reach the board fails here by name. A new field of a type this walk cannot
+     * vary fails too.
+     */
     @Test
-    void everyOptimizerHasItsCodeAndExactParameters() {
-        assertEquals(new ModelBlob.OptimizerCode(0, 0.1f, 0f, 0f), ModelBlob.optimizer(Optimizer.sgd(0.1f).describe()));
-        assertEquals(new ModelBlob.OptimizerCode(1, 3e-3f, 0.05f, 0f), ModelBlob.optimizer(Optimizer.standardizedSgd(3e-3f, 0.05f).describe()));
-        assertEquals(new ModelBlob.OptimizerCode(2, 1.1754944e-38f, 0.9f, 0f), ModelBlob.optimizer(Optimizer.momentum(1.1754944e-38f, 0.9f).describe()));
-        assertEquals(new ModelBlob.OptimizerCode(3, 0.001f, 0.9f, 0.999f), ModelBlob.optimizer(Optimizer.adam(0.001f).describe()));
+    void everyConfigurationFieldReachesTheBlob() throws Exception {
+        TrainingConfig base = training(Optimizer.sgd(0.1f)).partialUpdates(PartialUpdates.lambdaMin(0.25).lambdaMax(0.5)).config();
+        Map<String, TrainingConfig> variants = new LinkedHashMap<>();
+        ConfigWalk.variants("", base, variants);
+        assertTrue(variants.keySet().containsAll(List.of("precision=FLOAT32", "optimizer=Adam.beta2", "partialUpdates.fullHead", "epochs", "trainLast")),
+                variants.keySet().toString());
+        Model model = Models.mlp(SHAPE, 3, 1, 5);
+        for (Map.Entry<String, TrainingConfig> v : variants.entrySet()) {
+            TrainingConfig c = v.getValue();
+            assertNotEquals(base, c, v.getKey());
+            byte[] blob = ModelBlob.write(Training.prepareModel(model, c, data()), c);
+            assertEquals(c, ModelBlob.readConfig(blob), v.getKey() + " is lost on the way to the board");
+        }
+        System.out.println(variants.size() + " configuration variants round-trip through the model blob: " + variants.keySet());
+    }
+
+    @Test
+    void fullHeadChangesTheBlob() {
+        Training t = training(Optimizer.sgd(0.1f)).partialUpdates(PartialUpdates.lambdaMin(0.1));
+        byte[] selected = ModelBlob.forRun(t, data());
+        byte[] full = ModelBlob.forRun(t.partialUpdates(PartialUpdates.lambdaMin(0.1).fullHead(true)), data());
+        assertEquals(selected.length, full.length);
+        assertNotEquals(java.util.Arrays.toString(selected), java.util.Arrays.toString(full));
+        assertEquals(1, full[61], "fullHead at offset 61 (BLOB.md)");
     }
 
     @Test

@@ -1,0 +1,26 @@
+package fqt.train;
+
+import fqt.nn.UpdateRule;
+import fqt.nn.Weights;
+
+/** See {@link Optimizer#sgd(float)}. No state. */
+public record Sgd(float lr) implements Optimizer, UpdateRule<Void> {
+    public Sgd {
+        Optimizer.check("sgd learning rate", lr, 0f, Float.MAX_VALUE, true);
+    }
+
+    @Override
+    public void delta(Weights w, Void state, int o) {
+        float k = lr / (float) w.samples();
+        float[] g = w.grad();
+        for (int i = o * w.structureSize; i < (o + 1) * w.structureSize; i++) g[i] = g[i] * k;
+        w.biasGrad()[o] = w.biasGrad()[o] * k;
+    }
+
+    @Override public Void newState(Weights w) { return null; }
+    @Override public UpdateRule<?> rule() { return this; }
+    @Override public String name() { return "sgd"; }
+    @Override public String describe() { return "sgd(" + lr + ")"; }
+    @Override public int stateBytesPerWeight() { return 0; }
+    @Override public int stateBytesPerStructure() { return 0; }
+}
