@@ -107,8 +107,8 @@ class PartialUpdatesTest {
         PartialUpdates b = a.lambdaMax(0.6).errorBy(ErrorBy.LAYER_MEAN_ERROR);
         assertEquals(1.0, a.lambdaMax());
         assertEquals(ErrorBy.SAMPLE_LOSS, a.errorBy());
-        assertEquals(0.6, b.lambdaMax());
-        assertEquals(0.1, b.lambdaMin());
+        assertEquals(0.6f, b.lambdaMax(), "kept as float32");
+        assertEquals(0.1f, b.lambdaMin());
         assertEquals(PartialUpdates.lambdaMin(0.1), a);
         assertEquals(1.0, PartialUpdates.full().lambdaMin());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PartialUpdates.lambdaMin(1.5)).getMessage().contains("lambdaMin"));

@@ -101,4 +101,36 @@ class TrainingTest {
                 () -> small(Precision.FLOAT32).optimizer(Optimizer.sgd(1e30f)).fit(TRAIN.take(200), null)).getMessage();
         assertTrue(div.contains("learning rate"), div);
     }
+
+    @Test
+    void reusingTheBuilderChangesNoEarlierRun() {
+        Training t = small(Precision.UINT8);
+        TrainingRun first = t.fit(TRAIN.take(64), null);
+        TrainingConfig frozen = first.config();
+        String before = first.toString();
+        t.precision(Precision.MIXED).optimizer(Optimizer.adam(0.001f)).batch(3).seed(99);
+        assertEquals(frozen, first.config(), "the run keeps the settings it was trained with");
+        assertEquals(Precision.UINT8, first.precision());
+        assertEquals(Optimizer.sgd(0.05f), first.config().optimizer());
+        assertEquals(before, first.toString());
+        assertEquals(Precision.MIXED, t.config().precision(), "the builder itself did change");
+        // Retraining from a run's frozen settings reproduces it to the bit.
+        TrainingRun again = Fqt.train(t.model()).config(frozen).progress(null).fit(TRAIN.take(64), null);
+        assertEquals(fqt.wire.ModelBlob.write(first.model(), frozen).length, fqt.wire.ModelBlob.write(again.model(), frozen).length);
+        assertArrayEquals(fqt.wire.ModelBlob.write(first.model(), frozen), fqt.wire.ModelBlob.write(again.model(), frozen));
+    }
+
+    @Test
+    void unsetSettingsAreTheDefaultsTable() {
+        assertEquals(TrainingConfig.DEFAULTS, Fqt.train(Models.smallCnn(DATA.shape(), 10, 5)).config());
+        assertEquals(Optimizer.sgd(Defaults.SGD_LR), TrainingConfig.DEFAULTS.optimizer());
+        for (String name : new String[] {"sgd", "standardized", "momentum", "adam"}) {
+            Optimizer o = Optimizer.named(name);
+            assertEquals(name, o.name());
+            assertEquals(Optimizer.defaultLearningRate(name), o.lr());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.named("rmsprop"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Optimizer.momentum(0.01f, 1f)).getMessage().contains("mu"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Optimizer.sgd(Float.NaN)).getMessage().contains("learning rate"));
+    }
 }
