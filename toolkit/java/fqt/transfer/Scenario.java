@@ -90,7 +90,7 @@ public final class Scenario {
      */
     public TrainingRun pretrain(UnaryOperator<Training> settings) {
         Training t = settings.apply(Fqt.train(Models.smallCnn(source.shape(), source.classes()))
-                .precision(Precision.FLOAT32).optimizer(Optimizer.sgd(0.05f)).batch(16));
+                .precision(Precision.FLOAT32));
         if (t.config().precision() != Precision.FLOAT32) throw new IllegalArgumentException("pretraining is float32; quantize when fine-tuning");
         return t.fit(source.train(), source.test());
     }

@@ -2,6 +2,7 @@ package fqt.firmware;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,30 @@ class HostParityTest {
             available += Models.smallCnn(DATA.shape(), 10).layer(java.selections.get(i)).weights().structures;
         }
         assertTrue(selected < available, "partial updates must skip structures: " + selected + " of " + available);
+    }
+
+    /** The partial-update experiment's setting: the last two layers, lambda 0.1, the head updated in full. */
+    static Training fullHeadExperiment() {
+        return Fqt.train(Models.smallCnn(DATA.shape(), 10, 6)).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.02f))
+                .trainLast(2).batch(16).seed(13).calibration(32).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.1).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS).fullHead(true));
+    }
+
+    @Test
+    void fullHeadIsHonouredBitExact() throws Exception {
+        Dataset data = DATA.train().shuffled(14).take(48);
+        HostResult full = assertParity("full_head", fullHeadExperiment(), data, DATA.test().take(20));
+        int head = Models.smallCnn(DATA.shape(), 10).weightLayers().get(3).index();
+        int headRows = 0, headSelections = 0;
+        for (int i = 0; i < full.selections.size(); i += 2 + full.selections.get(i + 1)) {
+            if (full.selections.get(i) != head) continue;
+            headSelections++;
+            headRows += full.selections.get(i + 1);
+        }
+        assertEquals(48, headSelections, "one head selection per sample");
+        assertEquals(48 * 10, headRows, "the head updates every row of every sample");
+        HostResult selected = JavaRun.run(fullHeadExperiment().partialUpdates(PartialUpdates.lambdaMin(0.1)), data, null);
+        assertNotEquals(selected.losses, full.losses, "fullHead must change the training");
     }
 
     @Test
