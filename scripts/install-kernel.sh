@@ -11,15 +11,20 @@ if [ ! -f "$jar" ]; then
   mvn -q -B dependency:copy -Dartifact=io.github.padreati:rapaio-jupyter-kernel:$version -DoutputDirectory=target/kernel >&2
 fi
 [ -f target/classpath.txt ] || mvn -q -B compile >&2
+# Our launcher of the kernel (toolkit/kernel: it removes the kernel's start-up race), kept off the
+# toolkit's classes so those load only once, in the notebook's JShell.
+launcher=target/kernel/launcher
+rm -rf "$launcher"
+javac --release 17 -nowarn -cp "$jar" -d "$launcher" toolkit/kernel/fqt/kernel/KernelLauncher.java >&2
 # The kernel takes a ';'-separated classpath.
 cp="$root/target/classes;$(tr ':' ';' < target/classpath.txt)"
 dir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/fqt-java"
 mkdir -p "$dir"
-/usr/bin/python3 - "$dir/kernel.json" "$root/$jar" "$cp" <<'PY'
+/usr/bin/python3 - "$dir/kernel.json" "$root/$jar:$root/$launcher" "$cp" <<'PY'
 import json, sys
-path, jar, cp = sys.argv[1:4]
+path, jvm_cp, cp = sys.argv[1:4]
 spec = {
-    "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-jar", jar, "{connection_file}"],
+    "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-cp", jvm_cp, "fqt.kernel.KernelLauncher", "{connection_file}"],
     "display_name": "Java (fqt-toolkit)",
     "language": "java",
     "interrupt_mode": "message",

@@ -20,6 +20,9 @@ public final class Board implements AutoCloseable {
     private String name;
     private final CortexM core;     // of a virtual board, to start another after a crash
     private final LineFaults faults; // of a virtual board's relay, or null
+    private boolean closed;
+    /** The device of the last deploy: an earlier handle would train a model the board no longer holds. */
+    private Device current;
 
     Board(Link link, Qemu qemu, String name, CortexM core, LineFaults faults) {
         this.link = link;
@@ -55,17 +58,28 @@ public final class Board implements AutoCloseable {
             throw new IllegalArgumentException("the model needs " + need + " bytes of RAM to train (Memory.plan) and " + this
                     + " has " + have + ": not uploaded");
         }
-        return new Device(this, model, c, ModelBlob.write(model, c));
+        byte[] blob = ModelBlob.write(model, c);
+        requireOpen();
+        current = null; // the board replaces its model as soon as the upload starts
+        current = new Device(this, model, c, blob);
+        return current;
+    }
+
+    /** Whether {@code d} is the device of this board's last deploy. */
+    boolean holds(Device d) {
+        return current == d;
     }
 
     /** Core, clock, RAM, firmware version and build id, as the board reports them. */
     public BoardInfo info() {
+        requireOpen();
         Messages.Info m = Messages.Info.decode(link.call(Messages.INFO, new byte[0], "info"));
         return new BoardInfo(m.core(), m.clockHz(), m.ramBytes(), m.firmwareVersion(), HexFormat.of().formatHex(m.buildId()));
     }
 
     /** Sends {@code data} (at most 4096 bytes) and returns what the board sends back: a link test. */
     public byte[] echo(byte[] data) {
+        requireOpen();
         return link.call(Messages.ECHO, data, "echo of " + data.length + " bytes");
     }
 
@@ -81,6 +95,12 @@ public final class Board implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        current = null;
+        closeLink();
+    }
+
+    private void closeLink() {
         try {
             link.close();
         } finally {
@@ -95,7 +115,12 @@ public final class Board implements AutoCloseable {
 
     /** Sends one request, attempts of {@code attemptMillis} ({@link Device}: requests that compute). */
     byte[] call(int type, byte[] payload, String what, int attemptMillis) {
+        requireOpen();
         return link.call(type, payload, what, attemptMillis);
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException(name + " is closed: open the board again (Boards.virtual, Boards.serial) and deploy");
     }
 
     /** Whether the board is gone for good on this link: a virtual board's QEMU has exited (or does within a second). */
@@ -112,7 +137,7 @@ public final class Board implements AutoCloseable {
             link.hello(Boards.SERIAL_SYNC_MILLIS);
             return;
         }
-        close();
+        closeLink();
         Board fresh = Boards.virtual(core, faults);
         link = fresh.link;
         qemu = fresh.qemu;

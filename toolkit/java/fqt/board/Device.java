@@ -84,6 +84,8 @@ public final class Device {
     private Checkpoint checkpoint;
     private int restarts;
     private int requestBytes = REQUEST_BYTES;
+    /** Set once the upload is done: from then on only the board's current device may use it. */
+    private boolean deployed;
     /** Called with the samples done after each training request: tests inject a crash at a chosen point. */
     LongConsumer afterRequest = s -> {};
 
@@ -98,6 +100,7 @@ public final class Device {
         inputBytes = Arrays.stream(start.inputShape()).reduce(1, (a, b) -> a * b) * (codes ? 1 : 4);
         checkpoint = new Checkpoint(0, blob, null);
         restore(checkpoint);
+        deployed = true;
     }
 
     /** Where the per-sample CSV goes (appended to); by default {@code out/device-<time>.csv}. Returns this. */
@@ -316,6 +319,9 @@ public final class Device {
 
     /** One request; one that needed several resends halves the requests after it (a noisy line). */
     private byte[] call(int type, byte[] payload, String what, int attemptMillis) {
+        if (deployed && !board.holds(this)) {
+            throw new IllegalStateException("this device handle is stale: " + board + " was deployed again since; use the Device that the last deploy returned");
+        }
         long resends = board.linkStats().resends();
         byte[] answer = board.call(type, payload, what, attemptMillis);
         if (board.linkStats().resends() - resends > NOISY_RESENDS) requestBytes = Math.max(MIN_REQUEST_BYTES, requestBytes / 2);

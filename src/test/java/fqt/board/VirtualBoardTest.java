@@ -61,6 +61,27 @@ class VirtualBoardTest {
         }
     }
 
+    /** Typical mistakes say what happened: a handle replaced by a later deploy, a closed board. */
+    @Test
+    void aStaleDeviceAndAClosedBoardSaySo() {
+        float[] x = new float[4 * 16];
+        for (int i = 0; i < x.length; i++) x[i] = (i * 37 % 101) / 100f;
+        fqt.data.Dataset data = new fqt.data.Dataset("tiny", new int[] {1, 4, 4}, 3, x, new int[] {0, 1, 2, 0});
+        fqt.train.Training t = fqt.train.Fqt.train(fqt.nn.Models.mlp(data.shape(), 3, 1, 5)).calibration(4).progress(null);
+        Board board = Boards.virtual(CortexM.M4);
+        Device first;
+        try (board) {
+            first = board.deploy(t, data);
+            Device second = board.deploy(t, data);
+            String stale = assertThrows(IllegalStateException.class, () -> first.evaluate(data)).getMessage();
+            assertTrue(stale.contains("stale") && stale.contains("last deploy"), stale);
+            assertEquals(second.evaluate(data), second.evaluate(data), "the current device still works");
+        }
+        String closed = assertThrows(IllegalStateException.class, board::info).getMessage();
+        assertTrue(closed.contains("closed"), closed);
+        assertTrue(assertThrows(IllegalStateException.class, () -> board.deploy(t, data)).getMessage().contains("closed"));
+    }
+
     private static void signal(String name, long pid) throws IOException, InterruptedException {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
     }
