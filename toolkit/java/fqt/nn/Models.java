@@ -18,6 +18,10 @@ public final class Models {
     public static Model smallCnn(int[] shape, int classes) { return smallCnn(shape, classes, DEFAULT_SEED); }
 
     public static Model smallCnn(int[] shape, int classes, long seed) {
+        if (shape == null || shape.length != 3 || shape[1] < 4 || shape[2] < 4) {
+            throw new IllegalArgumentException("smallCnn takes an input shape {channels, height, width} of at least 4x4, got "
+                    + java.util.Arrays.toString(shape) + ": pass data.shape(), or e.g. new int[] {1, 28, 28}");
+        }
         int h = shape[1] / 4, w = shape[2] / 4;
         return init(Model.of(shape,
                 new Conv2d(shape[0], 8, 3, 1, 1), new ReLU(), new MaxPool2d(2),

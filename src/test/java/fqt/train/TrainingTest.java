@@ -85,6 +85,8 @@ class TrainingTest {
         String msg = assertThrows(IllegalArgumentException.class, () -> t.fit(wrong, null)).getMessage();
         assertTrue(msg.contains("[1, 10, 10]") && msg.contains("[1, 28, 28]"), msg);
         assertThrows(IllegalArgumentException.class, () -> small(Precision.FLOAT32).batch(0).fit(TRAIN, null));
+        String shape = assertThrows(IllegalArgumentException.class, () -> Models.smallCnn(new int[] {28, 28}, 10)).getMessage();
+        assertTrue(shape.contains("[28, 28]") && shape.contains("data.shape()"), shape);
         Model q = Models.smallCnn(DATA.shape(), 10, 1).quantize(TRAIN.take(10));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Fqt.train(q).precision(Precision.FLOAT32).fit(TRAIN, null))
                 .getMessage().contains("quantized"));
