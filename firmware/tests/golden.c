@@ -81,8 +81,8 @@ void golden_expect(golden_case *c, const char *file, const void *actual, size_t 
                 want |= (uint32_t) expected[e + k] << (8 * k);
                 got |= (uint32_t) a[e + k] << (8 * k);
             }
-            snprintf(what, sizeof what, "%s: first mismatch at element %zu: expected 0x%x, computed 0x%x", file,
-                     e / element_bytes, want, got);
+            snprintf(what, sizeof what, "%s: first mismatch at element %zu: expected 0x%lx, computed 0x%lx", file,
+                     e / element_bytes, (unsigned long) want, (unsigned long) got);
             golden_fail(c, what);
         }
     }

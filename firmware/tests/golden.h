@@ -25,6 +25,11 @@ void golden_expect(golden_case *c, const char *file, const void *actual, size_t 
 void golden_expect_int(golden_case *c, const char *what, int64_t expected, int64_t actual);
 void golden_fail(golden_case *c, const char *what);
 
+/* Runs every case of dir/plan.txt, printing each failure and a summary: 0 when all passed, 1 when
+ * any failed (or there was none), 2 when the plan is missing. main: host_main.c on the host,
+ * port/mps2/test/golden.c on the virtual boards. */
+int golden_run_plan(const char *dir);
+
 /* The tests of one kernel family; each returns after checking the case. */
 void test_xorshift32(golden_case *c);
 void test_rounding(golden_case *c);
