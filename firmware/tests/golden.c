@@ -69,7 +69,8 @@ void golden_expect(golden_case *c, const char *file, const void *actual, size_t 
     const uint8_t *a = (const uint8_t *) actual;
     char what[256];
     if (n != bytes) {
-        snprintf(what, sizeof what, "%s: %zu bytes expected, %zu computed", file, n, bytes);
+        snprintf(what, sizeof what, "%s: %lu bytes expected, %lu computed", file, (unsigned long) n,
+                 (unsigned long) bytes);
         golden_fail(c, what);
     } else {
         for (i = 0; i < n && expected[i] == a[i]; i++) {
@@ -81,8 +82,8 @@ void golden_expect(golden_case *c, const char *file, const void *actual, size_t 
                 want |= (uint32_t) expected[e + k] << (8 * k);
                 got |= (uint32_t) a[e + k] << (8 * k);
             }
-            snprintf(what, sizeof what, "%s: first mismatch at element %zu: expected 0x%lx, computed 0x%lx", file,
-                     e / element_bytes, (unsigned long) want, (unsigned long) got);
+            snprintf(what, sizeof what, "%s: first mismatch at element %lu: expected 0x%lx, computed 0x%lx", file,
+                     (unsigned long) (e / element_bytes), (unsigned long) want, (unsigned long) got);
             golden_fail(c, what);
         }
     }

@@ -1,7 +1,8 @@
 /*
  * Reading the golden vectors of testdata/golden/<kernel>/<case>/ (written by
  * src/test/java/fqt/golden/GoldenVectors.java): raw little-endian arrays and params.txt; every
- * comparison is on exact bytes and prints the first mismatch.
+ * comparison is on exact bytes and prints the first mismatch. Also built for the MPS2 boards with
+ * Debian's newlib, whose printf knows no %zu: sizes print as %lu of unsigned long.
  */
 #ifndef FQT_TESTS_GOLDEN_H
 #define FQT_TESTS_GOLDEN_H

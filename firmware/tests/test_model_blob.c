@@ -69,7 +69,7 @@ void test_model_blob(golden_case *c) {
         memcpy(copy, blob, len);
         copy[i] ^= 0x5A;
         if (load(copy, len, &used) == FQT_OK) {
-            snprintf(what, sizeof what, "a blob with byte %zu changed loaded despite its CRC", i);
+            snprintf(what, sizeof what, "a blob with byte %lu changed loaded despite its CRC", (unsigned long) i);
             golden_fail(c, what);
         }
     }

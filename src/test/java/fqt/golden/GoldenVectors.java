@@ -44,8 +44,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -77,10 +79,7 @@ public final class GoldenVectors {
     /** Every file of every planned case, by path relative to the golden directory. */
     static Map<String, byte[]> generate(String plan) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (String line : plan.split("\n")) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            String[] f = line.split("\\s+");
+        for (String[] f : cases(plan)) {
             Case c = new Case(f[0], f[1], files);
             for (int i = 2; i < f.length; i++) {
                 String[] kv = f[i].split("=", 2);
@@ -110,6 +109,16 @@ public final class GoldenVectors {
             c.finish();
         }
         return files;
+    }
+
+    /** The plan's cases: per line kernel, case name, then key=value parameters. */
+    static List<String[]> cases(String plan) {
+        List<String[]> cases = new ArrayList<>();
+        for (String line : plan.split("\n")) {
+            line = line.strip();
+            if (!line.isEmpty() && !line.startsWith("#")) cases.add(line.split("\\s+"));
+        }
+        return cases;
     }
 
     /** One case: its plan parameters, a seeded random source and the files it writes. */
