@@ -2,5 +2,5 @@
 #include "golden.h"
 
 int main(int argc, char **argv) {
-    return golden_run_plan(argc > 1 ? argv[1] : "testdata/golden");
+    return golden_run_plan(argc > 1 ? argv[1] : "testdata/golden", NULL);
 }
