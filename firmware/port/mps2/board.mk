@@ -42,8 +42,8 @@ MPS2_TEST_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/startup_
 # The host runner's twin (test/runner.c): firmware/core/ training from files read over semihosting.
 MPS2_RUNNER_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/runner.c $(MPS2_CORE_SRCS)
 # The golden vectors' tests (firmware/tests/ without the host's main) over newlib-nano and its
-# semihosting library rdimon, which brings stdio on host files. test/golden.c replaces rdimon's weak _sbrk (the
-# heap of malloc), which still names the symbol `end`: defined, unused.
+# semihosting library rdimon, which brings stdio on host files. test/golden.c replaces rdimon's
+# weak _sbrk (the heap of malloc), which still names the symbol `end`: defined, unused.
 MPS2_GOLDEN_SRCS := port/mps2/startup.c port/mps2/semihost.c port/mps2/test/golden.c \
 	$(filter-out tests/host_main.c,$(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/tests/*.c))) $(MPS2_CORE_SRCS)
 MPS2_GOLDEN_LDFLAGS := -nostartfiles --specs=nano.specs --specs=rdimon.specs -Wl,--gc-sections -Wl,--defsym=end=__bss_end -L$(MPS2_DIR)

@@ -1,6 +1,6 @@
 /*
  * The golden vectors of testdata/golden/ on a virtual board: firmware/tests/ as the host runs them,
- * with newlib's semihosting library (rdimon) for stdio, so fopen reads the host's files.
+ * with newlib-nano's semihosting library (rdimon) for stdio, so fopen reads the host's files.
  *
  *   qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial null \
  *     -kernel firmware/build/mps2-an385/fqt-golden.elf \
@@ -27,7 +27,7 @@ extern uint8_t __stack_top[];
 extern uint8_t __stack_min[];
 
 /*
- * newlib's malloc grows its heap here (in place of rdimon's weak _sbrk): from the end of bss up to
+ * newlib-nano's malloc grows its heap here (in place of rdimon's weak _sbrk): from the end of bss up to
  * the stack's reserve. A case that needs more does not fit in this board's RAM, and the run stops
  * saying so rather than going on through a null pointer (the tests do not check every malloc).
  */
