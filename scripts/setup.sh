@@ -9,7 +9,7 @@ packages=(
   openjdk-17-jdk-headless maven    # the build
   dataset-fashion-mnist            # the data: /usr/share/datasets/fashion-mnist
   gcc-arm-none-eabi libnewlib-arm-none-eabi make   # the firmware (firmware/port/mps2/board.mk)
-  qemu-system-arm                  # the virtual boards mps2-an386 (M4F), mps2-an500 (M7)
+  qemu-system-arm                  # the virtual boards mps2-an386 (M4F), mps2-an500 (M7), mps2-an385 (M3), microbit (M0)
   clang libclang-rt-dev            # libFuzzer and AddressSanitizer (firmware/fuzz/Makefile)
   gcc libc6-dev                    # the host build of the firmware core (parity tests)
   jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook python3-ipykernel   # notebooks

@@ -69,7 +69,8 @@ void golden_expect(golden_case *c, const char *file, const void *actual, size_t 
     const uint8_t *a = (const uint8_t *) actual;
     char what[256];
     if (n != bytes) {
-        snprintf(what, sizeof what, "%s: %zu bytes expected, %zu computed", file, n, bytes);
+        snprintf(what, sizeof what, "%s: %lu bytes expected, %lu computed", file, (unsigned long) n,
+                 (unsigned long) bytes);
         golden_fail(c, what);
     } else {
         for (i = 0; i < n && expected[i] == a[i]; i++) {
@@ -81,17 +82,33 @@ void golden_expect(golden_case *c, const char *file, const void *actual, size_t 
                 want |= (uint32_t) expected[e + k] << (8 * k);
                 got |= (uint32_t) a[e + k] << (8 * k);
             }
-            snprintf(what, sizeof what, "%s: first mismatch at element %zu: expected 0x%x, computed 0x%x", file,
-                     e / element_bytes, want, got);
+            snprintf(what, sizeof what, "%s: first mismatch at element %lu: expected 0x%lx, computed 0x%lx", file,
+                     (unsigned long) (e / element_bytes), (unsigned long) want, (unsigned long) got);
             golden_fail(c, what);
         }
     }
     free(expected);
 }
 
+/* v in decimal into buf (21 bytes or more): the boards' newlib-nano printf has no %lld. */
+static const char *int64_text(int64_t v, char *buf) {
+    char digits[20];
+    uint64_t m = v < 0 ? 0u - (uint64_t) v : (uint64_t) v;
+    int n = 0;
+    char *p = buf;
+    do {
+        digits[n++] = (char) ('0' + m % 10u);
+        m /= 10u;
+    } while (m != 0u);
+    if (v < 0) *p++ = '-';
+    while (n > 0) *p++ = digits[--n];
+    *p = 0;
+    return buf;
+}
+
 void golden_expect_int(golden_case *c, const char *what, int64_t expected, int64_t actual) {
-    char msg[256];
+    char msg[256], e[21], a[21];
     if (expected == actual) return;
-    snprintf(msg, sizeof msg, "%s: expected %lld, computed %lld", what, (long long) expected, (long long) actual);
+    snprintf(msg, sizeof msg, "%s: expected %s, computed %s", what, int64_text(expected, e), int64_text(actual, a));
     golden_fail(c, msg);
 }

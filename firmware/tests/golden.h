@@ -1,7 +1,8 @@
 /*
  * Reading the golden vectors of testdata/golden/<kernel>/<case>/ (written by
  * src/test/java/fqt/golden/GoldenVectors.java): raw little-endian arrays and params.txt; every
- * comparison is on exact bytes and prints the first mismatch.
+ * comparison is on exact bytes and prints the first mismatch. Also built for the virtual boards
+ * with newlib-nano, whose printf knows neither %zu nor %lld: sizes print as %lu of unsigned long.
  */
 #ifndef FQT_TESTS_GOLDEN_H
 #define FQT_TESTS_GOLDEN_H
@@ -24,6 +25,11 @@ float golden_float(const golden_case *c, const char *key);
 void golden_expect(golden_case *c, const char *file, const void *actual, size_t bytes, size_t element_bytes);
 void golden_expect_int(golden_case *c, const char *what, int64_t expected, int64_t actual);
 void golden_fail(golden_case *c, const char *what);
+
+/* Runs every case of the plan file (NULL: dir/plan.txt) from dir, printing each failure and a
+ * summary: 0 when all passed, 1 when any failed (or there was none), 2 when the plan is missing.
+ * main: host_main.c on the host, port/mps2/test/golden.c on the virtual boards. */
+int golden_run_plan(const char *dir, const char *plan_file);
 
 /* The tests of one kernel family; each returns after checking the case. */
 void test_xorshift32(golden_case *c);

@@ -1,4 +1,4 @@
-/* Runs every case of testdata/golden/plan.txt against firmware/core/: fqt_tests GOLDEN_DIR. */
+/* Runs every case of testdata/golden/plan.txt against firmware/core/ (golden_run_plan). */
 #include <stdio.h>
 #include <string.h>
 
@@ -29,16 +29,18 @@ static const entry TESTS[] = {
     {"model_blob", test_model_blob},
 };
 
-int main(int argc, char **argv) {
-    const char *dir = argc > 1 ? argv[1] : "testdata/golden";
+int golden_run_plan(const char *dir, const char *plan_file) {
     char path[1024], line[512], kernel[128], name[128];
     FILE *plan;
     int cases = 0, failed = 0;
     size_t t;
-    snprintf(path, sizeof path, "%s/plan.txt", dir);
-    plan = fopen(path, "r");
+    if (plan_file == NULL) {
+        snprintf(path, sizeof path, "%s/plan.txt", dir);
+        plan_file = path;
+    }
+    plan = fopen(plan_file, "r");
     if (plan == NULL) {
-        fprintf(stderr, "fqt_tests: no plan at %s\n", path);
+        fprintf(stderr, "fqt_tests: no plan at %s\n", plan_file);
         return 2;
     }
     while (fgets(line, sizeof line, plan) != NULL) {

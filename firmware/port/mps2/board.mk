@@ -2,8 +2,11 @@
 # Include it from firmware/Makefile, or run it alone from anywhere:
 #   make -f firmware/port/mps2/board.mk board-m4     mps2-an386 (Cortex-M4F): app, startup test, runner
 #   make -f firmware/port/mps2/board.mk board-m7     mps2-an500 (Cortex-M7): app, startup test, runner
+#   make -f firmware/port/mps2/board.mk board-m3     mps2-an385 (Cortex-M3, no DSP, no FPU): the same
 #   make -f firmware/port/mps2/board.mk board-m0plus Cortex-M0+: compile firmware/core/ only
-#   make -f firmware/port/mps2/board.mk boards       all three
+#   make -f firmware/port/mps2/board.mk boards       all four
+#   make -f firmware/port/mps2/board.mk golden-images  fqt-golden.elf (testdata/golden/) for m3, m4, m7
+#                                                      and m0plus (on QEMU's microbit, Cortex-M0)
 # Everything lands under firmware/build/. Names start with MPS2_ or board- so an including
 # Makefile keeps its own.
 
@@ -23,6 +26,7 @@ MPS2_CFLAGS := -std=c99 -mthumb -O2 -ffp-contract=off -fno-fast-math -fwrapv -fn
 	-ffunction-sections -fdata-sections -g -MMD -MP
 MPS2_CPU_m4 := -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard
 MPS2_CPU_m7 := -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard
+MPS2_CPU_m3 := -mcpu=cortex-m3 -mfloat-abi=soft
 MPS2_CPU_m0plus := -mcpu=cortex-m0plus -mfloat-abi=soft
 
 # Our own startup code (no crt0) and newlib-nano for memcpy and friends. No _sbrk is linked, so
@@ -37,12 +41,29 @@ MPS2_APP_SRCS := $(MPS2_PORT_SRCS) $(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_F
 MPS2_TEST_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/startup_test.c
 # The host runner's twin (test/runner.c): firmware/core/ training from files read over semihosting.
 MPS2_RUNNER_SRCS := $(MPS2_PORT_SRCS) port/mps2/semihost.c port/mps2/test/runner.c $(MPS2_CORE_SRCS)
+# The golden vectors' tests (firmware/tests/ without the host's main) over newlib-nano and its
+# semihosting library rdimon, which brings stdio on host files. test/golden.c replaces rdimon's
+# weak _sbrk (the heap of malloc), which still names the symbol `end`: defined, unused.
+MPS2_GOLDEN_SRCS := port/mps2/startup.c port/mps2/semihost.c port/mps2/test/golden.c \
+	$(filter-out tests/host_main.c,$(patsubst $(MPS2_FW)/%,%,$(wildcard $(MPS2_FW)/tests/*.c))) $(MPS2_CORE_SRCS)
+MPS2_GOLDEN_LDFLAGS := -nostartfiles --specs=nano.specs --specs=rdimon.specs -Wl,--gc-sections -Wl,--defsym=end=__bss_end -L$(MPS2_DIR)
 
-# One virtual board: $(1) QEMU machine, $(2) CPU key, $(3) core name the image reports.
-define MPS2_BOARD
+# The golden image of one virtual board and its objects: $(1) QEMU machine (and linker script),
+# $(2) CPU key, $(3) core name the images report.
+define MPS2_GOLDEN
 $(MPS2_BUILD)/$(1)/obj/%.o: $(MPS2_FW)/%.c
 	@mkdir -p $$(@D)
-	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -c $$< -o $$@
+	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -I$(MPS2_FW)/tests -c $$< -o $$@
+
+$(MPS2_BUILD)/$(1)/fqt-golden.elf: $(MPS2_GOLDEN_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_GOLDEN_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
+
+golden-$(2): $(MPS2_BUILD)/$(1)/fqt-golden.elf
+endef
+
+# One MPS2 board: its golden image, the application, the startup test and the runner (arguments as MPS2_GOLDEN).
+define MPS2_BOARD
+$(call MPS2_GOLDEN,$(1),$(2),$(3))
 
 $(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
@@ -70,14 +91,20 @@ endef
 
 $(eval $(call MPS2_BOARD,mps2-an386,m4,cortex-m4f))
 $(eval $(call MPS2_BOARD,mps2-an500,m7,cortex-m7))
-$(foreach cpu,m4 m7 m0plus,$(eval $(call MPS2_CORE,$(cpu))))
+$(eval $(call MPS2_BOARD,mps2-an385,m3,cortex-m3))
+# ARMv6-M: the Cortex-M0+ build on QEMU's microbit (a Cortex-M0 with 16 KiB of RAM), golden image only.
+$(eval $(call MPS2_GOLDEN,microbit,m0plus,cortex-m0plus))
+$(foreach cpu,m4 m7 m3 m0plus,$(eval $(call MPS2_CORE,$(cpu))))
 
 board-m0plus: board-core-m0plus
 
-boards: board-m4 board-m7 board-m0plus
+boards: board-m4 board-m7 board-m3 board-m0plus
 
-.PHONY: boards board-m4 board-m7 board-m0plus board-core-m4 board-core-m7 board-core-m0plus
+golden-images: golden-m3 golden-m4 golden-m7 golden-m0plus
 
--include $(shell find $(addprefix $(MPS2_BUILD)/,mps2-an386 mps2-an500 core-m4 core-m7 core-m0plus) -name '*.d' 2>/dev/null)
+.PHONY: boards board-m4 board-m7 board-m3 board-m0plus board-core-m4 board-core-m7 board-core-m3 board-core-m0plus \
+	golden-images golden-m3 golden-m4 golden-m7 golden-m0plus
+
+-include $(shell find $(addprefix $(MPS2_BUILD)/,mps2-an386 mps2-an500 mps2-an385 microbit core-m4 core-m7 core-m3 core-m0plus) -name '*.d' 2>/dev/null)
 
 .DEFAULT_GOAL := $(MPS2_SAVED_GOAL)

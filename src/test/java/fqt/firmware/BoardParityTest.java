@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The virtual boards train exactly as Java: the runner image (firmware/port/mps2/test/runner.c,
  * the DSP kernels of firmware/core/ on the M4 and M7) writes the host runner's result file, and it
- * must equal Java's byte for byte; the MACs it counts must equal Java's Context counters.
+ * must equal Java's byte for byte; the MACs it counts must equal Java's Context counters. UINT8 on
+ * both boards, MIXED on the M4 and FLOAT32 on the M7.
  */
 @Tag("qemu")
 class BoardParityTest {
@@ -61,6 +62,31 @@ class BoardParityTest {
         ParityCase c = ParityCase.of("padded_groups", HostParityTest.paddedGroupsNearest(), DATA.train().shuffled(11).take(24),
                 DATA.test().take(10), false, dir);
         assertParity(CortexM.M7, c);
+    }
+
+    /** MIXED precision (float32 errors through the uint8 kernels) with Adam, as HostParityTest runs it, on the Cortex-M4F. */
+    @Test
+    void smallCnnMixedAdamOnM4() throws IOException {
+        ParityCase c = ParityCase.of("small_cnn_mixed", HostParityTest.smallCnnMixedAdam(), DATA.train().shuffled(6).take(40),
+                DATA.test().take(20), false, dir);
+        assertParity(CortexM.M4, c);
+    }
+
+    /** FLOAT32 with momentum and partial updates, as HostParityTest runs it, on the Cortex-M7. */
+    @Test
+    void smallCnnFloat32MomentumOnM7() throws IOException {
+        ParityCase c = ParityCase.of("small_cnn_float32", HostParityTest.smallCnnFloat32MomentumPartial(), DATA.train().shuffled(7).take(30),
+                DATA.test().take(20), false, dir);
+        assertParity(CortexM.M7, c);
+    }
+
+    /** The partial-update experiment's setting (the head updated in full, PartialUpdates.fullHead) on both boards. */
+    @ParameterizedTest
+    @EnumSource(names = {"M4", "M7"})
+    void fullHeadOnBothBoards(CortexM core) throws IOException {
+        ParityCase c = ParityCase.of("full_head", HostParityTest.fullHeadExperiment(), DATA.train().shuffled(14).take(48),
+                DATA.test().take(20), true, dir);
+        assertParity(core, c);
     }
 
     private static Runner.Result assertParity(CortexM core, ParityCase c) {

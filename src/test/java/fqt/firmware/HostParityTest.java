@@ -97,6 +97,19 @@ class HostParityTest {
         assertTrue(selected < available, "partial updates must skip structures: " + selected + " of " + available);
     }
 
+    /** MIXED precision (uint8 forward, float32 errors) with Adam and exact error ranges. */
+    static Training smallCnnMixedAdam() {
+        return Fqt.train(Models.smallCnn(DATA.shape(), 10, 4)).precision(Precision.MIXED).rounding(Rounding.NEAREST)
+                .optimizer(Optimizer.adam(0.001f)).batch(8).seed(3).calibration(32).progress(null);
+    }
+
+    /** FLOAT32 with momentum and partial updates by the layer mean error. */
+    static Training smallCnnFloat32MomentumPartial() {
+        return Fqt.train(Models.smallCnn(DATA.shape(), 10, 5)).precision(Precision.FLOAT32)
+                .optimizer(Optimizer.momentum(0.01f, 0.9f)).batch(5).seed(4).progress(null)
+                .partialUpdates(PartialUpdates.lambdaMin(0.5).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
+    }
+
     /** The partial-update experiment's setting: the last two layers, lambda 0.1, the head updated in full. */
     static Training fullHeadExperiment() {
         return Fqt.train(Models.smallCnn(DATA.shape(), 10, 6)).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.02f))
@@ -123,17 +136,12 @@ class HostParityTest {
 
     @Test
     void smallCnnMixedAdamExactErrors() throws Exception {
-        Training t = Fqt.train(Models.smallCnn(DATA.shape(), 10, 4)).precision(Precision.MIXED).rounding(Rounding.NEAREST)
-                .optimizer(Optimizer.adam(0.001f)).batch(8).seed(3).calibration(32).progress(null);
-        assertParity("small_cnn_mixed", t, DATA.train().shuffled(6).take(40), DATA.test().take(20));
+        assertParity("small_cnn_mixed", smallCnnMixedAdam(), DATA.train().shuffled(6).take(40), DATA.test().take(20));
     }
 
     @Test
     void smallCnnFloat32Momentum() throws Exception {
-        Training t = Fqt.train(Models.smallCnn(DATA.shape(), 10, 5)).precision(Precision.FLOAT32)
-                .optimizer(Optimizer.momentum(0.01f, 0.9f)).batch(5).seed(4).progress(null)
-                .partialUpdates(PartialUpdates.lambdaMin(0.5).errorBy(PartialUpdates.ErrorBy.LAYER_MEAN_ERROR));
-        assertParity("small_cnn_float32", t, DATA.train().shuffled(7).take(30), DATA.test().take(20));
+        assertParity("small_cnn_float32", smallCnnFloat32MomentumPartial(), DATA.train().shuffled(7).take(30), DATA.test().take(20));
     }
 
     @Test

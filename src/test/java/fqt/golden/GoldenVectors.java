@@ -44,8 +44,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -65,23 +68,46 @@ public final class GoldenVectors {
     /** (Re)writes every case of {@code dir/plan.txt} under {@code dir}. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "testdata/golden");
-        Map<String, byte[]> files = generate(Files.readString(dir.resolve("plan.txt")));
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            Path p = dir.resolve(f.getKey());
-            Files.createDirectories(p.getParent());
-            Files.write(p, f.getValue());
+        List<Case> cases = run(Files.readString(dir.resolve("plan.txt")));
+        int files = 0;
+        for (Case c : cases) {
+            for (Map.Entry<String, byte[]> f : c.files.entrySet()) {
+                Path p = dir.resolve(f.getKey());
+                Files.createDirectories(p.getParent());
+                Files.write(p, f.getValue());
+                files++;
+            }
         }
-        System.out.println("wrote " + files.size() + " files under " + dir);
+        System.out.print(unclampedTable(cases));
+        System.out.println("wrote " + files + " files under " + dir);
+    }
+
+    /** Per case the share of its outputs that are not clamped, the span of its uint8 codes and its planned minimum. */
+    static String unclampedTable(List<Case> cases) {
+        StringBuilder t = new StringBuilder("case: unclamped share of its outputs (uint8 codes inside the clamp, select's magnitudes"
+                + " inside their bounds), span of its uint8 codes\n");
+        for (Case c : cases) {
+            double f = c.unclampedFraction();
+            String min = c.plan.get("unclamped");
+            t.append(String.format(Locale.ROOT, "  %s/%s: %s %s%s%n", c.kernel, c.name,
+                    Double.isNaN(f) ? "n/a (no uint8 outputs)" : String.format(Locale.ROOT, "%.3f", f), c.codes(),
+                    min != null ? " (at least " + min + ")" : ""));
+        }
+        return t.toString();
     }
 
     /** Every file of every planned case, by path relative to the golden directory. */
     static Map<String, byte[]> generate(String plan) {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (String line : plan.split("\n")) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            String[] f = line.split("\\s+");
-            Case c = new Case(f[0], f[1], files);
+        for (Case c : run(plan)) files.putAll(c.files);
+        return files;
+    }
+
+    /** Every planned case, computed. */
+    static List<Case> run(String plan) {
+        List<Case> cases = new ArrayList<>();
+        for (String[] f : cases(plan)) {
+            Case c = new Case(f[0], f[1]);
             for (int i = 2; i < f.length; i++) {
                 String[] kv = f[i].split("=", 2);
                 c.plan.put(kv[0], kv[1]);
@@ -108,22 +134,67 @@ public final class GoldenVectors {
                 default -> throw new IllegalArgumentException("plan: unknown kernel " + c.kernel);
             }
             c.finish();
+            cases.add(c);
         }
-        return files;
+        return cases;
     }
 
-    /** One case: its plan parameters, a seeded random source and the files it writes. */
+    /** The plan's cases: per line kernel, case name, then key=value parameters. */
+    static List<String[]> cases(String plan) {
+        List<String[]> cases = new ArrayList<>();
+        for (String line : plan.split("\n")) {
+            line = line.strip();
+            if (!line.isEmpty() && !line.startsWith("#")) cases.add(line.split("\\s+"));
+        }
+        return cases;
+    }
+
+    /**
+     * One case: its plan parameters, a seeded random source, the files it writes and how many of its
+     * outputs the clamp leaves to the arithmetic (uint8 codes strictly inside (0, 255)).
+     */
     static final class Case {
         final String kernel, name;
         final Map<String, String> plan = new HashMap<>();
-        private final Map<String, byte[]> files;
+        private final Map<String, byte[]> files = new LinkedHashMap<>();
         private final StringBuilder params = new StringBuilder();
         private SplittableRandom rng;
+        private long outputs, unclamped;
+        private int lowestCode = 255, highestCode = 0;
 
-        Case(String kernel, String name, Map<String, byte[]> files) {
+        Case(String kernel, String name) {
             this.kernel = kernel;
             this.name = name;
-            this.files = files;
+        }
+
+        /** The share of the counted outputs that are not clamped; NaN when the case counts none. */
+        double unclampedFraction() { return outputs == 0 ? Double.NaN : (double) unclamped / outputs; }
+
+        /** A uint8 output, counted for {@link #unclampedFraction()}. */
+        void output(String array, byte[] v) { output(array, v, 0); }
+
+        /** A uint8 output clamped to [lo, 255] (lo: the zero point under a fused ReLU). */
+        void output(String array, byte[] v, int lo) {
+            u8(array, v);
+            for (byte b : v) {
+                int q = b & 0xFF;
+                count(q > lo && q < 255);
+                lowestCode = Math.min(lowestCode, q);
+                highestCode = Math.max(highestCode, q);
+            }
+        }
+
+        /** The span of the uint8 output codes, "lo..hi", or "" when the case has none. */
+        String codes() { return lowestCode > highestCode ? "" : lowestCode + ".." + highestCode; }
+
+        /** Integer outputs that saturate at neither bound of [lo, hi] (an integer sum has no clamp: its extremes). */
+        void countInside(int[] v, long lo, long hi) {
+            for (int x : v) count(x > lo && x < hi);
+        }
+
+        private void count(boolean inside) {
+            outputs++;
+            if (inside) unclamped++;
         }
 
         int i(String key, int def) { return plan.containsKey(key) ? Integer.parseInt(plan.get(key)) : def; }
@@ -265,12 +336,17 @@ public final class GoldenVectors {
         float sIn = c.scale(), sW = c.scale(), sOut = c.scale() * 40f;
         int zp = c.zp("zp");
         boolean relu = c.i("relu", 0) == 1;
+        float m = Requantizer.multiplier(sIn, sW, sOut);
         int range = c.i("wide", 0) == 1 ? Integer.MAX_VALUE : 1 << 18;
+        // fit=1: accumulators that land on the codes from 2 below the clamp (0, or the zero point under
+        // a ReLU) to 257, so the outputs span the range and few clamp.
+        boolean fit = c.i("fit", 0) == 1;
+        int clampLo = relu ? zp : 0;
+        long lo = (long) Math.floor((clampLo - 2 - zp) / m), hi = (long) Math.ceil((257 - zp) / m);
         int[] acc = new int[n];
-        for (int k = 0; k < n; k++) acc[k] = c.rng().nextInt(-range, range);
+        for (int k = 0; k < n; k++) acc[k] = fit ? (int) c.rng().nextLong(lo, hi) : c.rng().nextInt(-range, range);
         acc[0] = Integer.MIN_VALUE;
         acc[1] = Integer.MAX_VALUE;
-        float m = Requantizer.multiplier(sIn, sW, sOut);
         Requantizer rq = new Requantizer().reset(m, zp, relu, c.rounding(), new Xorshift32(c.i("seed", 1)));
         byte[] q = new byte[n];
         int[] biasQ = new int[n];
@@ -291,7 +367,7 @@ public final class GoldenVectors {
         c.param("acc_min", rq.accMin());
         c.param("acc_max", rq.accMax());
         c.i32("acc", acc);
-        c.u8("q", q);
+        c.output("q", q, clampLo);
         c.f32("bias", bias);
         c.i32("bias_q", biasQ);
     }
@@ -322,6 +398,14 @@ public final class GoldenVectors {
         for (int o = 0; o < out; o++) biasQ[o] = c.rng().nextInt(-5000, 5000);
         float m = c.scale() * 0.01f, sE = c.scale(), gradScale = c.scale() * sE;
         int yZp = c.zp("yzp");
+        if (c.i("fit", 0) == 1) {
+            Requantizer trial = Fit.trial();
+            LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], trial);
+            Fit f = new Fit(trial);
+            f.centre(biasQ);
+            m = f.multiplier;
+            yZp = Fit.ZERO_POINT;
+        }
         Requantizer rq = new Requantizer().reset(m, yZp, false, c.rounding(), new Xorshift32(c.i("seed", 1)));
         LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], rq);
         int[] sel = c.selection(out), dxAcc = new int[in];
@@ -348,7 +432,7 @@ public final class GoldenVectors {
         c.u8("dy", dy);
         c.i32("bias_q", biasQ);
         c.i32("sel", sel);
-        c.u8("y", y);
+        c.output("y", y);
         c.i32("dx_acc", dxAcc);
         c.f32("gw", gw);
         c.f32("gb", gb);
@@ -402,6 +486,30 @@ public final class GoldenVectors {
         c.f32("gb", gb);
     }
 
+    /**
+     * fit=1 in a plan line: after a trial forward pass has recorded the accumulator range [min, max],
+     * the biases shifted by (min + max) / 2 so that it is centred on 0, and instead of the drawn
+     * multiplier and output zero point, 251 / (max - min) and 128: the outputs span the codes 2..253
+     * and the clamp hides none of the arithmetic.
+     */
+    static final class Fit {
+        static final int ZERO_POINT = 128;
+        final float multiplier;
+        private final int shift;
+
+        Fit(Requantizer trial) {
+            shift = (int) (((long) trial.accMin() + trial.accMax()) / 2);
+            multiplier = 251f / ((float) trial.accMax() - (float) trial.accMin());
+        }
+
+        /** A requantizer that only records the accumulator range. */
+        static Requantizer trial() { return new Requantizer().reset(1f, 0, false, Rounding.NEAREST, null); }
+
+        void centre(int[] biasQ) {
+            for (int o = 0; o < biasQ.length; o++) biasQ[o] -= shift;
+        }
+    }
+
     static ConvGeometry geometry(Case c) {
         int k = c.i("k", 3);
         ConvGeometry g = new ConvGeometry(c.i("inC", 1), c.i("inH", 4), c.i("inW", 4), c.i("outC", 1), c.i("kH", k), c.i("kW", k),
@@ -425,8 +533,16 @@ public final class GoldenVectors {
         int[] biasQ = new int[g.outC()];
         for (int o = 0; o < g.outC(); o++) biasQ[o] = c.rng().nextInt(-5000, 5000);
         float m = c.scale() * 0.01f, sE = c.scale(), gradScale = c.scale() * sE;
-        Requantizer rq = new Requantizer().reset(m, yZp, false, c.rounding(), new Xorshift32(c.i("seed", 1)));
         var scratch = new Conv2dU8.Scratch(g);
+        if (c.i("fit", 0) == 1) {
+            Requantizer trial = Fit.trial();
+            Conv2dU8.forward(x, xZp, w, wZp, biasQ, y, g, scratch, trial);
+            Fit f = new Fit(trial);
+            f.centre(biasQ);
+            m = f.multiplier;
+            yZp = Fit.ZERO_POINT;
+        }
+        Requantizer rq = new Requantizer().reset(m, yZp, false, c.rounding(), new Xorshift32(c.i("seed", 1)));
         Conv2dU8.forward(x, xZp, w, wZp, biasQ, y, g, scratch, rq);
         int[] sel = c.selection(g.outC()), dxAcc = new int[g.inSize()];
         Conv2dU8.backwardError(dy, dyZp, w, wZp, dxAcc, g, sel, sel.length, scratch);
@@ -450,7 +566,7 @@ public final class GoldenVectors {
         c.u8("dy", dy);
         c.i32("bias_q", biasQ);
         c.i32("sel", sel);
-        c.u8("y", y);
+        c.output("y", y);
         c.i32("dx_acc", dxAcc);
         c.f32("gw", gw);
         c.f32("gb", gb);
@@ -534,11 +650,11 @@ public final class GoldenVectors {
         c.u8("dy", dy);
         c.f32("xf", xf);
         c.f32("dyf", dyf);
-        c.u8("max_y", maxY);
-        c.u8("max_dx", maxDx);
+        c.output("max_y", maxY);
+        c.output("max_dx", maxDx);
         c.f32("max_dx_mixed", maxDxMixed);
-        c.u8("avg_y", avgY);
-        c.u8("avg_dx", avgDx);
+        c.output("avg_y", avgY);
+        c.output("avg_dx", avgDx);
         c.f32("max_yf", maxYf);
         c.f32("max_dxf", maxDxf);
         c.f32("avg_yf", avgYf);
@@ -564,8 +680,8 @@ public final class GoldenVectors {
         c.u8("dy", dy);
         c.f32("xf", xf);
         c.f32("dyf", dyf);
-        c.u8("y", y);
-        c.u8("dx", dx);
+        c.output("y", y);
+        c.output("dx", dx);
         c.f32("dx_mixed", dxMixed);
         c.f32("yf", yf);
         c.f32("dxf", dxf);
@@ -642,6 +758,7 @@ public final class GoldenVectors {
         c.u8("dy", dy);
         c.f32("dyf", dyf);
         c.i32("mag", mag);
+        c.countInside(mag, 0, (long) Math.max(zp, 255 - zp) * per);
         c.f32("mag_f32", magF);
         c.f32("lambdas", lambdas);
         c.f32("errors", es);

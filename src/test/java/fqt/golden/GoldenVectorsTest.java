@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,22 @@ class GoldenVectorsTest {
             assertTrue(i == disk.length && i == f.getValue().length,
                     f.getKey() + ": the Java kernels now give other bytes from byte " + i + "; regenerate with fqt.golden.GoldenVectors");
         }
+    }
+
+    /** Cases with unclamped=F in the plan keep at least that share of their outputs off the clamp. */
+    @Test
+    void fittedCasesLeaveTheirOutputsUnclamped() throws IOException {
+        List<GoldenVectors.Case> cases = GoldenVectors.run(Files.readString(GOLDEN.resolve("plan.txt")));
+        System.out.print(GoldenVectors.unclampedTable(cases));
+        int bounded = 0;
+        for (GoldenVectors.Case c : cases) {
+            String min = c.plan.get("unclamped");
+            if (min == null) continue;
+            bounded++;
+            assertTrue(c.unclampedFraction() >= Double.parseDouble(min),
+                    c.kernel + "/" + c.name + ": only " + c.unclampedFraction() + " of its outputs are not clamped");
+        }
+        assertTrue(bounded >= 7, "the plan's fitted cases lost their unclamped bounds: " + bounded);
     }
 
     @Test
