@@ -25,7 +25,7 @@ final class HelpValues extends ListResourceBundle {
             {"names.error-by", new CliEnum<>(ErrorBy.class).names()},
             {"names.optimizer", String.join("|", TrainingOptions.OPTIMIZERS)},
             {"default.precision", CliEnum.name(Defaults.PRECISION)},
-            {"default.optimizer", Defaults.OPTIMIZER.describe()},
+            {"default.optimizer", TrainingOptions.DEFAULT_OPTIMIZER},
             {"default.lr", TrainingOptions.OPTIMIZERS.stream().map(n -> n + " " + Optimizer.defaultLearningRate(n)).collect(Collectors.joining(", "))},
             {"default.rounding", CliEnum.name(Defaults.ROUNDING)},
             {"default.error-range", CliEnum.name(Defaults.ERROR_RANGE)},

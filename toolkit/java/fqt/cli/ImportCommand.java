@@ -29,7 +29,7 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL.pt", description = "the TorchScript file")
     Path file;
 
-    @Option(names = "--input-shape", paramLabel = "N,C,H,W", required = true, split = ",", description = "the model's input, batch first, e.g. 1,1,28,28")
+    @Option(names = "--input-shape", paramLabel = "N,C,H,W", required = true, split = ",", hideParamSyntax = true, description = "the model's input, batch first, e.g. 1,1,28,28")
     int[] shape;
 
     @Option(names = "--verify", description = "run DJL and the toolkit side by side: max |diff| of the outputs (on the test set with --evaluate, else on 100 random inputs)")

@@ -23,25 +23,25 @@ import tech.tablesaw.api.Table;
 final class SweepCommand implements Callable<Integer> {
     @Mixin DataMixin data;
 
-    @Option(names = "--precision", paramLabel = "MODES", split = ",", description = "e.g. uint8,mixed,float32 (default: ${bundle:default.precision})")
+    @Option(names = "--precision", paramLabel = "MODE[,MODE...]", split = ",", hideParamSyntax = true, description = "e.g. uint8,mixed,float32 (default: ${bundle:default.precision})")
     List<Precision> precision;
 
-    @Option(names = "--optimizer", paramLabel = "NAMES", split = ",", description = "of ${bundle:names.optimizer} (default: ${bundle:default.optimizer})")
+    @Option(names = "--optimizer", paramLabel = "NAME[,NAME...]", split = ",", hideParamSyntax = true, description = "of ${bundle:names.optimizer} (default: ${bundle:default.optimizer})")
     List<String> optimizer;
 
-    @Option(names = "--lr", paramLabel = "X,Y", split = ",", description = "learning rates (default: each optimizer's: ${bundle:default.lr})")
+    @Option(names = "--lr", paramLabel = "X[,X...]", split = ",", hideParamSyntax = true, description = "learning rates (default: each optimizer's: ${bundle:default.lr})")
     double[] lr;
 
-    @Option(names = "--rounding", paramLabel = "R,S", split = ",", description = "of ${bundle:names.rounding} (default: ${bundle:default.rounding})")
+    @Option(names = "--rounding", paramLabel = "R[,R...]", split = ",", hideParamSyntax = true, description = "of ${bundle:names.rounding} (default: ${bundle:default.rounding})")
     List<Rounding> rounding;
 
-    @Option(names = "--batch", paramLabel = "N,M", split = ",", description = "(default: ${bundle:default.batch})")
+    @Option(names = "--batch", paramLabel = "N[,N...]", split = ",", hideParamSyntax = true, description = "(default: ${bundle:default.batch})")
     int[] batch;
 
-    @Option(names = "--epochs", paramLabel = "N,M", split = ",", description = "(default: ${bundle:default.epochs})")
+    @Option(names = "--epochs", paramLabel = "N[,N...]", split = ",", hideParamSyntax = true, description = "(default: ${bundle:default.epochs})")
     int[] epochs;
 
-    @Option(names = "--lambda-min", paramLabel = "X,Y", split = ",", description = "e.g. 1,0.5,0.1 (default: ${bundle:default.lambda-min}, full updates)")
+    @Option(names = "--lambda-min", paramLabel = "X[,X...]", split = ",", hideParamSyntax = true, description = "e.g. 1,0.5,0.1 (default: ${bundle:default.lambda-min}, full updates)")
     double[] lambdaMin;
 
     @Option(names = "--option", paramLabel = "NAME=V1,V2",

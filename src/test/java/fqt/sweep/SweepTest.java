@@ -7,6 +7,7 @@ import fqt.nn.Model;
 import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.testing.TestData;
+import fqt.train.Defaults;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -104,6 +105,20 @@ class SweepTest {
         sweep(other).seeds(1).precision(Precision.UINT8).lambdaMin(1.0).run();
         var header = assertThrows(IllegalArgumentException.class, () -> sweep(other).option("alpha_a", 0.1).run());
         assertTrue(header.getMessage().contains("use another file"), header.getMessage());
+    }
+
+    @Test
+    void unsetOptionsAreTheDefaultsAndEachOptimizerHasItsOwnLearningRate() {
+        SweepTask only = Sweep.over(MLP, DATA).tasks().get(0);
+        assertEquals(List.of(Defaults.PRECISION.name(), TrainingOptions.DEFAULT_OPTIMIZER, Float.toString(Defaults.SGD_LR),
+                Defaults.ROUNDING.name(), Integer.toString(Defaults.BATCH), Integer.toString(Defaults.EPOCHS),
+                Double.toString(Defaults.PARTIAL_UPDATES.lambdaMin()), Long.toString(Defaults.SEED)), only.key());
+        assertEquals(Defaults.OPTIMIZER.describe(), only.training(MLP).optimizerOrDefault().describe());
+
+        List<String> lrs = Sweep.over(MLP, DATA).optimizer("sgd", "standardized", "adam").tasks().stream().map(t -> t.options().get("lr")).toList();
+        assertEquals(List.of(Float.toString(Defaults.SGD_LR), Float.toString(Defaults.STANDARDIZED_LR), Float.toString(Defaults.ADAM_LR)), lrs);
+        List<String> given = Sweep.over(MLP, DATA).optimizer("sgd", "adam").lr(0.01).tasks().stream().map(t -> t.options().get("lr")).toList();
+        assertEquals(List.of("0.01", "0.01"), given);
     }
 
     @Test
