@@ -55,10 +55,10 @@ final class ExperimentCommand extends CommandGroup {
         @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "sgd", description = "${bundle:names.optimizer} (default: ${DEFAULT-VALUE})")
         String optimizer;
 
-        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.02", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.02", description = "learning rate of the fine-tuning (default: ${DEFAULT-VALUE})")
         float lr;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "of the data sets, the models and the rounding (default: ${DEFAULT-VALUE})")
         long seed;
 
         @Option(names = "--error-by", paramLabel = "E", defaultValue = "sample-loss", description = "${bundle:names.error-by}: what drives the budget (default: ${DEFAULT-VALUE})")

@@ -20,6 +20,7 @@ final class Json {
     private static final Gson GSON = new GsonBuilder()
             .setFormattingStyle(FormattingStyle.COMPACT.withSpaceAfterSeparators(true))
             .serializeNulls()
+            .disableHtmlEscaping() // layer descriptions have "->"; the output goes to terminals and files, not into HTML
             .registerTypeAdapter(Float.class, new Finite<Float>() {
                 @Override void writeFinite(JsonWriter out, Float v) throws IOException { out.jsonValue(Float.toString(v)); }
             })

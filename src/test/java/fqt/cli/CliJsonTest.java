@@ -23,9 +23,10 @@ class CliJsonTest {
         m.put("big", 123456789012L);
         m.put("ok", true);
         m.put("text", "a \"quoted\"\nline");
+        m.put("layer", "Linear 784->64 <&>");
         m.put("none", null);
         assertEquals("{\"lr\": 0.05, \"small\": 1.0E-4, \"acc\": 0.8234, \"nan\": null, \"fnan\": null, \"inf\": null, \"n\": 16, "
-                + "\"big\": 123456789012, \"ok\": true, \"text\": \"a \\\"quoted\\\"\\nline\", \"none\": null}", Json.object(m));
+                + "\"big\": 123456789012, \"ok\": true, \"text\": \"a \\\"quoted\\\"\\nline\", \"layer\": \"Linear 784->64 <&>\", \"none\": null}", Json.object(m));
         JsonObject back = JsonParser.parseString(Json.object(m)).getAsJsonObject();
         assertEquals(0.05f, back.get("lr").getAsFloat());
         assertEquals("a \"quoted\"\nline", back.get("text").getAsString());
