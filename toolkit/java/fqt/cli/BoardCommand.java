@@ -11,6 +11,7 @@ import fqt.data.DataSplit;
 import fqt.data.Dataset;
 import fqt.data.FashionMnist;
 import fqt.nn.Models;
+import fqt.nn.Precision;
 import fqt.train.Training;
 import java.nio.file.Path;
 import tech.tablesaw.api.DoubleColumn;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./fqt board ...}: the boards the toolkit can talk to. */
 @Command(name = "board", description = "the boards the toolkit can talk to: QEMU virtual boards and real ones on a serial port",
-        subcommands = {BoardCommand.Train.class})
+        subcommands = {BoardCommand.ListPorts.class, BoardCommand.Info.class, BoardCommand.Train.class})
 final class BoardCommand extends CommandGroup {
     /** Which board: a virtual one (default m4) or a real one on a serial port. */
     static final class Choice {
@@ -44,33 +45,44 @@ final class BoardCommand extends CommandGroup {
     }
 
     @Command(name = "list", description = "serial ports that may have a board (pseudo-terminals are never listed)")
-    int list() {
-        List<SerialPortInfo> ports = Boards.list();
-        if (ports.isEmpty()) System.out.println("no serial ports found");
-        ports.forEach(System.out::println);
-        System.out.println("(virtual boards: ./fqt board info --board m4|m7)");
-        return 0;
+    static final class ListPorts implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            List<SerialPortInfo> ports = Boards.list();
+            if (ports.isEmpty()) System.out.println("no serial ports found");
+            ports.forEach(System.out::println);
+            System.out.println("(virtual boards: ./fqt board info --board m4|m7)");
+            return 0;
+        }
     }
 
     @Command(name = "info", description = "ask a board for its core, clock, RAM, firmware version and build id")
-    int info(@Mixin Choice choice, @Option(names = "--json", description = "one JSON object") boolean json) {
-        try (Board board = choice.open()) {
-            BoardInfo info = board.info();
-            if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("board", board.toString());
-                m.put("core", info.core());
-                m.put("clock_hz", info.clockHz());
-                m.put("ram_bytes", info.ramBytes());
-                m.put("firmware_version", info.firmwareVersion());
-                m.put("build_id", info.buildId());
-                System.out.println(Json.object(m));
-            } else {
-                System.out.println(board);
-                System.out.println(info);
+    static final class Info implements Callable<Integer> {
+        @Mixin Choice choice;
+
+        @Option(names = "--json", description = "one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (Board board = choice.open()) {
+                BoardInfo info = board.info();
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("board", board.toString());
+                    m.put("core", info.core());
+                    m.put("clock_hz", info.clockHz());
+                    m.put("ram_bytes", info.ramBytes());
+                    m.put("firmware_version", info.firmwareVersion());
+                    m.put("build_id", info.buildId());
+                    System.out.println(Json.object(m));
+                } else {
+                    System.out.println(board);
+                    System.out.println(info);
+                }
             }
+            return 0;
         }
-        return 0;
     }
 
     @Command(name = "train", description = {
@@ -99,9 +111,10 @@ final class BoardCommand extends CommandGroup {
 
         @Override
         public Integer call() {
+            Precision precision = training.precision();
             DataSplit data = FashionMnist.load();
             Dataset train = data.train().shuffled(5).take(limitTrain), test = data.test().take(limitTest);
-            Training sim = training.training(Models.smallCnn(train.shape(), data.classes(), training.seed()), training.precision()).progress(null);
+            Training sim = training.training(Models.smallCnn(train.shape(), data.classes(), training.seed()), precision).progress(null);
             try (Board board = choice.open()) {
                 Device dev = board.deploy(sim, train).checkpointEvery(checkpointEvery).progress(json ? null : System.err);
                 if (csv != null) dev.csv(csv);

@@ -35,7 +35,7 @@ public final class Main implements Callable<Integer> {
     /** No command: the usage, as an error. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        printHelp();
         return 2;
     }
 

@@ -5,6 +5,7 @@ import fqt.nn.Precision;
 import fqt.train.Training;
 import fqt.train.TrainingRun;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,9 +27,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<Precision> modes = training.precisions();
         DataSplit full = data.load();
         DataSplit split = data.limited(full, training.seed());
-        for (Precision p : training.precisions()) {
+        for (Precision p : modes) {
             Training t = training.training(data.model(full, training.seed()), p).progress(quiet ? null : System.err);
             TrainingRun run = t.fit(split.train(), split.test());
             for (Row r : run.epochs()) {

@@ -13,6 +13,7 @@ import fqt.train.Optimizer;
 import fqt.train.Training;
 import java.util.List;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The options of one training run, shared by {@code ./fqt train} and {@code ./fqt board train}.
@@ -77,11 +78,15 @@ final class TrainingMixin {
         return List.of(precision());
     }
 
-    /** The one precision mode of a run. */
+    /** The one precision mode of a run. The option is text, not a Precision, for "all". */
     Precision precision() {
         if (precision == null) return Defaults.PRECISION;
         if (precision.equalsIgnoreCase("all")) throw new IllegalArgumentException("--precision all: this command trains one precision mode");
-        return new CliEnum<>(Precision.class).convert(precision);
+        try {
+            return new CliEnum<>(Precision.class).convert(precision);
+        } catch (TypeConversionException e) {
+            throw new IllegalArgumentException("--precision: " + e.getMessage() + " or all", e);
+        }
     }
 
     /** The optimizer by name with the learning rate given or its default; neither given: {@link Defaults#OPTIMIZER}. */

@@ -24,6 +24,7 @@ class CliErrorsTest {
     void badValuesNameTheOptionAndWhatItTakes() {
         assertOneLineError(run("train", "--batch", "x"), "'--batch'");
         assertOneLineError(run("train", "--rounding", "up"), "floor|nearest|stochastic");
+        assertOneLineError(run("train", "--precision", "int4"), "float32|mixed|uint8 or all");
         assertOneLineError(run("board", "train", "--error-by", "loss"), "sample-loss|layer-mean-error");
         assertOneLineError(run("import", "model.pt"), "--input-shape");
     }
