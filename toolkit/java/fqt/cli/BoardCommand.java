@@ -10,6 +10,8 @@ import fqt.board.SerialPortInfo;
 import fqt.data.DataSplit;
 import fqt.data.Dataset;
 import fqt.data.FashionMnist;
+import fqt.nn.Models;
+import fqt.nn.Precision;
 import fqt.train.Training;
 import java.nio.file.Path;
 import tech.tablesaw.api.DoubleColumn;
@@ -19,104 +21,134 @@ import tech.tablesaw.api.Table;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./fqt board ...}: the boards the toolkit can talk to. */
-final class BoardCommand {
-    static final String HELP = """
-            ./fqt board list              serial ports that may have a board (pseudo-terminals are never listed)
-            ./fqt board info [--board m4|m7 | --port PATH] [--json]
-              --board m4|m7   start that QEMU virtual board (default m4), ask it, stop it
-              --port PATH     a real board running firmware/app, e.g. /dev/ttyACM0
-            ./fqt board train [--board m4|m7 | --port PATH] [--limit-train N] [--epochs E] [--limit-test N]
-                              [--checkpoint-every N] [--csv PATH] [--json]
-              trains the benchmark's small CNN (UINT8, stochastic rounding, partial updates) on N
-              Fashion-MNIST samples (default 100) on the board, evaluates it, reads its weights back and
-              compares them with the simulator's run; per-sample rows go to the CSV (default under out/)
-            """;
+@Command(name = "board", description = "the boards the toolkit can talk to: QEMU virtual boards and real ones on a serial port",
+        subcommands = {BoardCommand.ListPorts.class, BoardCommand.Info.class, BoardCommand.Train.class})
+final class BoardCommand extends CommandGroup {
+    /** Which board: a virtual one (default m4) or a real one on a serial port. */
+    static final class Choice {
+        @Option(names = "--board", paramLabel = "m4|m7", description = "start that QEMU virtual board (default: m4), use it, stop it")
+        String board;
 
-    static int run(String[] argv) {
-        String sub = argv.length < 2 ? "" : argv[1];
-        return switch (sub) {
-            case "list" -> list();
-            case "info" -> info(new Args(argv, 2, Set.of("board", "port"), Set.of("json")));
-            case "train" -> train(new Args(argv, 2, Set.of("board", "port", "limit-train", "epochs", "limit-test", "checkpoint-every", "csv"),
-                    Set.of("json")));
-            default -> throw new IllegalArgumentException("usage: ./fqt board list | info | train (./fqt help)");
-        };
+        @Option(names = "--port", paramLabel = "PATH", description = "a real board running firmware/app, e.g. /dev/ttyACM0")
+        String port;
+
+        Board open() {
+            if (port != null && board != null) throw new IllegalArgumentException("give --board or --port, not both");
+            return port != null ? Boards.serial(port) : Boards.virtual(CortexM.of(board != null ? board : "m4"));
+        }
     }
 
-    private static int list() {
-        List<SerialPortInfo> ports = Boards.list();
-        if (ports.isEmpty()) System.out.println("no serial ports found");
-        ports.forEach(System.out::println);
-        System.out.println("(virtual boards: ./fqt board info --board m4|m7)");
-        return 0;
+    @Command(name = "list", description = "serial ports that may have a board (pseudo-terminals are never listed)")
+    static final class ListPorts implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            List<SerialPortInfo> ports = Boards.list();
+            if (ports.isEmpty()) System.out.println("no serial ports found");
+            ports.forEach(System.out::println);
+            System.out.println("(virtual boards: ./fqt board info --board m4|m7)");
+            return 0;
+        }
     }
 
-    private static Board open(Args a) {
-        String port = a.get("port", null);
-        if (port != null && a.get("board", null) != null) throw new IllegalArgumentException("give --board or --port, not both");
-        return port != null ? Boards.serial(port) : Boards.virtual(CortexM.of(a.get("board", "m4")));
+    @Command(name = "info", description = "ask a board for its core, clock, RAM, firmware version and build id")
+    static final class Info implements Callable<Integer> {
+        @Mixin Choice choice;
+
+        @Option(names = "--json", description = "one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (Board board = choice.open()) {
+                BoardInfo info = board.info();
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("board", board.toString());
+                    m.put("core", info.core());
+                    m.put("clock_hz", info.clockHz());
+                    m.put("ram_bytes", info.ramBytes());
+                    m.put("firmware_version", info.firmwareVersion());
+                    m.put("build_id", info.buildId());
+                    System.out.println(Json.object(m));
+                } else {
+                    System.out.println(board);
+                    System.out.println(info);
+                }
+            }
+            return 0;
+        }
     }
 
-    private static int info(Args a) {
-        try (Board board = open(a)) {
-            BoardInfo info = board.info();
-            if (a.flag("json")) {
+    @Command(name = "train", description = {
+        "train on a board and check it against the simulator, bit for bit",
+        "Trains the small CNN on N Fashion-MNIST samples on the board with the training options of ./fqt train (the same"
+            + " defaults), evaluates it, reads its weights back and compares them with the simulator's run (exit 1 if they differ);"
+            + " per-sample rows go to the CSV. With --json the last line has bit_exact."})
+    static final class Train implements Callable<Integer> {
+        @Mixin Choice choice;
+        @Mixin TrainingMixin training;
+
+        @Option(names = "--limit-train", paramLabel = "N", defaultValue = "100", description = "training samples, seeded (default: ${DEFAULT-VALUE})")
+        int limitTrain;
+
+        @Option(names = "--limit-test", paramLabel = "N", defaultValue = "100", description = "test samples (default: ${DEFAULT-VALUE})")
+        int limitTest;
+
+        @Option(names = "--checkpoint-every", paramLabel = "N", description = "samples between checkpoints on the board (default: ${DEFAULT-VALUE})")
+        int checkpointEvery = Device.DEFAULT_CHECKPOINT_EVERY;
+
+        @Option(names = "--csv", paramLabel = "PATH", description = "the per-sample rows (default: out/device-<time>.csv)")
+        Path csv;
+
+        @Option(names = "--json", description = "one JSON object with the figures and bit_exact")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Precision precision = training.precision();
+            DataSplit data = FashionMnist.load();
+            Dataset train = data.train().shuffled(5).take(limitTrain), test = data.test().take(limitTest);
+            Training sim = training.training(Models.smallCnn(train.shape(), data.classes(), training.seed()), precision).progress(null);
+            try (Board board = choice.open()) {
+                Device dev = board.deploy(sim, train).checkpointEvery(checkpointEvery).progress(json ? null : System.err);
+                if (csv != null) dev.csv(csv);
+                long t0 = System.nanoTime();
+                Table log = dev.train(train, training.epochs());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double testAcc = dev.evaluate(test);
+                Compare.Report report = Compare.weights(dev.pullWeights(), sim.fit(train, null).model());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("board", board.toString());
-                m.put("core", info.core());
-                m.put("clock_hz", info.clockHz());
-                m.put("ram_bytes", info.ramBytes());
-                m.put("firmware_version", info.firmwareVersion());
-                m.put("build_id", info.buildId());
-                System.out.println(Json.object(m));
-            } else {
-                System.out.println(board);
-                System.out.println(info);
+                m.put("samples", log.rowCount());
+                m.put("seconds", Math.round(seconds * 10) / 10.0);
+                m.put("samples_per_s", Math.round(log.rowCount() / seconds * 10) / 10.0);
+                m.put("loss", log.doubleColumn("loss").mean());
+                m.put("train_acc", log.intColumn("correct").mean());
+                m.put("test_acc", testAcc);
+                for (String phase : new String[] {"forward", "backward", "update", "selection"}) {
+                    m.put(phase + "_instructions_per_sample", Math.round(log.longColumn(phase + "_instructions").mean()));
+                }
+                m.put("update_fraction", log.doubleColumn("update_fraction").mean());
+                m.put("arena_bytes", dev.arenaBytes());
+                m.put("restarts", dev.restarts());
+                m.put("optimizer", training.optimizer().describe());
+                m.put("partial_updates", training.partialUpdates().toString());
+                m.put("bit_exact", report.bitExact());
+                m.put("csv", String.valueOf(dev.csvPath()));
+                if (json) {
+                    System.out.println(Json.object(m));
+                } else {
+                    m.forEach((k, v) -> System.out.println(k + ": " + v));
+                    System.out.println(report);
+                }
+                return report.bitExact() ? 0 : 1;
             }
-        }
-        return 0;
-    }
-
-    private static int train(Args a) {
-        int n = a.getInt("limit-train", 100), epochs = a.getInt("epochs", 1), nTest = a.getInt("limit-test", 100);
-        DataSplit data = FashionMnist.load();
-        Dataset train = data.train().shuffled(5).take(n), test = data.test().take(nTest);
-        Training training = DeviceBenchCommand.smallCnn(train, true).epochs(epochs);
-        try (Board board = open(a)) {
-            Device dev = board.deploy(training, train).checkpointEvery(a.getInt("checkpoint-every", Device.DEFAULT_CHECKPOINT_EVERY))
-                    .progress(a.flag("json") ? null : System.err);
-            if (a.get("csv", null) != null) dev.csv(Path.of(a.get("csv", null)));
-            long t0 = System.nanoTime();
-            Table log = dev.train(train, epochs);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double testAcc = dev.evaluate(test);
-            Compare.Report report = Compare.weights(dev.pullWeights(), training.fit(train, null).model());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("board", board.toString());
-            m.put("samples", log.rowCount());
-            m.put("seconds", Math.round(seconds * 10) / 10.0);
-            m.put("samples_per_s", Math.round(log.rowCount() / seconds * 10) / 10.0);
-            m.put("loss", log.doubleColumn("loss").mean());
-            m.put("train_acc", log.intColumn("correct").mean());
-            m.put("test_acc", testAcc);
-            for (String phase : new String[] {"forward", "backward", "update", "selection"}) {
-                m.put(phase + "_instructions_per_sample", Math.round(log.longColumn(phase + "_instructions").mean()));
-            }
-            m.put("update_fraction", log.doubleColumn("update_fraction").mean());
-            m.put("arena_bytes", dev.arenaBytes());
-            m.put("restarts", dev.restarts());
-            m.put("bit_exact", report.bitExact());
-            m.put("csv", String.valueOf(dev.csvPath()));
-            if (a.flag("json")) {
-                System.out.println(Json.object(m));
-            } else {
-                m.forEach((k, v) -> System.out.println(k + ": " + v));
-                System.out.println(report);
-            }
-            return report.bitExact() ? 0 : 1;
         }
     }
 

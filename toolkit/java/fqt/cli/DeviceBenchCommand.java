@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -33,29 +35,33 @@ import tech.tablesaw.api.Table;
  * {@code ./fqt bench device}: the firmware's training cost on the virtual boards, one table per
  * kind of measurement (today: training; each is a method returning a Table, printed by run).
  */
-final class DeviceBenchCommand {
-    static final String HELP = """
-            ./fqt bench device [--board m4|m7|all] [--samples N] [--json]
-              trains a fixed model on each QEMU virtual board (firmware/port/mps2/test/runner.c):
-              the small CNN on Fashion-MNIST, UINT8, stochastic rounding, standardized SGD, batch 16,
-              with partial updates (lambda 0.1..1 by sample loss) and with full updates, N samples
-              (default 64); prints instructions per training sample, per phase (forward, backward,
-              update, selection) and per executed MAC. Instructions, not cycles: SysTick under
-              QEMU's -icount shift=0 counts executed instructions.
-            """;
+@Command(name = "device", description = {
+    "instructions per training sample, phase and MAC on the QEMU virtual boards",
+    "Trains a fixed model on each QEMU virtual board (firmware/port/mps2/test/runner.c): the small CNN on Fashion-MNIST, UINT8,"
+        + " stochastic rounding, standardized SGD, batch 16, with partial updates (lambda 0.1..1 by sample loss) and with full"
+        + " updates; prints instructions per training sample, per phase (forward, backward, update, selection) and per executed MAC,"
+        + " then the serial link's training throughput. Instructions, not cycles: SysTick under QEMU's -icount shift=0 counts"
+        + " executed instructions."})
+final class DeviceBenchCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private DeviceBenchCommand() {}
+    @Option(names = "--board", paramLabel = "BOARD", defaultValue = "all", description = "m4|m7|all (default: ${DEFAULT-VALUE})")
+    String board;
 
-    static int run(String[] argv) {
-        Args a = new Args(argv, 2, Set.of("board", "samples"), Set.of("json"));
-        String board = a.get("board", "all");
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64", description = "training samples (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--json", description = "one JSON object per row")
+    boolean json;
+
+    @Override
+    public Integer call() {
         List<CortexM> boards = board.equals("all") ? List.of(CortexM.M4, CortexM.M7) : List.of(CortexM.of(board));
-        Table runner = training(boards, a.getInt("samples", 64));
+        Table runner = training(boards, samples);
         // The serial link's throughput (issue 6): the same training streamed sample by sample by fqt.board.Device.
-        Table link = BoardCommand.linkThroughput(boards, a.getInt("samples", 64));
+        Table link = BoardCommand.linkThroughput(boards, samples);
         for (Table t : List.of(runner, link)) {
-            if (a.flag("json")) {
+            if (json) {
                 for (var row : t) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     for (String c : t.columnNames()) m.put(c, row.getObject(c));

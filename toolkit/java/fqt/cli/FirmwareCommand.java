@@ -1,22 +1,18 @@
 package fqt.cli;
 
 import fqt.board.Firmware;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./fqt firmware build}: cross-builds the firmware with make. */
-final class FirmwareCommand {
-    static final String HELP = """
-            ./fqt firmware build [--board m4|m7|m0plus|all]   (default all)
-              m4, m7   the virtual boards' images (QEMU mps2-an386, mps2-an500: board application,
-                       startup test, training runner) under firmware/build/, plus firmware/core/
-                       compiled for that CPU, with code sizes (arm-none-eabi-size)
-              m0plus   firmware/core/ compiled for the Cortex-M0+, with its code size
-              needs gcc-arm-none-eabi, libnewlib-arm-none-eabi and make (./fqt setup installs them)
-            """;
-
-    static int run(String[] argv) {
-        if (argv.length < 2 || !argv[1].equals("build")) throw new IllegalArgumentException("usage: ./fqt firmware build [--board m4|m7|m0plus|all]");
-        Args a = new Args(argv, 2, Set.of("board"), Set.of());
-        return Firmware.build(a.get("board", "all"));
+@Command(name = "firmware", description = "the firmware: cross-builds with make")
+final class FirmwareCommand extends CommandGroup {
+    @Command(name = "build", description = {
+        "cross-build the firmware and print code sizes (arm-none-eabi-size)",
+        "m4, m7: the virtual boards' images (QEMU mps2-an386, mps2-an500: board application, startup test, training runner) under"
+            + " firmware/build/, plus firmware/core/ compiled for that CPU; m0plus: firmware/core/ compiled for the Cortex-M0+.",
+        "Needs gcc-arm-none-eabi, libnewlib-arm-none-eabi and make (./fqt setup installs them)."})
+    int build(@Option(names = "--board", paramLabel = "BOARD", defaultValue = "all", description = "m4|m7|m0plus|all (default: ${DEFAULT-VALUE})") String board) {
+        return Firmware.build(board);
     }
 }

@@ -14,43 +14,54 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code ./fqt import MODEL}: imports a TorchScript model, checks it against DJL, evaluates and quantizes it. */
-final class ImportCommand {
-    static final Set<String> VALUED = Set.of("input-shape", "evaluate", "data-dir", "calibration", "percentile", "tolerance");
-    static final Set<String> FLAGS = Set.of("verify", "ptq", "json");
+@Command(name = "import", description = {
+    "a TorchScript model: verify against DJL, float and uint8 (PTQ) test accuracy",
+    "Imports a TorchScript file (torch.jit.script or torch.jit.trace, then save) through DJL's PyTorch engine, BatchNorm folded,"
+        + " and prints the toolkit's architecture."})
+final class ImportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL.pt", description = "the TorchScript file")
+    Path file;
 
-    static final String HELP = """
-            ./fqt import MODEL.pt --input-shape 1,1,28,28 [options]
-              imports a TorchScript file (torch.jit.script or torch.jit.trace, then save) through DJL's
-              PyTorch engine, BatchNorm folded, and prints the toolkit's architecture
-              --input-shape N,C,H,W   the model's input, batch first (required)
-              --verify                run DJL and the toolkit side by side: max |diff| of the outputs
-                                      (on the test set with --evaluate, else on 100 random inputs)
-              --tolerance X           largest difference --verify accepts (default 1e-4)
-              --evaluate DATA         float test accuracy on fashion-mnist|mnist|kmnist|emnist-letters|emnist-digits
-              --data-dir DIR          where the IDX files are (default: Debian's /usr/share/datasets/...)
-              --ptq                   post-training quantization to uint8 (needs --evaluate): test accuracy
-                                      and per-layer quantization error
-              --calibration N         training samples that calibrate the ranges (default 500)
-              --percentile P          percentile ranges instead of min/max, e.g. 99.99
-              --json                  one JSON object: float_accuracy, quantized_accuracy, max_abs_diff, ...
-            """;
+    @Option(names = "--input-shape", paramLabel = "N,C,H,W", required = true, split = ",", hideParamSyntax = true, description = "the model's input, batch first, e.g. 1,1,28,28")
+    int[] shape;
 
-    static int run(String[] argv) {
-        Args a = new Args(argv, 1, VALUED, FLAGS);
-        if (a.positional.size() != 1) throw new IllegalArgumentException("usage: ./fqt import MODEL.pt --input-shape 1,1,28,28 [options]");
-        String shapeText = a.get("input-shape", null);
-        if (shapeText == null) throw new IllegalArgumentException("--input-shape is required, e.g. --input-shape 1,1,28,28");
-        int[] shape = parseShape(shapeText);
-        boolean json = a.flag("json");
-        String dataName = a.get("evaluate", null);
-        if (a.flag("ptq") && dataName == null) throw new IllegalArgumentException("--ptq needs --evaluate DATA (its training set calibrates)");
-        DataSplit data = dataName == null ? null : TrainCommand.loadData(dataName, a.get("data-dir", null));
+    @Option(names = "--verify", description = "run DJL and the toolkit side by side: max |diff| of the outputs (on the test set with --evaluate, else on 100 random inputs)")
+    boolean verify;
+
+    @Option(names = "--tolerance", paramLabel = "X", description = "largest difference --verify accepts (default: ${DEFAULT-VALUE})")
+    double tolerance = ImportedModel.DEFAULT_TOLERANCE;
+
+    @Option(names = "--evaluate", paramLabel = "DATA", description = "float test accuracy on fashion-mnist|mnist|kmnist|emnist-letters|emnist-digits")
+    String dataName;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the IDX files are (default: Debian's /usr/share/datasets/...)")
+    Path dataDir;
+
+    @Option(names = "--ptq", description = "post-training quantization to uint8 (needs --evaluate): test accuracy and per-layer quantization error")
+    boolean ptq;
+
+    @Option(names = "--calibration", paramLabel = "N", defaultValue = "500", description = "training samples that calibrate the ranges (default: ${DEFAULT-VALUE})")
+    int calibration;
+
+    /** A double, not a float: 99.99f would print and calibrate as 99.98999786. */
+    @Option(names = "--percentile", paramLabel = "P", description = "percentile ranges instead of min/max, e.g. 99.99")
+    Double percentile;
+
+    @Option(names = "--json", description = "one JSON object: float_accuracy, quantized_accuracy, max_abs_diff, ...")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (ptq && dataName == null) throw new IllegalArgumentException("--ptq needs --evaluate DATA (its training set calibrates)");
+        DataSplit data = dataName == null ? null : DataMixin.load(dataName, dataDir);
         Map<String, Object> out = new LinkedHashMap<>();
-        Path file = Path.of(a.positional.get(0));
         try (ImportedModel fp = Import.torchScript(file, Import.inputShape(shape))) {
             out.put("model", file.toString());
             out.put("input_shape", Arrays.toString(shape));
@@ -59,9 +70,9 @@ final class ImportCommand {
             out.put("layers", String.join("; ", layers));
             if (!json) System.out.print(fp);
             Verification v = null;
-            if (a.flag("verify")) {
+            if (verify) {
                 Dataset sample = data != null ? data.test() : randomInputs(shape, fp.model().classes(), 100);
-                v = fp.verify(sample, a.getFloat("tolerance", (float) ImportedModel.DEFAULT_TOLERANCE));
+                v = fp.verify(sample, tolerance);
                 if (!json && data != null) System.out.println("verify on the test set: " + v);
                 if (!json && data == null) {
                     System.out.printf("verify on %d random inputs: max |DJL - toolkit| %.3g (tolerance %.1g), same class %d/%d%n",
@@ -78,10 +89,9 @@ final class ImportCommand {
                 out.put("float_accuracy", acc);
                 if (!json) System.out.printf("float test accuracy (toolkit, float32): %.4f%n", acc);
             }
-            if (a.flag("ptq")) {
-                var builder = Quantize.ptq(fp).calibrate(data.train().take(a.getInt("calibration", 500))).perTensor();
-                String percentile = a.get("percentile", null);
-                if (percentile != null) builder.percentile(parsePercentile(percentile));
+            if (ptq) {
+                var builder = Quantize.ptq(fp).calibrate(data.train().take(calibration)).perTensor();
+                if (percentile != null) builder.percentile(percentile);
                 PtqReport r = builder.build().report(data.test());
                 out.put("quantized_accuracy", r.quantizedAccuracy());
                 out.put("calibration", r.calibration());
@@ -90,23 +100,6 @@ final class ImportCommand {
         }
         if (json) System.out.println(Json.object(out));
         return 0;
-    }
-
-    /** A double, not Args.getFloat: 99.99f would print and calibrate as 99.98999786. */
-    private static double parsePercentile(String text) {
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--percentile needs a number, got '" + text + "'");
-        }
-    }
-
-    private static int[] parseShape(String text) {
-        try {
-            return Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--input-shape needs whole numbers separated by commas, got '" + text + "'");
-        }
     }
 
     /** Inputs uniform in [0, 1) (the range of the toolkit's image data sets), fixed seed, label 0. */

@@ -1,46 +1,51 @@
 package fqt.cli;
 
+import com.google.gson.FormattingStyle;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
 import java.util.Map;
 
-/** One-line JSON objects from ordered maps of strings, numbers and booleans (all the CLI prints). */
+/**
+ * One-line JSON objects (Gson) from ordered maps. A float prints as Java's shortest form of it, as
+ * it was typed (0.05f is 0.05, not 0.05000000074505806); NaN and infinities print as null, since
+ * JSON has no number for them.
+ */
 final class Json {
     private Json() {}
 
+    private static final Gson GSON = new GsonBuilder()
+            .setFormattingStyle(FormattingStyle.COMPACT.withSpaceAfterSeparators(true))
+            .serializeNulls()
+            .disableHtmlEscaping() // layer descriptions have "->"; the output goes to terminals and files, not into HTML
+            .registerTypeAdapter(Float.class, new Finite<Float>() {
+                @Override void writeFinite(JsonWriter out, Float v) throws IOException { out.jsonValue(Float.toString(v)); }
+            })
+            .registerTypeAdapter(Double.class, new Finite<Double>() {
+                @Override void writeFinite(JsonWriter out, Double v) throws IOException { out.value(v.doubleValue()); }
+            })
+            .create();
+
     static String object(Map<String, ?> fields) {
-        StringBuilder sb = new StringBuilder("{");
-        for (Map.Entry<String, ?> e : fields.entrySet()) {
-            if (sb.length() > 1) sb.append(", ");
-            sb.append(quote(e.getKey())).append(": ").append(value(e.getValue()));
-        }
-        return sb.append('}').toString();
+        return GSON.toJson(fields);
     }
 
-    private static String value(Object v) {
-        if (v == null) return "null";
-        if (v instanceof Double d) return d.isNaN() || d.isInfinite() ? "null" : d.toString(); // Java's form is valid JSON
-        if (v instanceof Float f) return value(f.doubleValue());
-        if (v instanceof Number || v instanceof Boolean) return v.toString();
-        if (v instanceof Map<?, ?> m) {
-            @SuppressWarnings("unchecked") Map<String, ?> sm = (Map<String, ?>) m;
-            return object(sm);
-        }
-        return quote(v.toString());
-    }
+    /** Writes a finite number, null for NaN and the infinities; output only. */
+    private abstract static class Finite<N extends Number> extends TypeAdapter<N> {
+        abstract void writeFinite(JsonWriter out, N v) throws IOException;
 
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
-                    else sb.append(ch);
-                }
-            }
+        @Override
+        public void write(JsonWriter out, N v) throws IOException {
+            if (v == null || !Double.isFinite(v.doubleValue())) out.nullValue();
+            else writeFinite(out, v);
         }
-        return sb.append('"').toString();
+
+        @Override
+        public N read(JsonReader in) {
+            throw new UnsupportedOperationException("the command line only writes JSON");
+        }
     }
 }

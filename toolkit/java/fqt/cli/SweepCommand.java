@@ -5,57 +5,79 @@ import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.sweep.Sweep;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.Table;
 
-/** {@code ./fqt sweep}: a grid of training runs, results appended to a CSV; a rerun resumes. */
-final class SweepCommand {
-    static final Set<String> VALUED = Set.of("data", "data-dir", "model", "precision", "optimizer", "lr", "rounding", "batch", "epochs",
-            "lambda-min", "seeds", "limit-train", "limit-test", "threads", "csv", "option");
-    static final Set<String> FLAGS = Set.of("json", "quiet");
+/**
+ * {@code ./fqt sweep}: a grid of training runs, results appended to a CSV; a rerun resumes. An
+ * option not given is left to {@link Sweep}, whose defaults are {@code fqt.train.Defaults}.
+ */
+@Command(name = "sweep", description = "a grid of training runs: every combination, one CSV line per finished run; a rerun resumes")
+final class SweepCommand implements Callable<Integer> {
+    @Mixin DataMixin data;
 
-    static final String HELP = """
-            ./fqt sweep [options]   train every combination, append one CSV line per finished run
-              --precision uint8,mixed,float32   --optimizer sgd,standardized,momentum,adam   --lr X,Y
-              --rounding floor,nearest,stochastic   --batch N,M   --epochs N,M   --lambda-min 1,0.5,0.1
-              --option NAME=V1,V2     any other training option (error_range, alpha_a, train_last, ...)
-              --seeds N (1)           seeds 1..N per combination
-              --data ... --data-dir DIR --model small-cnn|mlp --limit-train N --limit-test N   as for train
-              --threads N             runs at once (default: the available processors)
-              --csv FILE              results; runs already in FILE are skipped (default sweep.csv)
-              --json                  print the rows as JSON lines instead of a table; --quiet: no progress bar
-            """;
+    @Option(names = "--precision", paramLabel = "MODE[,MODE...]", split = ",", hideParamSyntax = true, description = "e.g. uint8,mixed,float32 (default: ${bundle:default.precision})")
+    List<Precision> precision;
 
-    static int run(String[] argv) {
-        Args a = new Args(argv, 1, VALUED, FLAGS);
-        DataSplit full = TrainCommand.loadData(a.get("data", "fashion-mnist"), a.get("data-dir", null));
-        DataSplit data = new DataSplit(TrainCommand.limit(full.train(), a.getInt("limit-train", 0), 1),
-                TrainCommand.limit(full.test(), a.getInt("limit-test", 0), 2));
-        String[] optimizers = list(a, "optimizer", TrainCommand.DEFAULT_OPTIMIZER);
-        Sweep s = Sweep.over(TrainCommand.model(a.get("model", "small-cnn"), full, 1), data)
-                .precision(Arrays.stream(list(a, "precision", "uint8")).map(v -> Precision.valueOf(v.toUpperCase(Locale.ROOT))).toArray(Precision[]::new))
-                .optimizer(optimizers)
-                .lr(Arrays.stream(list(a, "lr", Float.toString(TrainCommand.defaultLearningRate(optimizers[0])))).mapToDouble(Double::parseDouble).toArray())
-                .rounding(Arrays.stream(list(a, "rounding", "stochastic")).map(v -> Rounding.valueOf(v.toUpperCase(Locale.ROOT))).toArray(Rounding[]::new))
-                .batch(ints(list(a, "batch", "16")))
-                .epochs(ints(list(a, "epochs", "1")))
-                .lambdaMin(Arrays.stream(list(a, "lambda-min", "1")).mapToDouble(Double::parseDouble).toArray())
-                .seeds(a.getInt("seeds", 1))
-                .csv(Path.of(a.get("csv", "sweep.csv")))
-                .progress(a.flag("quiet") ? null : System.err);
-        if (a.get("option", null) != null) {
-            String[] kv = a.get("option", null).split("=", 2);
-            if (kv.length != 2) throw new IllegalArgumentException("--option needs NAME=V1,V2, got '" + a.get("option", null) + "'");
-            s.option(kv[0], (Object[]) kv[1].split(","));
-        }
-        if (a.get("threads", null) != null) s.threads(a.getInt("threads", 1));
+    @Option(names = "--optimizer", paramLabel = "NAME[,NAME...]", split = ",", hideParamSyntax = true, description = "of ${bundle:names.optimizer} (default: ${bundle:default.optimizer})")
+    List<String> optimizer;
+
+    @Option(names = "--lr", paramLabel = "X[,X...]", split = ",", hideParamSyntax = true, description = "learning rates (default: each optimizer's: ${bundle:default.lr})")
+    double[] lr;
+
+    @Option(names = "--rounding", paramLabel = "R[,R...]", split = ",", hideParamSyntax = true, description = "of ${bundle:names.rounding} (default: ${bundle:default.rounding})")
+    List<Rounding> rounding;
+
+    @Option(names = "--batch", paramLabel = "N[,N...]", split = ",", hideParamSyntax = true, description = "(default: ${bundle:default.batch})")
+    int[] batch;
+
+    @Option(names = "--epochs", paramLabel = "N[,N...]", split = ",", hideParamSyntax = true, description = "(default: ${bundle:default.epochs})")
+    int[] epochs;
+
+    @Option(names = "--lambda-min", paramLabel = "X[,X...]", split = ",", hideParamSyntax = true, description = "e.g. 1,0.5,0.1 (default: ${bundle:default.lambda-min}, full updates)")
+    double[] lambdaMin;
+
+    @Option(names = "--option", paramLabel = "NAME=V1,V2",
+            description = "any other training option (error_range, alpha_a, train_last, ...); repeatable")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1", description = "seeds 1..N per combination (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--threads", paramLabel = "N", description = "runs at once (default: the available processors)")
+    Integer threads;
+
+    @Option(names = "--csv", paramLabel = "FILE", defaultValue = "sweep.csv", description = "results; runs already in FILE are skipped (default: ${DEFAULT-VALUE})")
+    Path csv;
+
+    @Option(names = "--json", description = "print the rows as JSON lines instead of a table")
+    boolean json;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        DataSplit full = data.load();
+        Sweep s = Sweep.over(data.model(full, 1), data.limited(full, 1)).seeds(seeds).csv(csv).progress(quiet ? null : System.err);
+        if (precision != null) s.precision(precision.toArray(Precision[]::new));
+        if (optimizer != null) s.optimizer(optimizer.toArray(String[]::new));
+        if (lr != null) s.lr(lr);
+        if (rounding != null) s.rounding(rounding.toArray(Rounding[]::new));
+        if (batch != null) s.batch(batch);
+        if (epochs != null) s.epochs(epochs);
+        if (lambdaMin != null) s.lambdaMin(lambdaMin);
+        options.forEach((name, values) -> s.option(name, (Object[]) values.split(",")));
+        if (threads != null) s.threads(threads);
         Table t = s.run().table();
-        if (a.flag("json")) {
+        if (json) {
             for (Row r : t) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 for (String c : t.columnNames()) m.put(c, r.getObject(c));
@@ -65,17 +87,5 @@ final class SweepCommand {
             System.out.println(t.printAll());
         }
         return 0;
-    }
-
-    private static String[] list(Args a, String name, String dflt) {
-        return a.get(name, dflt).split(",");
-    }
-
-    private static int[] ints(String[] v) {
-        try {
-            return Arrays.stream(v).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected whole numbers, got " + String.join(",", v));
-        }
     }
 }

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * Fixed-length windows cut from multichannel time series in CSV files (sensor recordings such as
@@ -22,9 +25,9 @@ import java.util.List;
  * moment a streaming classifier would decide. Each file is one continuous recording: windows
  * never span two files. Samples have shape {@code {channels, 1, window}}.
  *
- * <p>Format: one row per line, cells separated by {@link #delimiter(char)} (default {@code ,}),
- * surrounding whitespace and one pair of surrounding double quotes removed; quoted delimiters are
- * not supported. Blank lines are skipped. Labels are integers {@code 0..classes-1} (written
+ * <p>Format: one row per line, cells separated by {@link #delimiter(char)} (default {@code ,}) and
+ * quoted as in RFC 4180 (read by Commons CSV: a quoted cell may hold the delimiter), whitespace
+ * around a cell and inside its quotes removed. Blank lines are skipped. Labels are integers {@code 0..classes-1} (written
  * {@code 3} or {@code 3.0}) or, after {@link #labelNames(String...)}, one of the given names.
  * Every cell is checked: a non-numeric, NaN or infinite value, a row with a different number of
  * cells, and a file shorter than one window are errors naming the file, line and column.
@@ -187,12 +190,11 @@ public final class CsvWindows {
         int label = -1, cols = -1, rows = 0;
         float[] values = new float[1024];
         int[] labels = new int[256];
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            for (int lineNo = 1; (line = in.readLine()) != null; lineNo++) {
-                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // byte-order mark
-                if (line.isBlank()) continue;
-                String[] cells = split(line);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser csv = format().parse(skipByteOrderMark(in))) {
+            for (CSVRecord record : csv) {
+                int lineNo = (int) csv.getCurrentLineNumber();
+                if (record.size() == 1 && record.get(0).isEmpty()) continue; // a line of spaces
+                String[] cells = record.values();
                 if (names == null) {
                     cols = cells.length;
                     names = new String[cols];
@@ -219,6 +221,8 @@ public final class CsvWindows {
                 }
                 rows++;
             }
+        } catch (UncheckedIOException e) { // Commons CSV's iterator: a quote never closed
+            throw new IllegalArgumentException(file + ": " + e.getCause().getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -231,14 +235,15 @@ public final class CsvWindows {
         return new Table(file, channelNames, rows, cols - 1, values, labels);
     }
 
-    private String[] split(String line) {
-        String[] cells = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
-        for (int i = 0; i < cells.length; i++) {
-            String s = cells[i].trim();
-            if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) s = s.substring(1, s.length() - 1).trim();
-            cells[i] = s;
-        }
-        return cells;
+    private static BufferedReader skipByteOrderMark(BufferedReader in) throws IOException {
+        in.mark(1);
+        if (in.read() != '\uFEFF') in.reset();
+        return in;
+    }
+
+    /** Cells split at the delimiter, quotes as in RFC 4180, spaces around a cell and inside its quotes dropped. */
+    private CSVFormat format() {
+        return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).setTrim(true).get();
     }
 
     private int labelColumn(Path file, String[] names) {

@@ -1,6 +1,7 @@
 package fqt.sweep;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,12 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The results file of a sweep: a header line, then one line per finished run, each appended in a
  * single write and forced to the file as the run finishes. Opening an existing file reads the
  * finished runs and cuts off a half-written last line (a killed sweep), so a rerun resumes.
- * Fields are quoted when they hold a comma or quote; line breaks inside a field become spaces.
+ * Commons CSV quotes and parses the fields; line breaks inside a field become spaces, so a run is one line.
+ * Resuming is ours: a CSV library reads and writes records, it does not repair a file whose writer was killed.
  */
 final class ResultsCsv implements AutoCloseable {
     private final Path path;
@@ -25,6 +29,7 @@ final class ResultsCsv implements AutoCloseable {
     private final FileChannel out;
     private final List<Map<String, String>> rows = new ArrayList<>();
     private final boolean repaired;
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     /** Opens or creates {@code path} for rows with these columns; an existing file must have the same header. */
     ResultsCsv(Path path, List<String> header) {
@@ -38,16 +43,16 @@ final class ResultsCsv implements AutoCloseable {
             repaired = complete < bytes.length;
             out.truncate(complete); // drops a half-written last line
             out.position(complete);
-            String[] lines = new String(bytes, 0, complete, StandardCharsets.UTF_8).split("\n", -1);
-            if (complete == 0) {
+            List<CSVRecord> records = FORMAT.parse(new StringReader(new String(bytes, 0, complete, StandardCharsets.UTF_8))).getRecords();
+            if (records.isEmpty()) {
                 write(format(header));
             } else {
-                List<String> found = parse(lines[0]);
+                List<String> found = records.get(0).toList();
                 if (!found.equals(header)) {
                     throw new IllegalArgumentException(path + " has the columns " + found + ", this sweep writes " + header
                             + ": use another file");
                 }
-                for (int i = 1; i < lines.length - 1; i++) rows.add(row(lines[i], i + 1));
+                for (CSVRecord r : records.subList(1, records.size())) rows.add(row(r));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the sweep results " + path, e);
@@ -87,10 +92,10 @@ final class ResultsCsv implements AutoCloseable {
         }
     }
 
-    private Map<String, String> row(String line, int lineNumber) {
-        List<String> values = parse(line);
+    private Map<String, String> row(CSVRecord r) {
+        List<String> values = r.toList();
         if (values.size() != header.size()) {
-            throw new IllegalArgumentException(path + " line " + lineNumber + ": " + values.size() + " fields, the header has " + header.size());
+            throw new IllegalArgumentException(path + " line " + r.getRecordNumber() + ": " + values.size() + " fields, the header has " + header.size());
         }
         Map<String, String> row = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) row.put(header.get(i), values.get(i));
@@ -102,41 +107,7 @@ final class ResultsCsv implements AutoCloseable {
         return -1;
     }
 
-    static String format(List<String> values) {
-        StringBuilder sb = new StringBuilder();
-        for (String v : values) {
-            if (sb.length() > 0) sb.append(',');
-            String s = v == null ? "" : v.replace('\n', ' ').replace('\r', ' ');
-            sb.append(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
-        }
-        return sb.toString();
-    }
-
-    static List<String> parse(String line) {
-        List<String> values = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                values.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        values.add(cur.toString());
-        return values;
+    private static String format(List<String> values) {
+        return FORMAT.format(values.stream().map(v -> v == null ? "" : v.replace('\n', ' ').replace('\r', ' ')).toArray());
     }
 }

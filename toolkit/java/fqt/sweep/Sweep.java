@@ -32,12 +32,13 @@ import tech.tablesaw.columns.Column;
  * Every combination of the options set is one {@link SweepTask}; tasks run in parallel on a fixed
  * thread pool, each result is appended to the CSV as it finishes, and a rerun with the same CSV
  * skips the runs already there (keyed by their options), so an interrupted sweep resumes.
- * Options not set keep their defaults: UINT8, sgd, lr 0.05, STOCHASTIC, batch 16, 1 epoch, lambdaMin 1 (full updates), seed 1.
+ * Options not set keep their defaults, those of {@link fqt.train.Defaults} (UINT8, sgd, STOCHASTIC, batch
+ * 16, 1 epoch, lambdaMin 1: full updates, seed 1); without {@link #lr} each optimizer has its own default learning rate.
  */
 public final class Sweep {
     private final Model model;
     private final DataSplit data;
-    /** Option name to its values, in column order; seed is added last. */
+    /** Option name to its values, in column order; seed is added last. No values: the option's default depends on the others (lr). */
     private final Map<String, List<String>> grid = new LinkedHashMap<>();
     private List<String> seeds = List.of("1");
     private int threads = Runtime.getRuntime().availableProcessors();
@@ -48,7 +49,7 @@ public final class Sweep {
     private Sweep(Model model, DataSplit data) {
         this.model = model;
         this.data = data;
-        TrainingOptions.DEFAULTS.forEach((k, v) -> grid.put(k, List.of(v)));
+        TrainingOptions.DEFAULTS.forEach((k, v) -> grid.put(k, v == null ? List.of() : List.of(v)));
     }
 
     public static Sweep over(Model model, DataSplit data) { return new Sweep(model, data); }
@@ -107,7 +108,7 @@ public final class Sweep {
         for (Map.Entry<String, List<String>> dim : all.entrySet()) {
             List<Map<String, String>> next = new ArrayList<>();
             for (Map<String, String> c : combos) {
-                for (String v : dim.getValue()) {
+                for (String v : dim.getValue().isEmpty() ? List.of(TrainingOptions.defaultLearningRate(c)) : dim.getValue()) {
                     Map<String, String> m = new LinkedHashMap<>(c);
                     m.put(dim.getKey(), v);
                     next.add(m);

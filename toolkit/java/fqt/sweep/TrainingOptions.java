@@ -4,9 +4,11 @@ import fqt.nn.ErrorRange;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.select.PartialUpdates;
+import fqt.train.Defaults;
 import fqt.train.Optimizer;
 import fqt.train.Training;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -15,13 +17,28 @@ import java.util.function.BiConsumer;
  * The training options a sweep can vary, by name, as text: how each one configures a
  * {@link Training}. Values are plain strings so a run's options serialize, key the CSV and travel.
  */
-final class TrainingOptions {
+public final class TrainingOptions {
     private TrainingOptions() {}
 
-    /** Options every run has, with their defaults, in column order (seed is always last). */
+    /** The optimizers by the names {@link Optimizer#named} takes. */
+    public static final List<String> OPTIMIZERS = List.of("sgd", "standardized", "momentum", "adam");
+
+    /** The name of {@link Defaults#OPTIMIZER}: Defaults holds the optimizer, a sweep's column its name. */
+    public static final String DEFAULT_OPTIMIZER = Defaults.OPTIMIZER.name();
+
+    /**
+     * Options every run has, with their defaults ({@link Defaults}), in column order (seed is always
+     * last). lr has none here: unless set, each run has its optimizer's default ({@link #defaultLearningRate}).
+     */
     static final Map<String, String> DEFAULTS = ordered(
-            "precision", "UINT8", "optimizer", "sgd", "lr", "0.05", "rounding", "STOCHASTIC", "batch", "16", "epochs", "1",
-            "lambda_min", "1.0");
+            "precision", Defaults.PRECISION.name(), "optimizer", DEFAULT_OPTIMIZER, "lr", null, "rounding", Defaults.ROUNDING.name(),
+            "batch", Integer.toString(Defaults.BATCH), "epochs", Integer.toString(Defaults.EPOCHS),
+            "lambda_min", Float.toString(Defaults.PARTIAL_UPDATES.lambdaMin()));
+
+    /** The lr of a run whose sweep sets none: its optimizer's default learning rate. */
+    static String defaultLearningRate(Map<String, String> options) {
+        return Float.toString(Optimizer.defaultLearningRate(options.get("optimizer")));
+    }
 
     /** Options that call one setter each. */
     private static final Map<String, BiConsumer<Training, String>> SETTERS = Map.ofEntries(

@@ -48,7 +48,7 @@ public record Frame(int type, int status, int seq, byte[] payload, int crc) {
         if (payload.length > MAX_PAYLOAD) throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
         ByteBuffer body = ByteBuffer.allocate(bodyBytes(payload.length)).order(ByteOrder.LITTLE_ENDIAN);
         body.put((byte) VERSION).put((byte) type).putShort((short) seq).put((byte) status).putShort((short) payload.length).put(payload);
-        body.putInt(Crc32c.update(0, body.array(), 0, HEADER_BYTES + payload.length));
+        body.putInt(Crc32c.of(body.array(), 0, HEADER_BYTES + payload.length));
         byte[] cobs = Cobs.encode(body.array());
         return Arrays.copyOf(cobs, cobs.length + DELIMITER_BYTES);
     }
@@ -66,7 +66,7 @@ public record Frame(int type, int status, int seq, byte[] payload, int crc) {
         ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
         int crcAt = body.length - CRC_BYTES;
         int crc = b.getInt(crcAt);
-        int computed = Crc32c.update(0, body, 0, crcAt);
+        int computed = Crc32c.of(body, 0, crcAt);
         if (computed != crc) {
             throw new WireException(WireException.Kind.CRC, String.format("CRC-32C 0x%08x, frame says 0x%08x", computed, crc));
         }

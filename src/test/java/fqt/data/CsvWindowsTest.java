@@ -130,6 +130,19 @@ class CsvWindowsTest {
     }
 
     @Test
+    void quotedCellsMayHoldTheDelimiterAndAnOpenQuoteIsAnError() throws Exception {
+        Path f = csv("quoted.csv", "\uFEFF\"x, left\",\"say \"\"hi\"\"\"\n1,walk\n2,\"say \"\"hi\"\"\"\n");
+        Dataset d = CsvWindows.of(1, 1).labelNames("walk", "say \"hi\"").read(f);
+        assertEquals(2, d.size());
+        assertEquals(1, d.label(1));
+        assertArrayEquals(new float[] {2}, d.sample(1));
+
+        Path open = csv("open.csv", "a,label\n1,0\n\"2,0\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> CsvWindows.of(1, 1).read(open));
+        assertTrue(e.getMessage().startsWith(open + ": "), e.getMessage());
+    }
+
+    @Test
     void raggedRowsAreRejected() throws Exception {
         Path f = csv("ragged.csv", "a,b,label\n1,2,0\n3,0\n");
         var e = assertThrows(IllegalArgumentException.class, () -> CsvWindows.of(1, 1).read(f));

@@ -33,7 +33,7 @@ class SweepKillTest {
         assertEquals(0, second.exitValue(), log);
         List<String> after = rows(csv);
         assertEquals(RUNS, after.size(), "every run once: " + after);
-        Map<List<String>, Long> perKey = after.stream().collect(Collectors.groupingBy(l -> ResultsCsv.parse(l).subList(0, 8), Collectors.counting()));
+        Map<List<String>, Long> perKey = after.stream().collect(Collectors.groupingBy(l -> SweepTest.fields(l).subList(0, 8), Collectors.counting()));
         assertEquals(RUNS, perKey.size(), "no run twice");
         for (String line : before) assertTrue(after.contains(line), "finished run kept as it was (same finish time): " + line);
         assertTrue(log.contains(before.size() + " already in"), log);

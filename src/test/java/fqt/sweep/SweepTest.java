@@ -7,11 +7,16 @@ import fqt.nn.Model;
 import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.testing.TestData;
+import fqt.train.Defaults;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
@@ -20,6 +25,15 @@ class SweepTest {
     static final DataSplit FASHION = TestData.fashionMnist();
     static final DataSplit DATA = new DataSplit(FASHION.train().shuffled(3).take(200), FASHION.test().shuffled(4).take(100));
     static final Model MLP = Models.mlp(DATA.shape(), 10, 7, 32);
+
+    /** One CSV line's fields, parsed by Commons CSV as any reader of the results would. */
+    static List<String> fields(String line) {
+        try {
+            return CSVFormat.DEFAULT.parse(new StringReader(line)).getRecords().get(0).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static Sweep sweep(Path csv) {
         return Sweep.over(MLP, DATA).precision(Precision.UINT8, Precision.MIXED).lambdaMin(1.0, 0.5).seeds(2).threads(2).csv(csv).progress(null);
@@ -58,10 +72,26 @@ class SweepTest {
         assertEquals(1 + 8, after.size(), "header once, every run once");
         assertEquals(lines.get(1), after.get(1), "the finished run was kept, not redone");
         assertEquals(8, t.rowCount());
-        assertEquals(8, after.stream().skip(1).map(l -> ResultsCsv.parse(l).subList(0, 8)).distinct().count());
+        assertEquals(8, after.stream().skip(1).map(l -> fields(l).subList(0, 8)).distinct().count());
         // Everything done: a third run trains nothing and changes nothing.
         sweep(csv).run();
         assertEquals(after, Files.readAllLines(csv));
+    }
+
+    @Test
+    void fieldsWithCommasQuotesAndLineBreaksRoundTripOneLinePerRow(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("r.csv");
+        List<String> header = List.of("precision", "status");
+        try (ResultsCsv out = new ResultsCsv(csv, header)) {
+            out.append(Map.of("precision", "UINT8", "status", "diverged: loss \"NaN\", step 3\nafter 48 samples"));
+            out.append(Map.of("precision", "MIXED", "status", ""));
+        }
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(List.of("precision,status", "UINT8,\"diverged: loss \"\"NaN\"\", step 3 after 48 samples\"", "MIXED,"), lines);
+        try (ResultsCsv in = new ResultsCsv(csv, header)) {
+            assertEquals(List.of(Map.of("precision", "UINT8", "status", "diverged: loss \"NaN\", step 3 after 48 samples"),
+                    Map.of("precision", "MIXED", "status", "")), in.rows());
+        }
     }
 
     @Test
@@ -75,6 +105,20 @@ class SweepTest {
         sweep(other).seeds(1).precision(Precision.UINT8).lambdaMin(1.0).run();
         var header = assertThrows(IllegalArgumentException.class, () -> sweep(other).option("alpha_a", 0.1).run());
         assertTrue(header.getMessage().contains("use another file"), header.getMessage());
+    }
+
+    @Test
+    void unsetOptionsAreTheDefaultsAndEachOptimizerHasItsOwnLearningRate() {
+        SweepTask only = Sweep.over(MLP, DATA).tasks().get(0);
+        assertEquals(List.of(Defaults.PRECISION.name(), TrainingOptions.DEFAULT_OPTIMIZER, Float.toString(Defaults.SGD_LR),
+                Defaults.ROUNDING.name(), Integer.toString(Defaults.BATCH), Integer.toString(Defaults.EPOCHS),
+                Float.toString(Defaults.PARTIAL_UPDATES.lambdaMin()), Long.toString(Defaults.SEED)), only.key());
+        assertEquals(Defaults.OPTIMIZER.describe(), only.training(MLP).config().optimizer().describe());
+
+        List<String> lrs = Sweep.over(MLP, DATA).optimizer("sgd", "standardized", "adam").tasks().stream().map(t -> t.options().get("lr")).toList();
+        assertEquals(List.of(Float.toString(Defaults.SGD_LR), Float.toString(Defaults.STANDARDIZED_LR), Float.toString(Defaults.ADAM_LR)), lrs);
+        List<String> given = Sweep.over(MLP, DATA).optimizer("sgd", "adam").lr(0.01).tasks().stream().map(t -> t.options().get("lr")).toList();
+        assertEquals(List.of("0.01", "0.01"), given);
     }
 
     @Test

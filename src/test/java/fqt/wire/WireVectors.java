@@ -165,7 +165,7 @@ public final class WireVectors {
     private static byte[] body(int version, int type, int seq, byte[] payload, int lengthField) {
         ByteBuffer b = ByteBuffer.allocate(Frame.bodyBytes(payload.length)).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) version).put((byte) type).putShort((short) seq).put((byte) 0).putShort((short) lengthField).put(payload);
-        b.putInt(Crc32c.update(0, b.array(), 0, Frame.HEADER_BYTES + payload.length));
+        b.putInt(Crc32c.of(b.array(), 0, Frame.HEADER_BYTES + payload.length));
         return b.array();
     }
 

@@ -1,0 +1,64 @@
+package fqt.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CliJsonTest {
+    @Test
+    void floatsPrintAsTypedDoublesAsTheyAreNonFiniteAsNull() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", 0.05f);
+        m.put("small", 1e-4f);
+        m.put("acc", 0.8234);
+        m.put("nan", Double.NaN);
+        m.put("fnan", Float.NaN);
+        m.put("inf", Double.POSITIVE_INFINITY);
+        m.put("n", 16);
+        m.put("big", 123456789012L);
+        m.put("ok", true);
+        m.put("text", "a \"quoted\"\nline");
+        m.put("layer", "Linear 784->64 <&>");
+        m.put("none", null);
+        assertEquals("{\"lr\": 0.05, \"small\": 1.0E-4, \"acc\": 0.8234, \"nan\": null, \"fnan\": null, \"inf\": null, \"n\": 16, "
+                + "\"big\": 123456789012, \"ok\": true, \"text\": \"a \\\"quoted\\\"\\nline\", \"layer\": \"Linear 784->64 <&>\", \"none\": null}", Json.object(m));
+        JsonObject back = JsonParser.parseString(Json.object(m)).getAsJsonObject();
+        assertEquals(0.05f, back.get("lr").getAsFloat());
+        assertEquals("a \"quoted\"\nline", back.get("text").getAsString());
+    }
+
+    @Test
+    void trainPrintsOneJsonObjectPerEpochThenTheResult() {
+        CliHelpTest.Run r = captured("train", "--model", "mlp", "--limit-train", "64", "--limit-test", "32", "--epochs", "2", "--lr", "0.02",
+                "--json", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> lines = r.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(3, lines.size(), r.out());
+        assertEquals(2, lines.get(1).get("epoch").getAsInt());
+        JsonObject result = lines.get(2);
+        assertTrue(result.get("result").getAsBoolean());
+        assertTrue(r.out().lines().toList().get(2).contains("\"lr\": 0.02,"), r.out());
+        assertEquals("sgd(0.02)", result.get("optimizer").getAsString());
+        assertEquals(64, result.get("train_samples").getAsInt());
+        double acc = result.get("test_accuracy").getAsDouble();
+        assertTrue(acc >= 0 && acc <= 1, r.out());
+    }
+
+    /** The commands print with System.out (as ./fqt does): capture it for one run. */
+    static CliHelpTest.Run captured(String... args) {
+        var before = System.out;
+        var bytes = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(bytes, true));
+        try {
+            CliHelpTest.Run r = CliHelpTest.run(args);
+            return new CliHelpTest.Run(r.code(), bytes.toString(), r.err());
+        } finally {
+            System.setOut(before);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package fqt.cli;
+
+import fqt.data.DataSplit;
+import fqt.data.Dataset;
+import fqt.data.FashionMnist;
+import fqt.data.MnistFamily;
+import fqt.nn.Model;
+import fqt.nn.Models;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The data set and model of {@code ./fqt train} and {@code ./fqt sweep}. */
+final class DataMixin {
+    @Option(names = "--data", paramLabel = "NAME", defaultValue = "fashion-mnist",
+            description = "fashion-mnist|mnist|kmnist|emnist-letters|emnist-digits (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the IDX files are (default: Debian's /usr/share/datasets/...)")
+    Path dataDir;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "small-cnn", description = "small-cnn|mlp (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--limit-train", paramLabel = "N", description = "use the first N training samples of a seeded shuffle (default: all)")
+    int limitTrain;
+
+    @Option(names = "--limit-test", paramLabel = "N", description = "the same for the test samples")
+    int limitTest;
+
+    DataSplit load() {
+        return load(data, dataDir);
+    }
+
+    /** The training and test sets, each cut to its limit after a shuffle with {@code seed} and {@code seed + 1}. */
+    DataSplit limited(DataSplit full, long seed) {
+        return new DataSplit(limit(full.train(), limitTrain, seed), limit(full.test(), limitTest, seed + 1));
+    }
+
+    Model model(DataSplit data, long seed) {
+        return switch (model) {
+            case "small-cnn" -> Models.smallCnn(data.shape(), data.classes(), seed);
+            case "mlp" -> Models.mlp(data.shape(), data.classes(), seed, 128, 64);
+            default -> throw new IllegalArgumentException("unknown model '" + model + "': use small-cnn or mlp");
+        };
+    }
+
+    static DataSplit load(String name, Path dir) {
+        return switch (name) {
+            case "fashion-mnist" -> dir == null ? FashionMnist.load() : FashionMnist.load(dir);
+            case "mnist" -> MnistFamily.mnist(require(dir, name));
+            case "kmnist" -> MnistFamily.kmnist(require(dir, name));
+            case "emnist-letters" -> MnistFamily.emnistLetters(require(dir, name));
+            case "emnist-digits" -> MnistFamily.emnistDigits(require(dir, name));
+            default -> throw new IllegalArgumentException("unknown data set '" + name + "': use fashion-mnist, mnist, kmnist, emnist-letters or emnist-digits");
+        };
+    }
+
+    private static Path require(Path p, String name) {
+        if (p == null) throw new IllegalArgumentException("--data " + name + " needs --data-dir DIR with its IDX files");
+        return p;
+    }
+
+    private static Dataset limit(Dataset d, int n, long seed) {
+        return n > 0 && n < d.size() ? d.shuffled(seed).take(n) : d;
+    }
+}
