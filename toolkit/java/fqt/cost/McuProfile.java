@@ -6,24 +6,25 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A microcontroller for cost ESTIMATES. The model is deliberately simple:
- * {@code instructions = MACs * instructionsPerMac(precision) + requantElements * instructionsPerRequant}
- * per training sample (see {@link OpCounts} for what is counted), then
+ * A microcontroller for cost ESTIMATES. The model is deliberately simple: per training sample
+ * {@code instructions = forwardMacs * perForwardMac + backwardMacs * perBackwardMac + weightUpdates * perWeightUpdate},
+ * each cost in the run's precision (see {@link OpCounts} for what is counted), then
  * {@code cycles = instructions * cyclesPerInstruction}, latency from the clock and energy from the
- * energy per cycle.
+ * energy per cycle. Requantizations are not priced on their own: in every configuration of a model
+ * their count grows with the MACs of the same pass (outputs with forward MACs, input errors with
+ * error propagation), so whole training steps cannot tell their cost from the MACs'. A forward
+ * MAC's cost therefore includes its share of the outputs' requantization, ReLU and pooling; a
+ * backward MAC's its share of the errors'; a weight update's the optimizer step and, in MIXED and
+ * UINT8, the weight's requantization. Another architecture (other layer kinds or widths) needs
+ * its own calibration.
  *
  * <p>What is MEASURED and what is ESTIMATED in the built-in profiles:
  * <ul>
  *   <li>measured: the instruction costs, fitted by {@link #calibrate} to our firmware's instruction
  *       counts on QEMU ({@link Measurement}, stored in {@code qemu-instructions.csv} beside this
  *       class with the command and date that produced them): the small CNN on Fashion-MNIST in each
- *       precision with batch 16, and in UINT8 with batch 1, whose sixteen times more weight
- *       requantizations per sample separate their cost from the MACs'. So a MAC's cost includes
- *       the loads, zero points and loops around it, and a requantization's is mostly that of a
- *       weight's update (optimizer step and requantization, about 60 instructions on the M4, where
- *       a feature's requantization takes about 22): configurations with a different balance of the
- *       two come out high, e.g. training only the last two layers of the small CNN by 17 % on the
- *       M4, while other batch sizes, precisions and partial updates stay within about 7 %;</li>
+ *       precision with batch 16, with batch 1 (sixteen times the weight updates per sample) and
+ *       with only the last two layers trained (a tenth of the backward MACs);</li>
  *   <li>estimated: the cycles per instruction (QEMU counts instructions, not cycles: nothing here
  *       knows wait states, caches or pipeline stalls), the energy per cycle (the paper's measured
  *       energy per sample over its latency, i.e. its boards' power per cycle) and, for the
@@ -33,18 +34,26 @@ import java.util.Locale;
  * </ul>
  * Make your own with the constructor, or fit a profile to your measurements with {@link #calibrate}.
  */
-public record McuProfile(String name, double clockHz, double instructionsPerMacFloat32, double instructionsPerMacMixed,
-                         double instructionsPerMacUint8, double instructionsPerRequant, double cyclesPerInstruction,
+public record McuProfile(String name, double clockHz, Costs float32, Costs mixed, Costs uint8, double cyclesPerInstruction,
                          double joulesPerCycle, long ramBytes, long flashBytes) {
 
-    /** Index of the requantization cost among the fitted unknowns, after the three precisions'. */
-    private static final int REQUANT = 3;
+    /** Instructions per forward MAC, per backward MAC and per weight update in one precision. */
+    public record Costs(double perForwardMac, double perBackwardMac, double perWeightUpdate) {
+        public Costs {
+            if (!(perForwardMac > 0) || !(perBackwardMac > 0) || !(perWeightUpdate >= 0)) {
+                throw new IllegalArgumentException("need MAC costs > 0 and a weight update's >= 0: " + this);
+            }
+        }
+
+        /** The instructions of these operations. */
+        public double instructions(OpCounts ops) {
+            return ops.forwardMacs() * perForwardMac + ops.backwardMacs() * perBackwardMac + ops.weightUpdates() * perWeightUpdate;
+        }
+    }
 
     public McuProfile {
-        if (!(clockHz > 0) || !(instructionsPerMacFloat32 > 0) || !(instructionsPerMacMixed > 0) || !(instructionsPerMacUint8 > 0)
-                || !(instructionsPerRequant >= 0) || !(cyclesPerInstruction > 0) || !(joulesPerCycle >= 0)) {
-            throw new IllegalArgumentException(name + ": clock, instructions per MAC and cycles per instruction must be > 0, "
-                    + "requantization and energy costs >= 0");
+        if (!(clockHz > 0) || !(cyclesPerInstruction > 0) || !(joulesPerCycle >= 0)) {
+            throw new IllegalArgumentException(name + ": clock and cycles per instruction must be > 0, energy per cycle >= 0");
         }
     }
 
@@ -84,20 +93,22 @@ public record McuProfile(String name, double clockHz, double instructionsPerMacF
         for (Precision p : Precision.values()) {
             if (stored.stream().noneMatch(m -> m.precision() == p)) throw new IllegalStateException("no stored " + p + " measurement of " + board);
         }
-        return new McuProfile(name, clockHz, 1, 1, 1, 0, cyclesPerInstruction, joulesPerCycle, ramBytes, flashBytes).calibrate(stored);
+        Costs nominal = new Costs(1, 1, 0);
+        return new McuProfile(name, clockHz, nominal, nominal, nominal, cyclesPerInstruction, joulesPerCycle, ramBytes, flashBytes)
+                .calibrate(stored);
     }
 
-    public double instructionsPerMac(Precision p) {
+    public Costs costs(Precision p) {
         return switch (p) {
-            case FLOAT32 -> instructionsPerMacFloat32;
-            case MIXED -> instructionsPerMacMixed;
-            case UINT8 -> instructionsPerMacUint8;
+            case FLOAT32 -> float32;
+            case MIXED -> mixed;
+            case UINT8 -> uint8;
         };
     }
 
     /** The ESTIMATED cost of one training sample with these operation counts. */
     public CostEstimate estimate(Precision p, OpCounts ops) {
-        return new CostEstimate(this, p, ops, ops.totalMacs() * instructionsPerMac(p) + ops.requantElements() * instructionsPerRequant);
+        return new CostEstimate(this, p, ops, costs(p).instructions(ops));
     }
 
     /** The ESTIMATED cost per sample of a finished simulated run (its counted MACs, partial updates included). */
@@ -106,41 +117,44 @@ public record McuProfile(String name, double clockHz, double instructionsPerMacF
     }
 
     /**
-     * This profile (same name, clock, cycles per instruction, energy and memories) with its instruction costs fitted to {@code measurements} (least squares of the
-     * relative error; instructions per sample against MACs per sample in the measurement's precision
-     * and requantized elements per sample). Costs no measurement involves keep their values; the
-     * measurements must tell the others apart (e.g. two batch sizes for the MACs of a precision and
-     * the requantizations), else this throws.
+     * This profile (same name, clock, cycles per instruction, energy and memories) with its instruction
+     * costs fitted to {@code measurements}: least squares of the relative error of instructions per
+     * sample against the measurement's forward MACs, backward MACs and weight updates in its
+     * precision. The costs of precisions no measurement has keep their values; a measured precision
+     * needs configurations that tell its three costs apart (e.g. two batch sizes and fewer trained
+     * layers), else this throws.
      */
     public McuProfile calibrate(List<Measurement> measurements) {
-        double[] cost = {instructionsPerMacFloat32, instructionsPerMacMixed, instructionsPerMacUint8, instructionsPerRequant};
-        boolean[] free = new boolean[cost.length];
-        for (Measurement m : measurements) {
-            free[m.precision().ordinal()] |= m.ops().totalMacs() > 0;
-            free[REQUANT] |= m.ops().requantElements() > 0;
+        // Unknowns: precision p's forward MAC, backward MAC and weight update costs at 3p, 3p + 1, 3p + 2.
+        int n = 3 * Precision.values().length;
+        double[] cost = new double[n];
+        for (Precision p : Precision.values()) {
+            Costs c = costs(p);
+            cost[3 * p.ordinal()] = c.perForwardMac();
+            cost[3 * p.ordinal() + 1] = c.perBackwardMac();
+            cost[3 * p.ordinal() + 2] = c.perWeightUpdate();
         }
-        // Normal equations of the rows divided by their instruction counts, fixed costs moved to the right.
-        double[][] a = new double[cost.length][cost.length];
-        double[] b = new double[cost.length];
+        boolean[] free = new boolean[n];
+        for (Measurement m : measurements) for (int k = 0; k < 3; k++) free[3 * m.precision().ordinal() + k] = true;
+        // Normal equations of the rows divided by their instruction counts (so each row's target is 1).
+        double[][] a = new double[n][n];
+        double[] b = new double[n];
         for (Measurement m : measurements) {
-            double[] row = new double[cost.length];
-            row[m.precision().ordinal()] = m.ops().totalMacs() / m.instructionsPerSample();
-            row[REQUANT] = m.ops().requantElements() / m.instructionsPerSample();
-            double rhs = 1;
-            for (int j = 0; j < cost.length; j++) if (!free[j]) rhs -= row[j] * cost[j];
-            for (int i = 0; i < cost.length; i++) {
-                if (!free[i]) continue;
-                b[i] += row[i] * rhs;
-                for (int j = 0; j < cost.length; j++) if (free[j]) a[i][j] += row[i] * row[j];
+            int at = 3 * m.precision().ordinal();
+            double[] row = {m.ops().forwardMacs(), m.ops().backwardMacs(), m.ops().weightUpdates()};
+            for (int i = 0; i < 3; i++) {
+                b[at + i] += row[i] / m.instructionsPerSample();
+                for (int j = 0; j < 3; j++) a[at + i][at + j] += row[i] * row[j] / (m.instructionsPerSample() * m.instructionsPerSample());
             }
         }
-        for (int i = 0; i < cost.length; i++) {
+        for (int i = 0; i < n; i++) {
             if (free[i]) continue;
-            a[i][i] = 1; // a fixed cost's own equation: cost = itself
+            a[i][i] = 1; // an unmeasured cost's own equation: cost = itself
             b[i] = cost[i];
         }
         double[] x = solve(a, b);
-        return new McuProfile(name, clockHz, x[0], x[1], x[2], x[REQUANT], cyclesPerInstruction, joulesPerCycle, ramBytes, flashBytes);
+        return new McuProfile(name, clockHz, new Costs(x[0], x[1], x[2]), new Costs(x[3], x[4], x[5]), new Costs(x[6], x[7], x[8]),
+                cyclesPerInstruction, joulesPerCycle, ramBytes, flashBytes);
     }
 
     /** Gaussian elimination with partial pivoting; throws when the measurements cannot tell the costs apart. */
@@ -152,8 +166,8 @@ public record McuProfile(String name, double clockHz, double instructionsPerMacF
             int p = c;
             for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
             if (!(Math.abs(a[p][c]) > 1e-12 * scale)) {
-                throw new IllegalArgumentException("the measurements do not separate the costs (e.g. measure two batch sizes "
-                        + "to tell requantizations from MACs)");
+                throw new IllegalArgumentException("the measurements do not separate the costs (measure two batch sizes to tell "
+                        + "weight updates from MACs, fewer trained layers to tell backward from forward MACs)");
             }
             double[] t = a[c]; a[c] = a[p]; a[p] = t;
             double s = b[c]; b[c] = b[p]; b[p] = s;
@@ -177,9 +191,13 @@ public record McuProfile(String name, double clockHz, double instructionsPerMacF
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: %.2f/%.2f/%.2f instructions per MAC (float32/mixed/uint8), %.1f per requantization "
-                + "(measured on QEMU); %.2f cycles per instruction, %.3g J per cycle (estimated); %d KiB RAM, %d KiB Flash", name,
-                instructionsPerMacFloat32, instructionsPerMacMixed, instructionsPerMacUint8, instructionsPerRequant, cyclesPerInstruction,
-                joulesPerCycle, ramBytes / 1024, flashBytes / 1024);
+        StringBuilder costs = new StringBuilder();
+        for (Precision p : Precision.values()) {
+            Costs c = costs(p);
+            costs.append(String.format(Locale.ROOT, "%s %.2f/%.2f/%.1f, ", p, c.perForwardMac(), c.perBackwardMac(), c.perWeightUpdate()));
+        }
+        return String.format(Locale.ROOT, "%s: %sinstructions per forward MAC/backward MAC/weight update (measured on QEMU); %.2f cycles "
+                + "per instruction, %.3g J per cycle (estimated); %d KiB RAM, %d KiB Flash", name, costs, cyclesPerInstruction, joulesPerCycle,
+                ramBytes / 1024, flashBytes / 1024);
     }
 }

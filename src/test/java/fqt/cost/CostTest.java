@@ -32,9 +32,13 @@ class CostTest {
         assertEquals(53_792 + 204_800 + 50_176 + 640, u8.forwardMacs());
         // weight gradients of all four layers, error propagation of all but the first
         assertEquals(2 * u8.forwardMacs() - 53_792, u8.backwardMacs());
-        // outputs 6272 + 3136 + 64 + 10; propagated errors 1568 + 784 + 64; loss 10; weights 52,040 / 16 = 3252
-        assertEquals(9482 + 2416 + 10 + 3252, u8.requantElements());
-        assertEquals(0, ops(Precision.FLOAT32).requantElements());
+        // outputs 6272 + 3136 + 64 + 10; propagated errors 1568 + 784 + 64; loss 10
+        assertEquals(9482 + 2416 + 10, u8.requantElements());
+        // weights 72 + 1152 + 50,176 + 640 (biases are not counted), once per batch of 16
+        assertEquals(52_040 / 16.0, u8.weightUpdates());
+        OpCounts f32 = ops(Precision.FLOAT32);
+        assertEquals(0, f32.requantElements());
+        assertEquals(u8.weightUpdates(), f32.weightUpdates());
     }
 
     @Test
@@ -51,35 +55,40 @@ class CostTest {
     /** Known costs priced into synthetic measurements of different configurations come back out of calibrate. */
     @Test
     void calibrationRecoversKnownCostsFromSyntheticMeasurements() {
-        McuProfile truth = new McuProfile("truth", 64e6, 9.5, 7.75, 2.25, 41, 1.3, 1e-10, 256 * 1024, 1024 * 1024);
-        McuProfile start = new McuProfile("start", 64e6, 1, 1, 1, 1, 1.3, 1e-10, 256 * 1024, 1024 * 1024);
-        Model mlp = Models.mlp(new int[] {1, 28, 28}, 10, 3, 32);
+        McuProfile truth = profile(new McuProfile.Costs(6.5, 11.5, 33.5), new McuProfile.Costs(2.25, 11.25, 61.75), new McuProfile.Costs(2.75, 2.25, 61.5));
+        McuProfile.Costs one = new McuProfile.Costs(1, 1, 1);
+        McuProfile start = profile(one, one, one);
         List<Measurement> synthetic = new ArrayList<>();
         for (Precision p : Precision.values()) {
             for (int batch : new int[] {1, 16}) {
-                for (Model m : List.of(CNN, mlp)) synthetic.add(priced(truth, p, batch, OpCounts.of(m, Fqt.train(m).precision(p).batch(batch))));
+                for (int trainLast : new int[] {0, 2}) {
+                    OpCounts ops = OpCounts.of(CNN, Fqt.train(CNN).precision(p).optimizer(Optimizer.sgd(0.05f)).batch(batch).trainLast(trainLast));
+                    synthetic.add(new Measurement("synthetic", p, batch, trainLast, 16, truth.estimate(p, ops).estimatedInstructions(), ops));
+                }
             }
         }
         McuProfile fitted = start.calibrate(synthetic);
-        assertEquals(truth.instructionsPerMacFloat32(), fitted.instructionsPerMacFloat32(), 1e-9);
-        assertEquals(truth.instructionsPerMacMixed(), fitted.instructionsPerMacMixed(), 1e-9);
-        assertEquals(truth.instructionsPerMacUint8(), fitted.instructionsPerMacUint8(), 1e-9);
-        assertEquals(truth.instructionsPerRequant(), fitted.instructionsPerRequant(), 1e-7);
+        for (Precision p : Precision.values()) assertCosts(truth.costs(p), fitted.costs(p), p.toString());
         assertEquals(start.name(), fitted.name());
 
-        // Only UINT8 measured, at two batch sizes: its MAC and requantization costs are fitted, the others stay.
-        List<Measurement> uint8 = synthetic.stream().filter(m -> m.precision() == Precision.UINT8 && m.ops().forwardMacs() > 1e5).toList();
+        // Only UINT8 measured: its costs are fitted, the other precisions' stay.
+        List<Measurement> uint8 = synthetic.stream().filter(m -> m.precision() == Precision.UINT8).toList();
         McuProfile partly = start.calibrate(uint8);
-        assertEquals(truth.instructionsPerMacUint8(), partly.instructionsPerMacUint8(), 1e-9);
-        assertEquals(truth.instructionsPerRequant(), partly.instructionsPerRequant(), 1e-7);
-        assertEquals(start.instructionsPerMacMixed(), partly.instructionsPerMacMixed());
+        assertCosts(truth.uint8(), partly.uint8(), "UINT8 alone");
+        assertEquals(one, partly.mixed());
 
-        // One configuration cannot tell MACs from requantizations.
-        assertThrows(IllegalArgumentException.class, () -> start.calibrate(uint8.subList(0, 1)));
+        // All layers trained, at two batch sizes: forward and backward MACs always come in the same ratio.
+        assertThrows(IllegalArgumentException.class, () -> start.calibrate(List.of(uint8.get(0), uint8.get(2))));
     }
 
-    private static Measurement priced(McuProfile truth, Precision p, int batch, OpCounts ops) {
-        return new Measurement("synthetic", p, batch, 16, truth.estimate(p, ops).estimatedInstructions(), ops);
+    private static void assertCosts(McuProfile.Costs expected, McuProfile.Costs actual, String what) {
+        assertEquals(expected.perForwardMac(), actual.perForwardMac(), 1e-9, what + " per forward MAC");
+        assertEquals(expected.perBackwardMac(), actual.perBackwardMac(), 1e-9, what + " per backward MAC");
+        assertEquals(expected.perWeightUpdate(), actual.perWeightUpdate(), 1e-7, what + " per weight update");
+    }
+
+    private static McuProfile profile(McuProfile.Costs float32, McuProfile.Costs mixed, McuProfile.Costs uint8) {
+        return new McuProfile("test", 64e6, float32, mixed, uint8, 1.3, 1e-10, 256 * 1024, 1024 * 1024);
     }
 
     @Test
@@ -90,12 +99,14 @@ class CostTest {
             assertEquals(m.instructionsPerSample(), e.estimatedInstructions(), 1e-6 * m.instructionsPerSample(), m.toString());
             assertEquals(e.estimatedInstructions() * 1.3 / 64e6 * 1e3, e.estimatedLatencyMillis(), 1e-9 * e.estimatedLatencyMillis());
         }
-        // A MAC in UINT8 costs less than in float on every board; software float (M0+) costs more than the FPU's.
+        // On every board a backward MAC in UINT8 costs less than in float (MIXED's backward pass is float), and
+        // software float (M0+) costs more than the FPU's.
         for (McuProfile p : McuProfile.paperBoards()) {
             System.out.println(p);
-            assertTrue(p.instructionsPerMacUint8() < p.instructionsPerMacMixed() && p.instructionsPerMacMixed() < p.instructionsPerMacFloat32(), p.toString());
+            assertTrue(p.uint8().perBackwardMac() < p.mixed().perBackwardMac(), p.toString());
+            assertTrue(p.uint8().perBackwardMac() < p.float32().perBackwardMac(), p.toString());
         }
-        assertTrue(McuProfile.rp2040().instructionsPerMacFloat32() > 3 * m4.instructionsPerMacFloat32());
+        assertTrue(McuProfile.rp2040().float32().perBackwardMac() > 3 * m4.float32().perBackwardMac());
         String text = m4.estimate(Precision.UINT8, ops(Precision.UINT8)).toString();
         assertTrue(text.startsWith("ESTIMATE") && text.contains("measured on QEMU") && text.contains("estimated"), text);
     }
