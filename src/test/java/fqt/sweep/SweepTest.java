@@ -3,11 +3,17 @@ package fqt.sweep;
 import static org.junit.jupiter.api.Assertions.*;
 
 import fqt.data.DataSplit;
+import fqt.memory.Memory;
+import fqt.memory.MemoryPlan;
 import fqt.nn.Model;
 import fqt.nn.Models;
 import fqt.nn.Precision;
+import fqt.select.PartialUpdates;
 import fqt.testing.TestData;
 import fqt.train.Defaults;
+import fqt.train.Fqt;
+import fqt.train.Optimizer;
+import fqt.train.Training;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -36,7 +42,8 @@ class SweepTest {
     }
 
     static Sweep sweep(Path csv) {
-        return Sweep.over(MLP, DATA).precision(Precision.UINT8, Precision.MIXED).lambdaMin(1.0, 0.5).seeds(2).threads(2).csv(csv).progress(null);
+        return Sweep.over(MLP, DATA).precision(Precision.UINT8, Precision.MIXED).optimizer("sgd").lr(0.05).lambdaMin(1.0, 0.5).seeds(2)
+                .threads(2).csv(csv).progress(null);
     }
 
     @Test
@@ -51,8 +58,14 @@ class SweepTest {
             assertEquals("ok", t.stringColumn("status").get(i));
             assertTrue(t.doubleColumn("test_acc").getDouble(i) > 0.1, "better than chance");
             assertEquals(full, t.doubleColumn("update_fraction").getDouble(i) == 1.0);
-            assertTrue(t.longColumn("ram_bytes").getLong(i) > 0);
+            // The memory plan of this row's configuration, built here without the sweep's option parsing.
+            Training config = Fqt.train(MLP).precision(Precision.valueOf(t.stringColumn("precision").get(i))).optimizer(Optimizer.sgd(0.05f))
+                    .batch(16).partialUpdates(PartialUpdates.lambdaMin(t.doubleColumn("lambda_min").getDouble(i)));
+            MemoryPlan plan = Memory.plan(MLP, config);
+            assertEquals(plan.ramBytes(), t.longColumn("ram_bytes").getLong(i), "row " + i);
+            assertEquals(plan.flashBytes(), t.longColumn("flash_bytes").getLong(i), "row " + i);
         }
+        assertNotEquals(t.longColumn("ram_bytes").getLong(0), t.longColumn("ram_bytes").getLong(7), "UINT8 and MIXED need different RAM");
         assertEquals("UINT8", t.stringColumn("precision").get(0), "grid order, whatever finished first");
         assertEquals("MIXED", t.stringColumn("precision").get(7));
     }
@@ -60,7 +73,7 @@ class SweepTest {
     @Test
     void aRerunSkipsFinishedRunsAndDropsAHalfWrittenLine(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("s.csv");
-        Sweep first = Sweep.over(MLP, DATA).precision(Precision.UINT8).lambdaMin(1.0, 0.5).threads(2).csv(csv).progress(null);
+        Sweep first = Sweep.over(MLP, DATA).precision(Precision.UINT8).optimizer("sgd").lr(0.05).lambdaMin(1.0, 0.5).threads(2).csv(csv).progress(null);
         first.run();
         List<String> lines = Files.readAllLines(csv);
         assertEquals(3, lines.size());
