@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         footer = {"", "./fqt COMMAND --help shows a command's options. The launcher ./fqt itself also runs:",
             "  setup       install what is missing (apt packages, Maven dependencies) and build",
             "  test        install what is missing, then run every test (Maven Surefire)",
-            "  quickstart  setup, then the quickstart notebook executed end to end (out/quickstart/)"})
+            "  quickstart  setup, then the quickstart notebook executed end to end (out/quickstart/)",
+            "  check kernel [--starts N] [--deadline S]   start the notebook kernel N times (50) and report the slowest start"})
 public final class Main implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "show this help")
     boolean help;
