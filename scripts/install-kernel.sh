@@ -20,15 +20,15 @@ javac --release 17 -nowarn -cp "$jar" -d "$launcher" toolkit/kernel/fqt/kernel/K
 cp="$root/target/classes;$(tr ':' ';' < target/classpath.txt)"
 dir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/fqt-java"
 mkdir -p "$dir"
-/usr/bin/python3 - "$dir/kernel.json" "$root/$jar:$root/$launcher" "$cp" <<'PY'
+/usr/bin/python3 - "$dir/kernel.json" "$root/$jar:$root/$launcher" "$cp" "$root/toolkit/kernel/init.jshell" <<'PY'
 import json, sys
-path, jvm_cp, cp = sys.argv[1:4]
+path, jvm_cp, cp, init = sys.argv[1:5]
 spec = {
     "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-cp", jvm_cp, "fqt.kernel.KernelLauncher", "{connection_file}"],
     "display_name": "Java (fqt-toolkit)",
     "language": "java",
     "interrupt_mode": "message",
-    "env": {"RJK_CLASSPATH": cp, "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "",
+    "env": {"RJK_CLASSPATH": cp, "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": init,
             "RJK_TIMEOUT_MILLIS": "-1", "DJL_OFFLINE": "true"},
 }
 with open(path, "w") as f:

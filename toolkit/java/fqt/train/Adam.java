@@ -10,9 +10,9 @@ import fqt.nn.Weights;
  */
 public record Adam(float lr, float beta1, float beta2) implements Optimizer, UpdateRule<Adam.State> {
     public Adam {
-        Optimizer.check("Adam learning rate", lr, 0f, Float.MAX_VALUE, true);
-        Optimizer.check("Adam beta1", beta1, 0f, Math.nextDown(1f), false);
-        Optimizer.check("Adam beta2", beta2, 0f, Math.nextDown(1f), false);
+        HyperParameters.check("Adam learning rate", lr, 0f, Float.MAX_VALUE, true);
+        HyperParameters.check("Adam beta1", beta1, 0f, Math.nextDown(1f), false);
+        HyperParameters.check("Adam beta2", beta2, 0f, Math.nextDown(1f), false);
     }
 
     /** Moments of the weights and biases, and per structure the running powers beta^t. */

@@ -6,8 +6,8 @@ import fqt.nn.Weights;
 /** See {@link Optimizer#momentum(float, float)}. State: one velocity per weight and bias. */
 public record Momentum(float lr, float mu) implements Optimizer, UpdateRule<Momentum.State> {
     public Momentum {
-        Optimizer.check("momentum learning rate", lr, 0f, Float.MAX_VALUE, true);
-        Optimizer.check("momentum mu", mu, 0f, Math.nextDown(1f), false);
+        HyperParameters.check("momentum learning rate", lr, 0f, Float.MAX_VALUE, true);
+        HyperParameters.check("momentum mu", mu, 0f, Math.nextDown(1f), false);
     }
 
     /** The velocities of the weights and of the biases. */

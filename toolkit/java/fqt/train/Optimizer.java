@@ -53,14 +53,6 @@ public sealed interface Optimizer permits Sgd, StandardizedSgd, Momentum, Adam {
 
     static Adam adam(float lr, float beta1, float beta2) { return new Adam(lr, beta1, beta2); }
 
-    /** Checks a hyper-parameter: finite and in [lo, hi] (or (lo, hi] when {@code openLow}). */
-    static float check(String what, float v, float lo, float hi, boolean openLow) {
-        if (!(v >= lo && v <= hi) || (openLow && v == lo)) {
-            throw new IllegalArgumentException(what + " must be in " + (openLow ? "(" : "[") + lo + ", " + hi + "], got " + v);
-        }
-        return v;
-    }
-
     /** By name, for the command line and sweeps: sgd, standardized, momentum, adam; the other hyper-parameters are {@link Defaults}. */
     static Optimizer named(String name, float lr) {
         return switch (canonicalName(name)) {

@@ -6,7 +6,7 @@ import fqt.nn.Weights;
 /** See {@link Optimizer#sgd(float)}. No state. */
 public record Sgd(float lr) implements Optimizer, UpdateRule<Void> {
     public Sgd {
-        Optimizer.check("sgd learning rate", lr, 0f, Float.MAX_VALUE, true);
+        HyperParameters.check("sgd learning rate", lr, 0f, Float.MAX_VALUE, true);
     }
 
     @Override

@@ -11,8 +11,8 @@ import fqt.nn.Weights;
  */
 public record StandardizedSgd(float lr, float alphaNorm) implements Optimizer, UpdateRule<StandardizedSgd.State> {
     public StandardizedSgd {
-        Optimizer.check("standardized SGD learning rate", lr, 0f, Float.MAX_VALUE, true);
-        Optimizer.check("standardized SGD alphaNorm", alphaNorm, 0f, 1f, true);
+        HyperParameters.check("standardized SGD learning rate", lr, 0f, Float.MAX_VALUE, true);
+        HyperParameters.check("standardized SGD alphaNorm", alphaNorm, 0f, 1f, true);
     }
 
     /** Per structure: the smoothed mean and std, and whether a batch has set them yet. */

@@ -54,6 +54,8 @@ public final class KernelLauncher {
         old.join();
         LoopThread fresh = new LoopThread(old.getName(), field(LoopThread.class, "sleep").getLong(old),
                 (Runnable) field(LoopThread.class, "loopBody").get(old));
+        fresh.setContextClassLoader(old.getContextClassLoader()); // the display providers load through it
+        fresh.setDaemon(old.isDaemon());
         running.setBoolean(fresh, true);
         loop.set(channel, fresh);
         fresh.start();
