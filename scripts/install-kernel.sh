@@ -24,7 +24,7 @@ mkdir -p "$dir"
 import json, sys
 path, jvm_cp, cp, init = sys.argv[1:5]
 spec = {
-    "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-cp", jvm_cp, "fqt.kernel.KernelLauncher", "{connection_file}"],
+    "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-Dfqt.progress=stdout", "-cp", jvm_cp, "fqt.kernel.KernelLauncher", "{connection_file}"],
     "display_name": "Java (fqt-toolkit)",
     "language": "java",
     "interrupt_mode": "message",

@@ -73,7 +73,7 @@ public final class Device {
             LongColumn.create("update_instructions"), LongColumn.create("selection_instructions"), DoubleColumn.create("update_fraction"));
     private Path csv;
     private BufferedWriter csvOut;
-    private PrintStream progress = System.err;
+    private PrintStream progress = Progress.defaultStream();
     private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
     private long arenaBytes;
     /** Samples trained so far: the index the board gives the next one. */

@@ -43,7 +43,7 @@ public final class Sweep {
     private List<String> seeds = List.of("1");
     private int threads = Runtime.getRuntime().availableProcessors();
     private Path csv;
-    private PrintStream progress = System.err;
+    private PrintStream progress = Progress.defaultStream();
     private List<Map<String, String>> results = List.of();
 
     private Sweep(Model model, DataSplit data) {

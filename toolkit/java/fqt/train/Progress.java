@@ -20,6 +20,14 @@ public final class Progress {
         this.total = total;
     }
 
+    /**
+     * The stream new trainings, sweeps and devices draw their bars on, read when each is made:
+     * standard error (the command line keeps standard output for results), or standard output
+     * where the JVM runs with {@code -Dfqt.progress=stdout}, as the notebook kernel does, so a bar
+     * redraws in place in the cell's output instead of showing as an error stream.
+     */
+    public static PrintStream defaultStream() { return "stdout".equals(System.getProperty("fqt.progress")) ? System.out : System.err; }
+
     /** A bar that prints nothing. */
     public static Progress none() { return new Progress(null, "", 1); }
 

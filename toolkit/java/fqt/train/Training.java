@@ -39,7 +39,7 @@ public final class Training {
     private int trainLast = Defaults.TRAIN_LAST;
     private PartialUpdates partialUpdates = Defaults.PARTIAL_UPDATES;
     private boolean biasOnly = Defaults.BIAS_ONLY;
-    private PrintStream progress = System.err;
+    private PrintStream progress = Progress.defaultStream();
 
     Training(Model model) {
         this.model = model;
