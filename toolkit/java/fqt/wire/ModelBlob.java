@@ -192,6 +192,9 @@ public final class ModelBlob {
             QuantParams input = params(b);
             if (input == null) throw new IllegalArgumentException("model blob: a quantized model without input parameters");
             architecture.setInputParams(input);
+            for (WeightLayer w : architecture.weightLayers()) { // placeholder codes: read(blob, architecture) puts the blob's in
+                w.weights().setQuantized(new byte[w.weights().count()], null, new float[w.weights().structures], w.name());
+            }
         }
         return read(blob, architecture);
     }
