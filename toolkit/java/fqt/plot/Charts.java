@@ -265,10 +265,11 @@ public final class Charts {
      */
     public static org.knowm.xchart.HeatMapChart confusionMatrix(fqt.train.Evaluation e) {
         org.knowm.xchart.HeatMapChart c = new org.knowm.xchart.HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format("Confusion matrix: %s, accuracy %.2f %%", e.data(), 100 * e.accuracy()))
+                .title(String.format("Confusion matrix: %s, accuracy %.2f %% (cells: samples)", e.data(), 100 * e.accuracy()))
                 .xAxisTitle("predicted class").yAxisTitle("true class").build();
         style(c.getStyler());
-        c.getStyler().setShowValue(true).setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0").setRangeColors(new Color[] {Color.WHITE, PALETTE[4]})
+                .setLegendPosition(Styler.LegendPosition.OutsideE);
         int n = e.classes();
         int[][] m = e.confusion();
         List<Integer> predicted = new ArrayList<>(), truth = new ArrayList<>();
