@@ -13,9 +13,31 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./fqt export --c MODEL.bin}: the C files by the file's name or --name, and one line naming a file that is no model image. */
+/**
+ * {@code ./fqt train --save FILE} writes a model image; {@code ./fqt export --c MODEL.bin} writes the C files by the
+ * file's name or --name, and refuses a file that is no model image in one line naming it.
+ */
 class ExportCommandTest {
     @TempDir Path dir;
+
+    @Test
+    void trainSavesAModelThatLoadsWithItsSettings() {
+        Path file = dir.resolve("cnn.bin");
+        CliHelpTest.Run run = CliHelpTest.run("train", "--precision", "mixed", "--limit-train", "64", "--limit-test", "32", "--batch", "4", "--seed", "5",
+                "--quiet", "--json", "--save", file.toString());
+        assertEquals(0, run.code(), run.err());
+        SavedModel saved = SavedModel.load(file);
+        assertEquals(Precision.MIXED, saved.config().precision());
+        assertEquals(5, saved.config().seed());
+        assertEquals(4, saved.config().batch());
+        assertTrue(saved.model().quantized());
+
+        assertEquals(0, CliHelpTest.run("train", "--precision", "all", "--limit-train", "16", "--limit-test", "8", "--quiet",
+                "--save", file.toString()).code());
+        assertEquals(Precision.FLOAT32, SavedModel.load(dir.resolve("cnn-float32.bin")).config().precision());
+        assertEquals(Precision.MIXED, SavedModel.load(dir.resolve("cnn-mixed.bin")).config().precision());
+        assertEquals(Precision.UINT8, SavedModel.load(dir.resolve("cnn-uint8.bin")).config().precision());
+    }
 
     @Test
     void writesTheHeaderAndSourceOfASavedModel() throws Exception {
