@@ -30,4 +30,11 @@ fi
 echo "fqt setup: building the toolkit (Maven downloads its dependencies the first time)" >&2
 mvn -q -B compile >&2
 touch target/classes/.built
+# The API reference (maven-javadoc-plugin in pom.xml), rebuilt when a source is newer than it.
+apidocs=target/reports/apidocs/index.html
+if [ ! -f "$apidocs" ] || [ -n "$(find toolkit/java -newer "$apidocs" -print -quit)" ]; then
+  echo "fqt setup: building the API reference" >&2
+  mvn -q -B javadoc:javadoc >&2
+fi
+echo "fqt setup: API reference: $root/$apidocs" >&2
 scripts/install-kernel.sh

@@ -29,7 +29,7 @@ import tech.tablesaw.api.Table;
 
 /**
  * A model deployed on a board ({@link Board#deploy}) that trains there: samples go to the board in
- * the order {@link Training#fit} visits them (epoch e is {@code Dataset.permutation(n, seed * 1_000_003 + e)}),
+ * the order {@link fqt.train.Training#fit} visits them (epoch e is {@code Dataset.permutation(n, seed * 1_000_003 + e)}),
  * so the board's run is the simulator's run, bit for bit. What the board measures per sample (loss,
  * prediction, instructions per phase, updated fraction) lands in {@link #log()} and in a CSV file as
  * it arrives, so nothing measured is lost if the JVM dies.

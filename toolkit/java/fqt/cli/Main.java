@@ -20,10 +20,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** {@code ./fqt}: the command line of fqt-toolkit (picocli). */
 @Command(name = "./fqt", synopsisSubcommandLabel = "COMMAND", usageHelpAutoWidth = true,
         description = "Fully quantized training for Cortex-M: simulate, deploy, measure.",
-        subcommands = {TrainCommand.class, BenchCommand.class, ExperimentCommand.class, SweepCommand.class, ImportCommand.class,
+        subcommands = {TrainCommand.class, BenchCommand.class, ExperimentCommand.class, SweepCommand.class, ImportCommand.class, ExportCommand.class,
             BoardCommand.class, FirmwareCommand.class},
         footer = {"", "./fqt COMMAND --help shows a command's options. The launcher ./fqt itself also runs:",
-            "  setup       install what is missing (apt packages, Maven dependencies) and build",
+            "  setup       install what is missing (apt packages, Maven dependencies), build, and the API reference (target/reports/apidocs)",
             "  test        install what is missing, then run every test (Maven Surefire)",
             "  quickstart  setup, then the quickstart notebook executed end to end (out/quickstart/)",
             "  check kernel [--starts N] [--deadline S]   start the notebook kernel N times (50) and report the slowest start"})

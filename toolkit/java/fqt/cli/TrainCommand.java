@@ -4,8 +4,11 @@ import fqt.data.DataSplit;
 import fqt.nn.Precision;
 import fqt.train.Training;
 import fqt.train.TrainingRun;
+import fqt.wire.SavedModel;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +27,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "save the trained model with its settings as a model image (fqt.wire.SavedModel;"
+            + " ./fqt export --c FILE makes C of it); with several precisions one file each, the mode before the extension: model-uint8.bin")
+    Path save;
 
     @Override
     public Integer call() {
@@ -60,8 +67,17 @@ final class TrainCommand implements Callable<Integer> {
             result.put("test_accuracy", run.testAccuracy());
             result.put("train_accuracy", run.trainAccuracy());
             result.put("seconds", run.seconds());
-            System.out.println(json ? Json.object(result) : run.toString());
+            Path saved = save == null ? null : SavedModel.of(run).save(modes.size() == 1 ? save : perMode(save, p));
+            if (saved != null) result.put("saved", saved.toString());
+            System.out.println(json ? Json.object(result) : run + (saved != null ? "; saved to " + saved : ""));
         }
         return 0;
+    }
+
+    /** {@code dir/model.bin} for UINT8: {@code dir/model-uint8.bin}. */
+    private static Path perMode(Path file, Precision p) {
+        String name = file.getFileName().toString(), mode = "-" + p.name().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling(dot > 0 ? name.substring(0, dot) + mode + name.substring(dot) : name + mode);
     }
 }

@@ -12,6 +12,8 @@ public final class AvgPool2d extends PassThroughLayer {
 
     public AvgPool2d(int kernel) { this(kernel, kernel, kernel, false); }
 
+    public AvgPool2d(int kH, int kW, int stride) { this(kH, kW, stride, false); }
+
     private AvgPool2d(int kH, int kW, int stride, boolean global) {
         this.kH = kH;
         this.kW = kW;

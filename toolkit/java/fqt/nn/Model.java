@@ -59,6 +59,15 @@ public final class Model {
     public Layer layer(int i) { return layers.get(i); }
     public boolean quantized() { return inputParams != null; }
     public QuantParams inputParams() { return inputParams; }
+    /**
+     * Makes this model quantized with these input parameters, for a quantized state that is read
+     * rather than calibrated (fqt.wire.ModelBlob.read): its layers' codes and ranges are set next.
+     */
+    public void setInputParams(QuantParams inputParams) {
+        if (inputParams == null) throw new IllegalArgumentException("a quantized model needs input parameters");
+        this.inputParams = inputParams;
+        buffersFor = null;
+    }
     /** Range of the uint8 loss errors (UINT8), tracked over training; part of the model's state. */
     public RangeTracker lossRange() { return lossRange; }
 
@@ -198,20 +207,45 @@ public final class Model {
 
     /** Accuracy on a data set (forward only, ranges untouched). */
     public double accuracy(Dataset data, Context c) {
+        int[] predicted = predict(data, c);
+        int correct = 0;
+        for (int i = 0; i < predicted.length; i++) if (predicted[i] == data.label(i)) correct++;
+        return data.isEmpty() ? Double.NaN : (double) correct / data.size();
+    }
+
+    /**
+     * The class of each sample: the index of its largest logit, in the context's precision (the
+     * model's own: float32, or uint8 features for MIXED and UINT8). Forward only, ranges untouched.
+     */
+    public int[] predict(Dataset data, Context c) {
+        float[][] z = logits(data, c);
+        int[] predicted = new int[z.length];
+        for (int i = 0; i < z.length; i++) predicted[i] = SoftmaxCrossEntropy.argmax(z[i], classes);
+        return predicted;
+    }
+
+    /** The class of one sample ({@link #predict(Dataset, Context)}). */
+    public int predict(float[] sample, Context c) {
+        return SoftmaxCrossEntropy.argmax(logits(sample, c), classes);
+    }
+
+    /** The logits of each sample, one row per sample ({@link #predict(Dataset, Context)}). */
+    public float[][] logits(Dataset data, Context c) {
         checkInput(data);
+        float[][] z = new float[data.size()][];
+        for (int i = 0; i < z.length; i++) z[i] = logits(data.sample(i), c);
+        return z;
+    }
+
+    /** The logits of one sample (a copy), forward only: the context does not train while it runs. */
+    public float[] logits(float[] sample, Context c) {
         boolean was = c.training;
         c.training = false;
-        int correct = 0;
-        float[] x = new float[data.sampleSize()];
         try {
-            for (int i = 0; i < data.size(); i++) {
-                data.copySample(i, x);
-                if (SoftmaxCrossEntropy.argmax(forward(x, c), classes) == data.label(i)) correct++;
-            }
+            return forward(sample, c).clone();
         } finally {
             c.training = was;
         }
-        return data.isEmpty() ? Double.NaN : (double) correct / data.size();
     }
 
     /** Rejects a data set whose sample shape or class count does not fit, naming both. */

@@ -258,4 +258,28 @@ public final class Charts {
         }
         return out;
     }
+
+    /**
+     * The confusion matrix of an evaluation as a heat map: true class down (class 0 at the top),
+     * predicted class across, each cell's sample count written in it.
+     */
+    public static org.knowm.xchart.HeatMapChart confusionMatrix(fqt.train.Evaluation e) {
+        org.knowm.xchart.HeatMapChart c = new org.knowm.xchart.HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(String.format("Confusion matrix: %s, accuracy %.2f %% (cells: samples)", e.data(), 100 * e.accuracy()))
+                .xAxisTitle("predicted class").yAxisTitle("true class").build();
+        style(c.getStyler());
+        c.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0").setRangeColors(new Color[] {Color.WHITE, PALETTE[4]})
+                .setLegendPosition(Styler.LegendPosition.OutsideE);
+        int n = e.classes();
+        int[][] m = e.confusion();
+        List<Integer> predicted = new ArrayList<>(), truth = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            predicted.add(k);
+            truth.add(n - 1 - k); // the y axis runs upwards
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int t = 0; t < n; t++) for (int p = 0; p < n; p++) cells.add(new Number[] {p, n - 1 - t, m[t][p]});
+        c.addSeries("samples", predicted, truth, cells);
+        return c;
+    }
 }

@@ -2,6 +2,7 @@ package fqt.plot;
 
 import fqt.memory.MemoryPlan;
 import fqt.nn.Model;
+import fqt.train.Evaluation;
 import fqt.train.Training;
 import fqt.train.TrainingRun;
 import java.awt.image.BufferedImage;
@@ -33,6 +34,8 @@ public final class Plots {
     public static BufferedImage backwardSpeedup(Table sweep, String setting) { return image(Charts.backwardSpeedup(sweep, setting)); }
     public static BufferedImage memoryBreakdown(Map<String, MemoryPlan> plans) { return image(Charts.memoryBreakdown(plans)); }
     public static BufferedImage layerOps(Model model, Training training) { return image(Charts.layerOps(model, training)); }
+
+    public static BufferedImage confusionMatrix(Evaluation evaluation) { return image(Charts.confusionMatrix(evaluation)); }
 
     public static BufferedImage image(Chart<?, ?> chart) { return BitmapEncoder.getBufferedImage(chart); }
 

@@ -1,5 +1,6 @@
 package fqt.train;
 
+import fqt.data.Dataset;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import tech.tablesaw.api.Table;
@@ -40,6 +41,15 @@ public final class TrainingRun {
     public double trainAccuracy() { return last("train_acc"); }
     public double loss() { return last("loss"); }
     public double seconds() { return last("seconds"); }
+
+    /** The trained model's class for each sample, in the run's precision on the evaluation stream (as {@link #testAccuracy()}). */
+    public int[] predict(Dataset data) { return model.predict(data, config.evaluationContext()); }
+
+    /** The trained model's class for one sample ({@link #predict(Dataset)}). */
+    public int predict(float[] sample) { return model.predict(sample, config.evaluationContext()); }
+
+    /** Accuracy, confusion matrix and per-class table of the trained model on {@code data}. */
+    public Evaluation evaluate(Dataset data) { return Evaluation.of(model, config, data); }
 
     private double last(String column) {
         return epochs.rowCount() == 0 ? Double.NaN : epochs.doubleColumn(column).getDouble(epochs.rowCount() - 1);

@@ -45,7 +45,8 @@ public final class ModelBlob {
     static final int HEADER_BYTES = 16;
     static final int CONFIG_OFFSET = 16;
     static final int MODEL_OFFSET = 72;
-    static final int LAYERS_OFFSET = 116;
+    /** Offset of the first layer record; each record starts with its kind (u8) and, at +4, its size (u32). */
+    public static final int LAYERS_OFFSET = 116;
 
     /** Layer codes of the blob. */
     static final int LINEAR = 1, CONV2D = 2, RELU = 3, MAXPOOL2D = 4, AVGPOOL2D = 5, FLATTEN = 6;
@@ -147,6 +148,85 @@ public final class ModelBlob {
             b.position(start + expected.length);
         }
         return m;
+    }
+
+    /** Largest dimension of a layer's geometry and largest weight count, as the firmware's loader allows them. */
+    private static final int MAX_DIMENSION = 1 << 15, MAX_ELEMENTS = 1 << 24;
+
+    /**
+     * The model a blob holds, built from the blob alone: the layers from its layer records (kind,
+     * geometry, frozen and bias-only flags; average pooling over the whole input with stride 1 is
+     * {@link AvgPool2d#global()}), the input parameters, then the state as
+     * {@link #read(byte[], Model)} reads it. {@code write(read(blob), readConfig(blob))} gives the
+     * blob back byte for byte.
+     */
+    public static Model read(byte[] blob) {
+        ByteBuffer b = checked(blob);
+        int rank = b.get(MODEL_OFFSET) & 0xFF;
+        if (rank < 1 || rank > 3) throw new IllegalArgumentException("model blob: input rank " + rank + ", not 1..3");
+        int[] shape = new int[rank];
+        for (int i = 0; i < rank; i++) shape[i] = dimension(b.getInt(MODEL_OFFSET + 4 + 4 * i), "input shape");
+        int count = b.getInt(MODEL_OFFSET + 20);
+        if (count < 1 || count > (blob.length - LAYERS_OFFSET - 4) / 8) throw new IllegalArgumentException("model blob: " + count + " layers do not fit");
+        java.util.List<Layer> layers = new java.util.ArrayList<>();
+        int at = LAYERS_OFFSET;
+        for (int i = 0; i < count; i++) {
+            int bytes = at + 8 <= blob.length - 4 ? b.getInt(at + 4) : -1;
+            if (bytes < 8 || bytes > blob.length - 4 - at) throw new IllegalArgumentException("model blob: layer " + i + " runs past the end of the blob");
+            Layer l = layerOf(b, at, bytes, i);
+            if (l instanceof WeightLayer w) {
+                int flags = b.get(at + 1);
+                w.freeze((flags & 1) != 0);
+                w.updateBiasOnly((flags & 2) != 0);
+            }
+            layers.add(l);
+            at += bytes;
+        }
+        if (at != blob.length - 4) throw new IllegalArgumentException("model blob: " + (blob.length - 4 - at) + " bytes between the last layer and the CRC");
+        Model architecture = new Model(shape, layers);
+        if (architecture.classes() != b.getInt(MODEL_OFFSET + 16)) {
+            throw new IllegalArgumentException("model blob: the layers end in " + architecture.classes() + " classes, the header says " + b.getInt(MODEL_OFFSET + 16));
+        }
+        if (b.get(CONFIG_OFFSET) != 0) { // a quantized precision: the input parameters start the model's state
+            b.position(MODEL_OFFSET + 24);
+            QuantParams input = params(b);
+            if (input == null) throw new IllegalArgumentException("model blob: a quantized model without input parameters");
+            architecture.setInputParams(input);
+            for (WeightLayer w : architecture.weightLayers()) { // placeholder codes: read(blob, architecture) puts the blob's in
+                w.weights().setQuantized(new byte[w.weights().count()], null, new float[w.weights().structures], w.name());
+            }
+        }
+        return read(blob, architecture);
+    }
+
+    /** The layer of the record at {@code at}, from its kind and geometry. */
+    private static Layer layerOf(ByteBuffer b, int at, int bytes, int index) {
+        int kind = b.get(at) & 0xFF;
+        int words = switch (kind) {
+            case LINEAR -> 2;
+            case CONV2D -> 9;
+            case MAXPOOL2D, AVGPOOL2D -> 6;
+            case RELU, FLATTEN -> 0;
+            default -> throw new IllegalArgumentException("model blob: layer " + index + " has kind " + kind + ", not 1..6");
+        };
+        if (8 + 4 * words > bytes) throw new IllegalArgumentException("model blob: layer " + index + "'s record is shorter than its geometry");
+        int[] g = new int[words];
+        for (int k = 0; k < words; k++) g[k] = dimension(b.getInt(at + 8 + 4 * k), "layer " + index + "'s geometry");
+        long weights = kind == LINEAR ? (long) g[0] * g[1] : kind == CONV2D ? (long) g[3] * (g[0] / Math.max(g[8], 1)) * g[4] * g[5] : 0;
+        if (weights > MAX_ELEMENTS) throw new IllegalArgumentException("model blob: layer " + index + " has " + weights + " weights, more than 2^24");
+        return switch (kind) {
+            case LINEAR -> new Linear(g[0], g[1]);
+            case CONV2D -> new Conv2d(g[0], g[3], g[4], g[5], g[6], g[7], g[8]);
+            case MAXPOOL2D -> new MaxPool2d(g[3], g[4], g[5]);
+            case AVGPOOL2D -> g[3] == g[1] && g[4] == g[2] && g[5] == 1 ? AvgPool2d.global() : new AvgPool2d(g[3], g[4], g[5]);
+            case RELU -> new ReLU();
+            default -> new Flatten();
+        };
+    }
+
+    private static int dimension(int v, String what) {
+        if (v < 0 || v >= MAX_DIMENSION) throw new IllegalArgumentException("model blob: " + what + " holds " + v + ", not 0..2^15-1");
+        return v;
     }
 
     /** The blob as a little-endian buffer, after checking magic, version, size and CRC. */

@@ -52,7 +52,7 @@ class CliHelpTest {
         }
         Set<String> names = commands.stream().map(CliHelpTest::fullName).collect(Collectors.toSet());
         assertTrue(names.containsAll(Set.of("train", "bench train", "bench device", "experiment partial-updates", "sweep", "import",
-                "board list", "board info", "board train", "firmware build")), names.toString());
+                "board list", "board info", "board train", "firmware build", "export")), names.toString());
         for (String launcher : List.of("setup", "test", "quickstart", "check kernel")) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(launcher + " ")), launcher + " missing from the footer");
         }
