@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -43,10 +44,19 @@ final class TorchScriptArchive {
             Enumeration<? extends ZipEntry> all = zip.entries();
             while (all.hasMoreElements()) {
                 ZipEntry e = all.nextElement();
-                if (e.isDirectory() || e.getName().endsWith(".debug_pkl")) continue;
+                if (e.isDirectory()) continue;
+                byte[] bytes;
                 try (InputStream in = zip.getInputStream(e)) {
-                    entries.put(e.getName(), in.readAllBytes());
+                    bytes = in.readAllBytes();
                 }
+                // torch.jit.save stores its entries uncompressed, and ZipFile checks no CRC of a stored entry: we do.
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                    throw new ImportException(file + ": entry " + e.getName() + " is corrupt (its CRC-32 is " + Long.toHexString(crc.getValue())
+                            + ", the archive says " + Long.toHexString(e.getCrc()) + "); the file was damaged after torch.jit.save");
+                }
+                if (!e.getName().endsWith(".debug_pkl")) entries.put(e.getName(), bytes);
             }
         } catch (ZipException e) {
             throw new ImportException(file + ": not a readable TorchScript file (a zip archive): " + e.getMessage()

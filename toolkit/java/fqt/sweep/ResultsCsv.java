@@ -13,13 +13,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
  * The results file of a sweep: a header line, then one line per finished run, each appended in a
  * single write and forced to the file as the run finishes. Opening an existing file reads the
- * finished runs and cuts off a half-written last line (a killed sweep), so a rerun resumes.
+ * finished runs, so a rerun resumes. A file is written to only once it has proven to be this
+ * sweep's: its first line is exactly the header, every complete line has a field per column and a
+ * number in every numeric column; anything else is refused with the line and column named, and the
+ * file stays byte for byte as it was. The one repair is a torn last line (a killed sweep): text
+ * after the last newline that could be the start of a row is cut off.
  * Commons CSV quotes and parses the fields; line breaks inside a field become spaces, so a run is one line.
  * Resuming is ours: a CSV library reads and writes records, it does not repair a file whose writer was killed.
  */
@@ -31,29 +36,38 @@ final class ResultsCsv implements AutoCloseable {
     private final boolean repaired;
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
-    /** Opens or creates {@code path} for rows with these columns; an existing file must have the same header. */
-    ResultsCsv(Path path, List<String> header) {
+    /**
+     * Opens or creates {@code path} for rows with these columns; an existing file must be a results
+     * file of the same header, with a number (or NaN) in each of the {@code numeric} columns.
+     */
+    ResultsCsv(Path path, List<String> header, Set<String> numeric) {
         this.path = path;
         this.header = List.copyOf(header);
         try {
-            if (path.getParent() != null) Files.createDirectories(path.getParent());
-            out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            byte[] bytes = Files.readAllBytes(path);
+            byte[] bytes = Files.exists(path) ? Files.readAllBytes(path) : new byte[0];
             int complete = lastNewline(bytes) + 1;
+            String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
+            if (bytes.length > 0) {
+                String first = format(header) + "\n";
+                if (!text.startsWith(first)) {
+                    String line = new String(bytes, StandardCharsets.UTF_8).split("[\r\n]", 2)[0];
+                    throw new IllegalArgumentException(path + " is not a results file of this sweep: its first line is '" + shorten(line)
+                            + "', this sweep writes '" + shorten(format(header)) + "'; the file is left as it was: use another file");
+                }
+                List<CSVRecord> records = FORMAT.parse(new StringReader(text)).getRecords();
+                for (CSVRecord r : records.subList(1, records.size())) rows.add(row(r, numeric));
+                String tail = new String(bytes, complete, bytes.length - complete, StandardCharsets.UTF_8);
+                if (!tail.isEmpty() && !tornRow(tail)) {
+                    throw new IllegalArgumentException(path + " ends in '" + shorten(tail) + "' after its last complete line, not the start of a row;"
+                            + " the file is left as it was");
+                }
+            }
             repaired = complete < bytes.length;
+            if (path.getParent() != null) Files.createDirectories(path.getParent());
+            out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             out.truncate(complete); // drops a half-written last line
             out.position(complete);
-            List<CSVRecord> records = FORMAT.parse(new StringReader(new String(bytes, 0, complete, StandardCharsets.UTF_8))).getRecords();
-            if (records.isEmpty()) {
-                write(format(header));
-            } else {
-                List<String> found = records.get(0).toList();
-                if (!found.equals(header)) {
-                    throw new IllegalArgumentException(path + " has the columns " + found + ", this sweep writes " + header
-                            + ": use another file");
-                }
-                for (CSVRecord r : records.subList(1, records.size())) rows.add(row(r));
-            }
+            if (bytes.length == 0) write(format(header));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the sweep results " + path, e);
         }
@@ -92,14 +106,46 @@ final class ResultsCsv implements AutoCloseable {
         }
     }
 
-    private Map<String, String> row(CSVRecord r) {
+    private Map<String, String> row(CSVRecord r, Set<String> numeric) {
         List<String> values = r.toList();
         if (values.size() != header.size()) {
-            throw new IllegalArgumentException(path + " line " + r.getRecordNumber() + ": " + values.size() + " fields, the header has " + header.size());
+            throw new IllegalArgumentException(path + " line " + r.getRecordNumber() + ": " + values.size() + " fields, the header has "
+                    + header.size() + "; the file is left as it was");
         }
         Map<String, String> row = new LinkedHashMap<>();
-        for (int i = 0; i < header.size(); i++) row.put(header.get(i), values.get(i));
+        for (int i = 0; i < header.size(); i++) {
+            String c = header.get(i), v = values.get(i);
+            if (numeric.contains(c) && !isNumber(v)) {
+                throw new IllegalArgumentException(path + " line " + r.getRecordNumber() + ": " + c + " is '" + shorten(v)
+                        + "', not a number; the file is left as it was");
+            }
+            row.put(c, v);
+        }
         return row;
+    }
+
+    /** Whether {@code tail} (text after the last newline) could be the start of a row: no more fields than columns, no CR. */
+    private boolean tornRow(String tail) {
+        if (tail.indexOf('\r') >= 0) return false;
+        try {
+            List<CSVRecord> r = FORMAT.parse(new StringReader(tail)).getRecords();
+            return r.size() <= 1 && (r.isEmpty() || r.get(0).size() <= header.size());
+        } catch (IOException | IllegalStateException e) {
+            return true; // an unterminated quoted field: a row cut inside a quoted value
+        }
+    }
+
+    private static boolean isNumber(String v) {
+        try {
+            Double.parseDouble(v);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
     private static int lastNewline(byte[] b) {

@@ -24,6 +24,8 @@ public record SweepTask(Map<String, String> options) implements Serializable {
     /** Result columns after the options, in order. */
     public static final List<String> RESULT_COLUMNS = List.of("test_acc", "train_acc", "loss", "seconds", "forward_macs",
             "backward_macs", "update_fraction", "ram_bytes", "flash_bytes", "status", "finished_at");
+    /** The result columns that hold numbers (NaN for a diverged run): a resumed file must have them there. */
+    static final java.util.Set<String> NUMERIC_RESULT_COLUMNS = java.util.Set.copyOf(RESULT_COLUMNS.subList(0, RESULT_COLUMNS.size() - 2));
 
     public SweepTask {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));

@@ -51,6 +51,34 @@ class BadInputTest {
         assertMessage(() -> Import.torchScript(dir.resolve("missing.pt"), Fixtures.MNIST_INPUT), "missing.pt", "no such file");
     }
 
+    /** One flipped byte inside a tensor's storage: the zip still opens, the entry's CRC names it. */
+    @Test
+    void oneFlippedByteInATensorIsRefusedNamingTheEntry() throws IOException {
+        Path original = Fixtures.path("cnn_bn.pt");
+        byte[] b = Files.readAllBytes(original);
+        String name;
+        byte[] data;
+        try (ZipFile zip = new ZipFile(original.toFile())) {
+            ZipEntry e = zip.stream().filter(z -> z.getName().matches(".*/data/\\d+") && z.getSize() > 64).findFirst().orElseThrow();
+            name = e.getName();
+            data = zip.getInputStream(e).readAllBytes();
+        }
+        int at = indexOf(b, data); // stored uncompressed: the storage's bytes are in the file as they are
+        assertTrue(at > 0, "found " + name + " in the file");
+        b[at + data.length / 2] ^= 0x01;
+        Path f = write("flipped.pt", b);
+        assertMessage(() -> Import.torchScript(f, Fixtures.MNIST_INPUT), "flipped.pt", name + " is corrupt");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
     @Test
     void truncatedPickleInsideAValidZip() throws IOException {
         Path f = rewrite("bad_pickle.pt", "data.pkl", b -> Arrays.copyOf(b, b.length - 40));
