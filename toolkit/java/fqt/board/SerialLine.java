@@ -16,6 +16,9 @@ final class SerialLine implements Line {
     SerialLine(String path, Supplier<String> context) {
         this.path = path;
         this.context = context;
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+            throw new IllegalArgumentException("no serial port " + path + ": is the board plugged in? ./fqt board list shows the ports");
+        }
         port = SerialPort.getCommPort(path);
         port.setComPortParameters(115200, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, POLL_MILLIS, 0);

@@ -61,6 +61,7 @@ final class DataMixin {
     }
 
     private static Dataset limit(Dataset d, int n, long seed) {
+        if (n < 0) throw new IllegalArgumentException("--limit-train and --limit-test take a number of samples >= 0 (0: all), got " + n);
         return n > 0 && n < d.size() ? d.shuffled(seed).take(n) : d;
     }
 }

@@ -40,6 +40,10 @@ class CliErrorsTest {
     void failuresOfTheCommandItselfAreOneLineToo() {
         assertOneLineError(run("train", "--optimizer", "rmsprop", "--limit-train", "10", "--quiet"), "unknown optimizer 'rmsprop'");
         assertOneLineError(run("train", "--data", "mnist"), "--data-dir");
+        assertOneLineError(run("train", "--limit-test", "-7", "--limit-train", "10", "--quiet"), "got -7");
+        assertOneLineError(run("train", "--lr", "NaN", "--limit-train", "10", "--quiet"), "learning rate");
+        assertOneLineError(run("board", "info", "--port", "/dev/nonexistent"), "no serial port /dev/nonexistent");
+        assertOneLineError(run("sweep", "--lr", "abc"), "'abc'");
     }
 
     @Test
