@@ -207,10 +207,11 @@ public final class Model {
 
     /** Accuracy on a data set (forward only, ranges untouched). */
     public double accuracy(Dataset data, Context c) {
+        if (data.isEmpty()) throw new IllegalArgumentException(data.name() + " is empty: no accuracy to measure");
         int[] predicted = predict(data, c);
         int correct = 0;
         for (int i = 0; i < predicted.length; i++) if (predicted[i] == data.label(i)) correct++;
-        return data.isEmpty() ? Double.NaN : (double) correct / data.size();
+        return (double) correct / data.size();
     }
 
     /**

@@ -118,6 +118,7 @@ public final class Training {
         if (train == null || train.isEmpty()) throw new IllegalArgumentException("the training set is empty");
         model.checkInput(train);
         if (test != null) model.checkInput(test);
+        if (test != null && test.isEmpty()) throw new IllegalArgumentException("the test set is empty: pass null to train without a test");
         Model m = prepareModel(model, cfg, train);
         Optimizer opt = cfg.optimizer();
         Precision precision = cfg.precision();

@@ -81,6 +81,7 @@ class TrainingTest {
         Training t = small(Precision.UINT8);
         Dataset empty = TRAIN.take(0);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> t.fit(empty, null)).getMessage().contains("empty"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.fit(TRAIN.take(20), empty)).getMessage().contains("test set is empty"));
         Dataset wrong = new Dataset("wrong", new int[] {1, 10, 10}, 10, new float[100], new int[] {0});
         String msg = assertThrows(IllegalArgumentException.class, () -> t.fit(wrong, null)).getMessage();
         assertTrue(msg.contains("[1, 10, 10]") && msg.contains("[1, 28, 28]"), msg);
