@@ -1,6 +1,7 @@
 package fqt.notebooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -16,8 +19,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Executes every notebook under notebooks/ headless with a real Jupyter (Debian's nbconvert) and the
- * "fqt-java" kernel that scripts/setup.sh installs; a failing cell fails the test. The executed
- * copy and its HTML export go to out/notebooks/ (ignored by git).
+ * "fqt-java" kernel that scripts/setup.sh installs; a failing cell fails the test, and so does an
+ * output line that is a UUID, a DJL log line or a CUDA message, or any stderr output. Where a
+ * notebook's text states a figure or a comparison, a cell beside it prints the figure as a line
+ * {@code claim: name = value}, and {@link #CLAIMS} holds the bounds the text stands for. The
+ * executed copy and its HTML export go to out/notebooks/ (ignored by git).
  */
 @Tag("notebooks")
 class NotebooksTest {
@@ -46,6 +52,29 @@ class NotebooksTest {
         run("jupyter", "nbconvert", "--to", "html", "--output-dir", OUT.toString(), executed.toString());
         String json = Files.readString(executed, StandardCharsets.UTF_8);
         assertTrue(!json.contains("\"output_type\": \"error\""), notebook + " has a cell that failed; see " + executed);
+        NotebookOutputs outputs = NotebookOutputs.read(json);
+        assertEquals(List.of(), outputs.problems(), notebook + " shows output it should not; see " + executed);
+        Consumer<Map<String, Double>> claims = CLAIMS.get(notebook.getFileName().toString());
+        if (claims != null) claims.accept(outputs.claims());
+    }
+
+    /** What each notebook's text says, as bounds on the figures its cells print (the markdown they check is quoted). */
+    static final Map<String, Consumer<Map<String, Double>>> CLAIMS = Map.of(
+            "01-quickstart.ipynb", c -> {
+                // "more RAM than the nRF52840 (256 KiB) or the RP2040 (264 KiB) has ... only the i.MX RT1062 (1 MiB) holds it"
+                between(c, "ram_bytes", 264 * 1024 + 1, 1024 * 1024);
+                // "every weight is equal ... and so are the curves"
+                between(c, "weights_differing", 0, 0);
+                between(c, "accuracy_difference_points", 0, 0);
+            },
+            // "column rule ... column k what the selector actually chose: they agree"
+            "04-partial-updates.ipynb", c -> between(c, "layers_where_rule_and_k_differ", 0, 0),
+            "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0));
+
+    static void between(Map<String, Double> claims, String name, double lo, double hi) {
+        Double v = claims.get(name);
+        assertNotNull(v, "no line 'claim: " + name + " = ...' in the notebook's output; claims: " + claims);
+        assertTrue(v >= lo && v <= hi, name + " = " + v + ", the notebook's text needs it in [" + lo + ", " + hi + "]");
     }
 
     static void runNbconvert(Path notebook) throws Exception {
