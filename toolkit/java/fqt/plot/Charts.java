@@ -55,10 +55,10 @@ public final class Charts {
         Table h = sim.history();
         double[] simLoss = h.doubleColumn("loss").asDoubleArray();
         double[][] dev = deviceSteps(h, device);
-        XYChart c = xy("Training loss, simulator and board: " + difference(simLoss, dev[1]), "training samples seen", "loss (cross-entropy, nats)");
+        XYChart c = xy("Training loss, simulator and board (" + difference(simLoss, dev[1]) + ")", "training samples seen", "loss (cross-entropy, nats)");
         int window = window(h);
         c.addSeries("simulator", samples(h), movingAverage(simLoss, window)).setMarker(SeriesMarkers.NONE).setLineColor(color(0));
-        board(c.addSeries("board", dev[0], movingAverage(dev[1], window)));
+        board(c.addSeries("board (markers)", dev[0], movingAverage(dev[1], window)));
         return roundTicks(c);
     }
 
@@ -70,10 +70,10 @@ public final class Charts {
         Table h = sim.history();
         double[][] steps = steps(h), dev = deviceSteps(h, device);
         double[] simAcc = windowAccuracy(steps[1], steps[2], window(h)), devAcc = windowAccuracy(dev[2], dev[3], window(h));
-        XYChart c = xy("Training accuracy, simulator and board: " + difference(simAcc, devAcc), "training samples seen",
+        XYChart c = xy("Training accuracy, simulator and board (" + difference(simAcc, devAcc) + ")", "training samples seen",
                 "training accuracy (%, trailing window)");
         c.addSeries("simulator", samples(h), simAcc).setMarker(SeriesMarkers.NONE).setLineColor(color(0));
-        board(c.addSeries("board", dev[0], devAcc));
+        board(c.addSeries("board (markers)", dev[0], devAcc));
         markEpochs(c, h);
         return roundTicks(c);
     }
@@ -94,7 +94,7 @@ public final class Charts {
     /**
      * XChart puts the ticks of an x axis whose values are all equally spaced (samples seen at a
      * fixed batch size, say) on that grid, and their labels run together. One hidden point off
-     * the grid, left of the first, lets it choose round ticks.
+     * the grid, half a unit left of the first, lets it choose round ticks.
      */
     public static XYChart roundTicks(XYChart c) {
         double x = Double.MAX_VALUE, y = 0;
@@ -105,7 +105,7 @@ public final class Charts {
             }
         }
         if (x == Double.MAX_VALUE) return c;
-        XYSeries hidden = c.addSeries(" ", new double[] {x - 1}, new double[] {y});
+        XYSeries hidden = c.addSeries(" ", new double[] {x - 0.5}, new double[] {y});
         hidden.setShowInLegend(false);
         hidden.setMarker(SeriesMarkers.NONE);
         hidden.setLineColor(new Color(0, 0, 0, 0));
@@ -116,7 +116,7 @@ public final class Charts {
     private static String difference(double[] a, double[] b) {
         double max = 0;
         for (int i = 0; i < Math.min(a.length, b.length); i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-        return max == 0 ? "equal at every step (board markers on the simulator line)" : String.format(Locale.ROOT, "largest difference %.3g", max);
+        return max == 0 ? "equal at every step" : String.format(Locale.ROOT, "largest difference %.3g", max);
     }
 
     private static void board(XYSeries s) {

@@ -67,6 +67,20 @@ class NotebooksTest {
                 between(c, "weights_differing", 0, 0);
                 between(c, "accuracy_difference_points", 0, 0);
             },
+            "03-fqt-backprop.ipynb", c -> {
+                for (int l = 0; l < 4; l++) {
+                    // "within about 2 degrees ... in every layer", "MIXED ... drifts about as much"
+                    between(c, "angle_exact_" + l, 0.05, 2.5);
+                    between(c, "angle_mixed_" + l, c.get("angle_exact_" + l) - 0.3, c.get("angle_exact_" + l) + 0.3);
+                    // "closer to float32 in the first convolution and a little further in the other three layers (up to 2.17 degrees)"
+                    if (l == 0) between(c, "angle_fixed_0", 0, c.get("angle_exact_0"));
+                    else between(c, "angle_fixed_" + l, c.get("angle_exact_" + l), c.get("angle_exact_" + l) + 0.5);
+                }
+                between(c, "angle_exact_3", 0, 1);   // "0.3 in the head"
+                // "the three modes end within a few points of each other in test accuracy"
+                double lo = Math.min(c.get("test_acc_FLOAT32"), Math.min(c.get("test_acc_MIXED"), c.get("test_acc_UINT8")));
+                for (String p : new String[] {"FLOAT32", "MIXED", "UINT8"}) between(c, "test_acc_" + p, lo, lo + 0.05);
+            },
             // "column rule ... column k what the selector actually chose: they agree"
             "04-partial-updates.ipynb", c -> between(c, "layers_where_rule_and_k_differ", 0, 0),
             "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0));
