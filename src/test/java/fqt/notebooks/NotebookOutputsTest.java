@@ -19,7 +19,7 @@ class NotebookOutputsTest {
 
     @Test
     void cleanOutputsPassAndClaimsAreRead() {
-        var out = NotebookOutputs.read(notebook(result("\"ram 272,000 B\\n\", \"claim: ram_bytes = 272000\\n\", \"claim: angle_0 = 1.904\""
+        var out = NotebookOutputs.read(notebook(result("\"ram 272,000 B\\n\", \"claim: ram_bytes = 272000\\n\", \"claim: angle_0 = 1.904\\n\""
                 + ", \"id 0f8fad5b-d9cb\"") + ", {\"output_type\": \"stream\", \"name\": \"stdout\", \"text\": \"epoch 1/1 [====] 100%\\n\"}"));
         assertEquals(java.util.List.of(), out.problems());
         assertEquals(Map.of("ram_bytes", 272000.0, "angle_0", 1.904), out.claims(), "claims of outputs only, not of markdown");
