@@ -91,14 +91,15 @@ public final class KernelDisplay implements DisplayProvider {
         }
         StringBuilder sb = new StringBuilder();
         for (String[] line : cells) {
+            StringBuilder row = new StringBuilder();
             for (int c = 0; c < cols; c++) {
                 boolean right = t.column(c) instanceof NumericColumn<?>;
                 String pad = " ".repeat(width[c] - line[c].length());
-                sb.append(c == 0 ? "" : "  ").append(right ? pad + line[c] : line[c] + pad);
+                row.append(c == 0 ? "" : "  ").append(right ? pad + line[c] : line[c] + pad);
             }
-            sb.append('\n');
+            sb.append(sb.length() == 0 ? "" : "\n").append(row.toString().stripTrailing());
         }
-        return sb.toString().stripTrailing();
+        return sb.toString();
     }
 
     /** The first rows of a table as a plain HTML table with the column names as header. */

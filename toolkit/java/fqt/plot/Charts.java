@@ -112,7 +112,7 @@ public final class Charts {
         return c;
     }
 
-    /** "equal (bit-identical)" or the largest difference of two curves over the steps both have. */
+    /** "equal at every step" or the largest difference of two curves over the steps both have. */
     private static String difference(double[] a, double[] b) {
         double max = 0;
         for (int i = 0; i < Math.min(a.length, b.length); i++) max = Math.max(max, Math.abs(a[i] - b[i]));

@@ -25,11 +25,13 @@ class KernelDisplayTest {
 
     @Test
     void aTableShowsItsFirstRowsFormattedAndLeavesItsDataAlone() {
-        Table t = Table.create("history").addColumns(StringColumn.create("precision"), LongColumn.create("samples"), DoubleColumn.create("loss"));
+        Table t = Table.create("history").addColumns(StringColumn.create("precision"), LongColumn.create("samples"), DoubleColumn.create("loss"),
+                StringColumn.create("status"));
         for (int i = 0; i < 187; i++) {
             t.stringColumn("precision").append("UINT8");
             t.longColumn("samples").append(16L * (i + 1));
             t.doubleColumn("loss").append(1 / 6.0);
+            t.stringColumn("status").append(i == 1 ? "diverged" : "ok");
         }
         var renderer = new KernelDisplay().getDisplayRenderers().stream().filter(r -> r.rendererClass() == Table.class).findFirst().orElseThrow();
         String text = (String) renderer.render("text/plain", t).data().get("text/plain");
@@ -37,8 +39,9 @@ class KernelDisplayTest {
         String[] lines = text.split("\n");
         assertEquals("history", lines[0]);
         assertEquals(1 + 1 + KernelDisplay.PREVIEW_ROWS + 1, lines.length, text);
-        assertEquals("UINT8" + " ".repeat(4 + 2 + 5) + "16  0.1667", lines[2], "columns as wide as their header, numbers right-aligned");
+        assertEquals("UINT8" + " ".repeat(4 + 2 + 5) + "16  0.1667  ok", lines[2], "columns as wide as their header, numbers right-aligned");
         assertTrue(lines[lines.length - 1].contains("first 10 of 187 rows"), lines[lines.length - 1]);
+        assertTrue(java.util.Arrays.stream(lines).noneMatch(l -> l.endsWith(" ")), "no trailing blanks:\n" + text);
         assertTrue(html.contains("<td style=\"text-align:right\">160</td>") && !html.contains("176"), html);
         assertEquals(1 / 6.0, t.doubleColumn("loss").get(0), "the data keep every digit");
     }

@@ -117,11 +117,15 @@ class NotebooksTest {
             },
             "07-paper-replication.ipynb", c -> {
                 for (String p : new String[] {"UINT8", "MIXED"}) {
-                    // "the counted backward MACs fall by more than the paper's 5x in both precisions, but the measured
-                    // backward pass of the simulator is less than 5x faster ... on time this run misses it"
+                    // "the counted backward MACs fall by more than the paper's 5x in both precisions, for less than half an accuracy point"
                     between(c, "mac_reduction_" + p, 5, 100);
-                    between(c, "measured_speedup_" + p, 1, 4.999);
+                    between(c, "accuracy_cost_points_" + p, -0.5, 0.5);
                 }
+                double uint8 = c.get("mac_reduction_UINT8"), mixed = c.get("mac_reduction_MIXED");
+                // "UINT8 misses the mark: its measured backward pass is well short of its MAC reduction"
+                between(c, "measured_speedup_UINT8", 1, Math.min(4.999, 0.8 * uint8));
+                // "MIXED's measured speedup comes close to its MAC reduction, near the 5x mark"
+                between(c, "measured_speedup_MIXED", 0.6 * mixed, 1.1 * mixed);
             },
             "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0));
 
