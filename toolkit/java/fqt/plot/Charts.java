@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -38,93 +39,188 @@ public final class Charts {
         for (Map.Entry<String, TrainingRun> e : runs.entrySet()) {
             Table h = e.getValue().history();
             double[] loss = h.doubleColumn("loss").asDoubleArray();
-            XYSeries s = c.addSeries(e.getKey(), samples(h), movingAverage(loss, Math.max(1, loss.length / 50)));
+            XYSeries s = c.addSeries(e.getKey(), samples(h), movingAverage(loss, window(h)));
             s.setMarker(SeriesMarkers.NONE).setLineColor(color(i++));
         }
-        return c;
+        return roundTicks(c);
     }
 
     /**
-     * Loss of the simulated run and of a board's run ({@code fqt.board.Device#log()}), per
-     * optimizer step: the board's per-sample losses are averaged over the simulator's batches, so
-     * a bit-exact board draws over the simulation.
+     * Loss of the simulated run (line) and of a board's run ({@code fqt.board.Device#log()},
+     * markers), per optimizer step: the board's per-sample losses are averaged over the
+     * simulator's batches. The title gives the largest difference of the two, so a bit-exact
+     * board, whose markers sit on the line, is seen to be one.
      */
     public static XYChart simVsDeviceLoss(TrainingRun sim, Table device) {
-        XYChart c = xy("Training loss: simulator and board", "training samples seen", "loss (cross-entropy, nats)");
         Table h = sim.history();
-        int window = Math.max(1, h.rowCount() / 50);
-        c.addSeries("simulator", samples(h), movingAverage(h.doubleColumn("loss").asDoubleArray(), window))
-                .setMarker(SeriesMarkers.NONE).setLineColor(color(0));
+        double[] simLoss = h.doubleColumn("loss").asDoubleArray();
         double[][] dev = deviceSteps(h, device);
-        c.addSeries("board", dev[0], movingAverage(dev[1], window)).setMarker(SeriesMarkers.NONE).setLineColor(color(1));
-        return c;
+        XYChart c = xy("Training loss, simulator and board (" + difference(simLoss, dev[1]) + ")", "training samples seen", "loss (cross-entropy, nats)");
+        int window = window(h);
+        c.addSeries("simulator", samples(h), movingAverage(simLoss, window)).setMarker(SeriesMarkers.NONE).setLineColor(color(0));
+        board(c.addSeries("board (markers)", dev[0], movingAverage(dev[1], window)));
+        return roundTicks(c);
     }
 
-    /** Running training accuracy over each epoch of the simulated run and of a board's run. */
+    /**
+     * Training accuracy over a trailing window of steps (about 2% of the run, at least 64 samples)
+     * of the simulated run (line) and of a board's run (markers), epoch boundaries marked.
+     */
     public static XYChart simVsDeviceAccuracy(TrainingRun sim, Table device) {
-        XYChart c = xy("Training accuracy (running over the epoch): simulator and board", "training samples seen", "accuracy (%)");
         Table h = sim.history();
-        c.addSeries("simulator", samples(h), percent(h.doubleColumn("train_acc").asDoubleArray()))
-                .setMarker(SeriesMarkers.NONE).setLineColor(color(0));
-        double[][] dev = deviceSteps(h, device);
-        c.addSeries("board", dev[0], percent(dev[2])).setMarker(SeriesMarkers.NONE).setLineColor(color(1));
-        return c;
+        double[][] steps = steps(h), dev = deviceSteps(h, device);
+        double[] simAcc = windowAccuracy(steps[1], steps[2], window(h)), devAcc = windowAccuracy(dev[2], dev[3], window(h));
+        XYChart c = xy("Training accuracy, simulator and board (" + difference(simAcc, devAcc) + ")", "training samples seen",
+                "training accuracy (%, trailing window)");
+        c.addSeries("simulator", samples(h), simAcc).setMarker(SeriesMarkers.NONE).setLineColor(color(0));
+        board(c.addSeries("board (markers)", dev[0], devAcc));
+        markEpochs(c, h);
+        return roundTicks(c);
     }
 
     /** Instructions per training sample on the board, per phase (forward, backward, update, selection). */
     public static XYChart devicePhases(Table device) {
-        XYChart c = xy("Time per training sample on the board, per phase", "sample", "instructions");
+        XYChart c = xy("Instructions per training sample on the board, per phase", "training sample", "instructions per sample");
+        c.getStyler().setYAxisDecimalPattern("#,###");
         double[] x = device.longColumn("sample").asDoubleArray();
         int i = 0;
         for (String phase : new String[] {"forward", "backward", "update", "selection"}) {
             c.addSeries(phase, x, device.longColumn(phase + "_instructions").asDoubleArray()).setMarker(SeriesMarkers.NONE)
                     .setLineColor(color(i++));
         }
-        return c;
+        return roundTicks(c);
     }
 
     /**
+     * XChart puts the ticks of an x axis whose values are all equally spaced (samples seen at a
+     * fixed batch size, say) on that grid, and their labels run together. One hidden point off
+     * the grid, half a unit left of the first, lets it choose round ticks.
+     */
+    public static XYChart roundTicks(XYChart c) {
+        double x = Double.MAX_VALUE, y = 0;
+        for (XYSeries s : c.getSeriesMap().values()) {
+            if (s.getXData().length > 0 && s.getXData()[0] < x) {
+                x = s.getXData()[0];
+                y = s.getYData()[0];
+            }
+        }
+        if (x == Double.MAX_VALUE) return c;
+        XYSeries hidden = c.addSeries(" ", new double[] {x - 0.5}, new double[] {y});
+        hidden.setShowInLegend(false);
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setLineColor(new Color(0, 0, 0, 0));
+        return c;
+    }
+
+    /** "equal at every step" or the largest difference of two curves over the steps both have. */
+    private static String difference(double[] a, double[] b) {
+        double max = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return max == 0 ? "equal at every step" : String.format(Locale.ROOT, "largest difference %.3g", max);
+    }
+
+    private static void board(XYSeries s) {
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color(1));
+    }
+
+    /** A dashed vertical line at the end of every epoch but the last. */
+    private static void markEpochs(XYChart c, Table h) {
+        int[] epoch = h.intColumn("epoch").asIntArray();
+        double[] x = samples(h);
+        boolean first = true;
+        for (int i = 1; i < epoch.length; i++) {
+            if (epoch[i] == epoch[i - 1]) continue;
+            XYSeries s = c.addSeries(first ? "epoch boundary" : "epoch " + epoch[i], new double[] {x[i - 1], x[i - 1]}, new double[] {0, 100});
+            s.setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY).setLineStyle(DASHED);
+            s.setShowInLegend(first);
+            first = false;
+        }
+    }
+
+    private static final java.awt.BasicStroke DASHED = new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT,
+            java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+
+    /**
      * The board's log at the simulator's steps: {samples seen, mean loss of the step's samples,
-     * running accuracy of the epoch}, up to the rows the board has.
+     * samples in the step, correct among them}, up to the rows the board has.
      */
     private static double[][] deviceSteps(Table history, Table device) {
         long[] ends = history.longColumn("samples").asLongArray();
         double[] loss = device.doubleColumn("loss").asDoubleArray();
-        int[] correct = device.intColumn("correct").asIntArray(), epoch = device.intColumn("epoch").asIntArray();
+        int[] correct = device.intColumn("correct").asIntArray();
         List<double[]> steps = new ArrayList<>();
-        int row = 0, epochCorrect = 0, epochSeen = 0;
+        int row = 0;
         for (long end : ends) {
-            double sum = 0;
+            double sum = 0, right = 0;
             int n = 0;
             for (; row < loss.length && row < end; row++, n++) {
-                if (row > 0 && epoch[row] != epoch[row - 1]) epochCorrect = epochSeen = 0;
                 sum += loss[row];
-                epochCorrect += correct[row];
-                epochSeen++;
+                right += correct[row];
             }
             if (n == 0) break;
-            steps.add(new double[] {end, sum / n, (double) epochCorrect / epochSeen});
+            steps.add(new double[] {end, sum / n, n, right});
         }
-        double[][] out = new double[3][steps.size()];
-        for (int i = 0; i < steps.size(); i++) for (int j = 0; j < 3; j++) out[j][i] = steps.get(i)[j];
+        double[][] out = new double[4][steps.size()];
+        for (int i = 0; i < steps.size(); i++) for (int j = 0; j < 4; j++) out[j][i] = steps.get(i)[j];
         return out;
     }
 
-    /** Running training accuracy of each epoch (line) and test accuracy at each epoch's end (marker), per run. */
+    /**
+     * A run's steps: {samples seen, samples in the step, correct among them}, the counts recovered
+     * from the running accuracy of each epoch that the history records.
+     */
+    private static double[][] steps(Table h) {
+        long[] seen = h.longColumn("samples").asLongArray();
+        int[] epoch = h.intColumn("epoch").asIntArray();
+        double[] acc = h.doubleColumn("train_acc").asDoubleArray();
+        double[][] out = new double[3][seen.length];
+        long epochStart = 0;
+        double correctBefore = 0;
+        for (int i = 0; i < seen.length; i++) {
+            if (i > 0 && epoch[i] != epoch[i - 1]) {
+                epochStart = seen[i - 1];
+                correctBefore = 0;
+            }
+            double correct = Math.rint(acc[i] * (seen[i] - epochStart));
+            out[0][i] = seen[i];
+            out[1][i] = seen[i] - (i == 0 ? 0 : seen[i - 1]);
+            out[2][i] = correct - correctBefore;
+            correctBefore = correct;
+        }
+        return out;
+    }
+
+    /** Percent correct over the trailing {@code window} steps, at least 64 samples where the run has them. */
+    private static double[] windowAccuracy(double[] size, double[] correct, int window) {
+        double[] out = new double[size.length];
+        for (int i = 0; i < size.length; i++) {
+            double n = 0, right = 0;
+            for (int j = i; j >= 0 && (j > i - window || n < 64); j--) {
+                n += size[j];
+                right += correct[j];
+            }
+            out[i] = 100 * right / n;
+        }
+        return out;
+    }
+
+    /** Training accuracy over a trailing window of steps (line), test accuracy at each epoch's end (marker), per run; epoch boundaries marked. */
     public static XYChart accuracyCurves(Map<String, TrainingRun> runs) {
-        XYChart c = xy("Accuracy during training (train: running over the epoch; test: at its end)", "training samples seen", "accuracy (%)");
+        XYChart c = xy("Accuracy during training (train: trailing window; test: at each epoch's end)", "training samples seen", "accuracy (%)");
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
         int i = 0;
         for (Map.Entry<String, TrainingRun> e : runs.entrySet()) {
             Table h = e.getValue().history();
             Color col = color(i++);
-            c.addSeries(e.getKey() + " train", samples(h), percent(h.doubleColumn("train_acc").asDoubleArray()))
-                    .setMarker(SeriesMarkers.NONE).setLineColor(col);
+            double[][] steps = steps(h);
+            c.addSeries(e.getKey() + " train", samples(h), windowAccuracy(steps[1], steps[2], window(h))).setMarker(SeriesMarkers.NONE).setLineColor(col);
             Table ends = h.where(h.doubleColumn("test_acc").isNotMissing());
             if (ends.rowCount() == 0) continue;
             XYSeries test = c.addSeries(e.getKey() + " test", samples(ends), percent(ends.doubleColumn("test_acc").asDoubleArray()));
             test.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND).setMarkerColor(col);
         }
-        return c;
+        if (!runs.isEmpty()) markEpochs(c, runs.values().iterator().next().history());
+        return roundTicks(c);
     }
 
     /** Test accuracy against the fraction of structures updated, one point per run of a sweep table, by precision. */
@@ -185,7 +281,7 @@ public final class Charts {
         c.addSeries("forward", labels, list(numbers(t, "forward_macs")));
         c.addSeries("weight gradient", labels, list(numbers(t, "backward_weight_macs")));
         c.addSeries("error propagation", labels, list(numbers(t, "backward_error_macs")));
-        c.getStyler().setXAxisLabelRotation(15);
+        c.getStyler().setXAxisLabelRotation(20);
         return c;
     }
 
@@ -224,6 +320,11 @@ public final class Charts {
             g.put(v, t.where(t.column(column).asStringColumn().isEqualTo(v)));
         }
         return g;
+    }
+
+    /** Steps in a moving average: about 2% of a run's. */
+    private static int window(Table h) {
+        return Math.max(1, h.rowCount() / 50);
     }
 
     private static double[] samples(Table h) {

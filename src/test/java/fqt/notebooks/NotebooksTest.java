@@ -1,6 +1,7 @@
 package fqt.notebooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -16,8 +19,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Executes every notebook under notebooks/ headless with a real Jupyter (Debian's nbconvert) and the
- * "fqt-java" kernel that scripts/setup.sh installs; a failing cell fails the test. The executed
- * copy and its HTML export go to out/notebooks/ (ignored by git).
+ * "fqt-java" kernel that scripts/setup.sh installs; a failing cell fails the test, and so does an
+ * output line that is a UUID, a DJL log line or a CUDA message, or any stderr output. Where a
+ * notebook's text states a figure or a comparison, a cell beside it prints the figure as a line
+ * {@code claim: name = value}, and {@link #CLAIMS} holds the bounds the text stands for. The
+ * executed copy and its HTML export go to out/notebooks/ (ignored by git).
  */
 @Tag("notebooks")
 class NotebooksTest {
@@ -46,6 +52,87 @@ class NotebooksTest {
         run("jupyter", "nbconvert", "--to", "html", "--output-dir", OUT.toString(), executed.toString());
         String json = Files.readString(executed, StandardCharsets.UTF_8);
         assertTrue(!json.contains("\"output_type\": \"error\""), notebook + " has a cell that failed; see " + executed);
+        NotebookOutputs outputs = NotebookOutputs.read(json);
+        assertEquals(List.of(), outputs.problems(), notebook + " shows output it should not; see " + executed);
+        Consumer<Map<String, Double>> claims = CLAIMS.get(notebook.getFileName().toString());
+        if (claims != null) claims.accept(outputs.claims());
+    }
+
+    /** What each notebook's text says, as bounds on the figures its cells print (the markdown they check is quoted). */
+    static final Map<String, Consumer<Map<String, Double>>> CLAIMS = Map.of(
+            "01-quickstart.ipynb", c -> {
+                // "more RAM than the nRF52840 (256 KiB) or the RP2040 (264 KiB) has ... only the i.MX RT1062 (1 MiB) holds it"
+                between(c, "ram_bytes", 264 * 1024 + 1, 1024 * 1024);
+                // "every weight is equal ... and so are the curves"
+                between(c, "weights_differing", 0, 0);
+                between(c, "accuracy_difference_points", 0, 0);
+            },
+            "02-quantization.ipynb", c -> {
+                // "they use nearly every code: a per-tensor range wastes few codes here"
+                between(c, "codes_used", 240, 256);
+                between(c, "codes_for_90_percent", 200, 256);
+                // "miss by more than half a step, up to a whole one"
+                between(c, "max_error_steps", 0.5, 1.0);
+            },
+            "03-fqt-backprop.ipynb", c -> {
+                for (int l = 0; l < 4; l++) {
+                    // "within about 2 degrees ... in every layer", "MIXED ... drifts about as much"
+                    between(c, "angle_exact_" + l, 0.05, 2.5);
+                    between(c, "angle_mixed_" + l, c.get("angle_exact_" + l) - 0.3, c.get("angle_exact_" + l) + 0.3);
+                    // "closer to float32 in the first convolution and a little further in the other three layers (up to 2.17 degrees)"
+                    if (l == 0) between(c, "angle_fixed_0", 0, c.get("angle_exact_0"));
+                    else between(c, "angle_fixed_" + l, c.get("angle_exact_" + l), c.get("angle_exact_" + l) + 0.5);
+                }
+                between(c, "angle_exact_3", 0, 1);   // "0.3 in the head"
+                // "the three modes end within a few points of each other in test accuracy"
+                double lo = Math.min(c.get("test_acc_FLOAT32"), Math.min(c.get("test_acc_MIXED"), c.get("test_acc_UINT8")));
+                for (String p : new String[] {"FLOAT32", "MIXED", "UINT8"}) between(c, "test_acc_" + p, lo, lo + 0.05);
+            },
+            // "column rule ... column k what the selector actually chose: they agree"
+            "04-partial-updates.ipynb", c -> {
+                between(c, "layers_where_rule_and_k_differ", 0, 0);
+                // "The second convolution dominates: its weight gradient and its error propagation each cost as much as its
+                // forward pass ... The first convolution only computes a weight gradient"
+                between(c, "conv2_backward_over_forward", 1.99, 2.01);
+                between(c, "conv1_backward_over_forward", 0.99, 1.01);
+                // "it sits above lambda_min" (the update ratio, lambda_min 1 included: there it is 1 exactly)
+                between(c, "update_fraction_above_lambda_min", 0, 1);
+            },
+            "05-transfer-learning.ipynb", c -> {
+                between(c, "target_acc_scratch", 0.5, 1);
+                double scratch = c.get("target_acc_scratch");
+                // "training the last two layers or all four beats training from scratch, but by only one to two points"
+                for (String s : new String[] {"last_2", "all_4"}) between(c, "target_acc_" + s, scratch + 0.005, scratch + 0.025);
+                // "The head alone and bias-only updates trail training from scratch by more than ten points"
+                for (String s : new String[] {"head_only", "bias_only"}) between(c, "target_acc_" + s, 0, scratch - 0.10);
+                // "the source accuracy ... moves by less than two points in every setting"
+                for (String s : new String[] {"head_only", "last_2", "all_4", "bias_only"}) between(c, "forgetting_points_" + s, -2, 2);
+                between(c, "forgetting_points_head_only", 0, 0);
+            },
+            "06-ablation.ipynb", c -> {
+                // "implied power ... For the RP2040 it comes out below one milliwatt"
+                between(c, "rp2040_implied_mw", 0, 1);
+                // "every run is already in the CSV, so nothing is trained and the table is read back"
+                between(c, "resumed_rows_same", 1, 1);
+            },
+            "07-paper-replication.ipynb", c -> {
+                for (String p : new String[] {"UINT8", "MIXED"}) {
+                    // "the counted backward MACs fall by more than the paper's 5x in both precisions, for less than half an accuracy point"
+                    between(c, "mac_reduction_" + p, 5, 100);
+                    between(c, "accuracy_cost_points_" + p, -0.5, 0.5);
+                }
+                double uint8 = c.get("mac_reduction_UINT8"), mixed = c.get("mac_reduction_MIXED");
+                // "UINT8 misses the mark: its measured backward pass is well short of its MAC reduction"
+                between(c, "measured_speedup_UINT8", 1, Math.min(4.999, 0.8 * uint8));
+                // "MIXED's measured speedup comes close to its MAC reduction, near the 5x mark"
+                between(c, "measured_speedup_MIXED", 0.6 * mixed, 1.1 * mixed);
+            },
+            "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0));
+
+    static void between(Map<String, Double> claims, String name, double lo, double hi) {
+        Double v = claims.get(name);
+        assertNotNull(v, "no line 'claim: " + name + " = ...' in the notebook's output; claims: " + claims);
+        assertTrue(v >= lo && v <= hi, name + " = " + v + ", the notebook's text needs it in [" + lo + ", " + hi + "]");
     }
 
     static void runNbconvert(Path notebook) throws Exception {

@@ -83,6 +83,48 @@ class PlotsTest {
         check(Plots.simVsDevice(run, log), dir.resolve("sim-vs-device.png"));
     }
 
+    /**
+     * A board log that repeats a batch-1 simulation sample for sample: the titles say the curves
+     * are equal, and give the difference once one loss differs; accuracy is over a trailing window
+     * (no jump to a fresh epoch's first samples) with the epoch boundary marked; x ticks are round.
+     */
+    @Test
+    void boardEqualToTheSimulatorIsSaidSoAndEpochsAreMarked() {
+        DataSplit small = new DataSplit(DATA.train().take(96), DATA.test());
+        TrainingRun run = Fqt.train(MLP).precision(Precision.UINT8).batch(1).epochs(2).progress(null).fit(small.train(), small.test());
+        Table h = run.history();
+        Table log = Table.create("device").addColumns(tech.tablesaw.api.IntColumn.create("epoch"), tech.tablesaw.api.DoubleColumn.create("loss"),
+                tech.tablesaw.api.IntColumn.create("correct"));
+        long correctBefore = 0;
+        for (int i = 0; i < h.rowCount(); i++) {
+            int epoch = h.intColumn("epoch").getInt(i);
+            long inEpoch = h.longColumn("samples").get(i) - (epoch - 1) * 96L;
+            if (inEpoch == 1) correctBefore = 0;
+            long correct = Math.round(h.doubleColumn("train_acc").get(i) * inEpoch);
+            log.intColumn("epoch").append(epoch);
+            log.doubleColumn("loss").append(h.doubleColumn("loss").get(i));
+            log.intColumn("correct").append((int) (correct - correctBefore));
+            correctBefore = correct;
+        }
+        assertTrue(Charts.simVsDeviceLoss(run, log).getTitle().contains("equal at every step"), Charts.simVsDeviceLoss(run, log).getTitle());
+        var accuracy = Charts.simVsDeviceAccuracy(run, log);
+        assertTrue(accuracy.getTitle().contains("equal at every step"), accuracy.getTitle());
+        var boundary = accuracy.getSeriesMap().get("epoch boundary");
+        assertNotNull(boundary, accuracy.getSeriesMap().keySet().toString());
+        assertEquals(96.0, boundary.getXData()[0]);
+        double[] sim = accuracy.getSeriesMap().get("simulator").getYData();
+        assertTrue(Math.abs(sim[96] - sim[95]) <= 100.0 / 64 + 1e-9, "one sample moves a window of 64 by at most 1/64: " + sim[95] + " -> " + sim[96]);
+
+        log.doubleColumn("loss").set(10, log.doubleColumn("loss").get(10) + 0.25);
+        String title = Charts.simVsDeviceLoss(run, log).getTitle();
+        assertTrue(title.contains("largest difference 0.250"), title);
+
+        var loss = Charts.lossCurves(Map.of("run", run));
+        double[] x = loss.getSeriesMap().values().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.getXData())).sorted().toArray();
+        assertNotEquals(x[1] - x[0], x[2] - x[1], "a point off the grid of equally spaced samples, so XChart picks round ticks");
+        assertEquals(1, loss.getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).count(), "the hidden point has no legend entry");
+    }
+
     @Test
     void memoryAndOperations(@TempDir Path dir) throws Exception {
         Training full = Fqt.train(MLP).precision(Precision.UINT8);
