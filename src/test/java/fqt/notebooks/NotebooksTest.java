@@ -120,12 +120,10 @@ class NotebooksTest {
                     // "the counted backward MACs fall by more than the paper's 5x in both precisions, for less than half an accuracy point"
                     between(c, "mac_reduction_" + p, 5, 100);
                     between(c, "accuracy_cost_points_" + p, -0.5, 0.5);
+                    // "the measured backward pass gets faster in both precisions, but by less than its MAC reduction"
+                    // (wall time: the machine's load moves it, so only this much is claimed)
+                    between(c, "measured_speedup_" + p, 1, 1.1 * c.get("mac_reduction_" + p));
                 }
-                double uint8 = c.get("mac_reduction_UINT8"), mixed = c.get("mac_reduction_MIXED");
-                // "UINT8 misses the mark: its measured backward pass is well short of its MAC reduction"
-                between(c, "measured_speedup_UINT8", 1, Math.min(4.999, 0.8 * uint8));
-                // "MIXED's backward pass also gets faster, but by less than its MAC reduction" (wall time: load moves it)
-                between(c, "measured_speedup_MIXED", 1, 1.1 * mixed);
             },
             "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0));
 
