@@ -50,7 +50,6 @@ public record Adam(float lr, float beta1, float beta2) implements Optimizer, Upd
         return lr * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + EPS);
     }
 
-    @Override public UpdateRule<?> rule() { return this; }
     @Override public String name() { return "adam"; }
     @Override public String describe() { return "adam(" + lr + ", beta1 " + beta1 + ", beta2 " + beta2 + ")"; }
     @Override public int stateBytesPerWeight() { return 8; }

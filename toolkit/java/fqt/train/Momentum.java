@@ -27,7 +27,6 @@ public record Momentum(float lr, float mu) implements Optimizer, UpdateRule<Mome
         w.biasGrad()[o] = lr * s.vb[o];
     }
 
-    @Override public UpdateRule<?> rule() { return this; }
     @Override public String name() { return "momentum"; }
     @Override public String describe() { return "momentum(" + lr + ", " + mu + ")"; }
     @Override public int stateBytesPerWeight() { return 4; }

@@ -26,8 +26,8 @@ public sealed interface Optimizer permits Sgd, StandardizedSgd, Momentum, Adam {
     int stateBytesPerWeight();
     int stateBytesPerStructure();
 
-    /** This optimizer as the update rule of {@link Weights#update}. */
-    UpdateRule<?> rule();
+    /** This optimizer as the update rule of {@link Weights#update}: each permitted record is one. */
+    default UpdateRule<?> rule() { return (UpdateRule<?>) this; }
 
     /** Ends a batch of {@code w}: deltas from the summed gradients, then the update. */
     default void update(Weights w, Rounding rounding, Xorshift32 rng) { w.update(rule(), rounding, rng); }

@@ -18,7 +18,6 @@ public record Sgd(float lr) implements Optimizer, UpdateRule<Void> {
     }
 
     @Override public Void newState(Weights w) { return null; }
-    @Override public UpdateRule<?> rule() { return this; }
     @Override public String name() { return "sgd"; }
     @Override public String describe() { return "sgd(" + lr + ")"; }
     @Override public int stateBytesPerWeight() { return 0; }

@@ -115,7 +115,6 @@ public record StandardizedSgd(float lr, float alphaNorm) implements Optimizer, U
         w.biasGrad()[o] = (gb - m) * k;
     }
 
-    @Override public UpdateRule<?> rule() { return this; }
     @Override public String name() { return "standardized"; }
     @Override public String describe() { return "standardizedSgd(" + lr + ", alphaNorm " + alphaNorm + ")"; }
     @Override public int stateBytesPerWeight() { return 0; }

@@ -52,14 +52,18 @@ public record TrainingConfig(Precision precision, Rounding rounding, Optimizer o
 
     /** The context of a training pass, on the run's random stream. */
     public Context context() {
-        return new Context(precision, rounding, errorRange, alphaA, alphaE, new Xorshift32(seed));
+        return context(new Xorshift32(seed));
     }
 
     /** The context of an evaluation: not training, on its own stream ({@link #EVAL_SEED}). */
     public Context evaluationContext() {
-        Context c = new Context(precision, rounding, errorRange, alphaA, alphaE, new Xorshift32(EVAL_SEED));
+        Context c = context(new Xorshift32(EVAL_SEED));
         c.training = false;
         return c;
+    }
+
+    private Context context(Xorshift32 stream) {
+        return new Context(precision, rounding, errorRange, alphaA, alphaE, stream);
     }
 
     /** Test accuracy of a model trained with this configuration, on the evaluation stream. */
