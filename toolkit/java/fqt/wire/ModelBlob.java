@@ -229,6 +229,12 @@ public final class ModelBlob {
         return v;
     }
 
+    /** The enum constant a settings byte codes, or an error naming the field (as the firmware's loader checks it). */
+    private static <E> E code(E[] values, byte code, String field) {
+        if (code < 0 || code >= values.length) throw new IllegalArgumentException("model blob: " + field + " code " + code + " is unknown");
+        return values[code];
+    }
+
     /** The blob as a little-endian buffer, after checking magic, version, size and CRC. */
     private static ByteBuffer checked(byte[] blob) {
         ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
@@ -302,9 +308,9 @@ public final class ModelBlob {
     public static TrainingConfig readConfig(byte[] blob) {
         ByteBuffer b = checked(blob);
         b.position(CONFIG_OFFSET);
-        Precision precision = Precision.values()[b.get()];
-        Rounding rounding = Rounding.values()[b.get()];
-        ErrorRange errorRange = ErrorRange.values()[b.get()];
+        Precision precision = code(Precision.values(), b.get(), "precision");
+        Rounding rounding = code(Rounding.values(), b.get(), "rounding");
+        ErrorRange errorRange = code(ErrorRange.values(), b.get(), "error range");
         int kind = b.get();
         float alphaA = b.getFloat(), alphaE = b.getFloat();
         int batch = b.getInt();
@@ -318,7 +324,7 @@ public final class ModelBlob {
             default -> throw new IllegalArgumentException("model blob: optimizer code " + kind + " is unknown");
         };
         float lambdaMin = b.getFloat(), lambdaMax = b.getFloat();
-        PartialUpdates p = new PartialUpdates(lambdaMin, lambdaMax, PartialUpdates.ErrorBy.values()[b.get()], b.get() != 0);
+        PartialUpdates p = new PartialUpdates(lambdaMin, lambdaMax, code(PartialUpdates.ErrorBy.values(), b.get(), "errorBy"), b.get() != 0);
         boolean biasOnly = b.get() != 0;
         int trainLast = b.get() & 0xFF;
         int epochs = b.getInt(), calibration = b.getInt();

@@ -82,6 +82,17 @@ class ModelBlobTest {
     }
 
     @Test
+    void anUnknownSettingsCodeIsNamed() {
+        byte[] b = ModelBlob.forRun(training(Optimizer.sgd(0.1f)), data());
+        b[17] = 9; // rounding (BLOB.md offset 17), with a CRC that fits
+        CRC32 crc = new CRC32();
+        crc.update(b, 0, b.length - 4);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length - 4, (int) crc.getValue());
+        String msg = assertThrows(IllegalArgumentException.class, () -> ModelBlob.readConfig(b)).getMessage();
+        assertTrue(msg.contains("rounding code 9"), msg);
+    }
+
+    @Test
     void fullHeadChangesTheBlob() {
         Training t = training(Optimizer.sgd(0.1f)).partialUpdates(PartialUpdates.lambdaMin(0.1));
         byte[] selected = ModelBlob.forRun(t, data());
