@@ -26,8 +26,20 @@ final class Arena {
     void add(String name, Kind kind, long bytes, int align, int layer) {
         if (bytes <= 0) return;
         long offset = roundUp(end, align);
-        buffers.add(new Buffer(name, kind, region, bytes, offset, align, layer));
+        buffers.add(new Buffer(name, kind, region, bytes, offset, align, layer, false));
         end = offset + bytes;
+    }
+
+    /** The planned activation region, at the next 4-aligned offset: its buffers at their planned offsets within it. */
+    void addRegion(ActivationPlan plan) {
+        if (plan.bytes() == 0) return;
+        long start = roundUp(end, ALIGN);
+        for (ActivationPlan.Entry e : plan.entries()) {
+            Kind kind = e.role() == ActivationPlan.Role.FEATURES ? Kind.FEATURES : Kind.ERRORS;
+            buffers.add(new Buffer(e.name(), kind, region, e.bytes(), start + e.offset(), ALIGN, -1, true));
+        }
+        buffers.add(new Buffer("activations", Kind.ACTIVATIONS, region, plan.bytes(), start, ALIGN, -1, false));
+        end = start + plan.bytes();
     }
 
     List<Buffer> buffers() { return List.copyOf(buffers); }

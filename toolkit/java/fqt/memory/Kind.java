@@ -6,6 +6,8 @@ public enum Kind {
     FEATURES,
     /** Backpropagated errors (two ping-pong buffers) and the float32 loss error. */
     ERRORS,
+    /** The activation region: features and errors, sharing bytes by lifetime. */
+    ACTIVATIONS,
     /** int32 accumulators and quantized biases of the layer running now. */
     SCRATCH,
     /** Weight tensors (uint8 or float32). */

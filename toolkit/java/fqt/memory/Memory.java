@@ -64,18 +64,18 @@ public final class Memory {
     public static MemoryPlan plan(Model model, TrainingConfig s) {
         Precision p = s.precision();
         Role[] role = roles(model, s);
-        int lowest = lowest(role);
+        lowest(role); // refuses a model with nothing to train
         boolean quantized = p.quantizedFeatures();
         int valueBytes = quantized ? 1 : 4; // weights and features
         Arena ram = new Arena(Region.RAM), flash = new Arena(Region.FLASH);
 
+        boolean[] runs = ActivationPlan.runsBackward(model, role);
         if (quantized) flash.add("input.qparams", Kind.QPARAMS, 8, -1);
-        parameters(model, s, role, lowest, valueBytes, ram, flash);
-        features(model, role, lowest, valueBytes, ram);
-        errors(model, p, lowest, ram);
-        ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, role, lowest), -1);
-        ram.add("scratch_i16", Kind.SCRATCH, 2L * scratchShorts(model, p, role, lowest), -1);
-        selection(model, s, role, lowest, ram);
+        parameters(model, s, role, runs, valueBytes, ram, flash);
+        ram.addRegion(ActivationPlan.of(model, s));
+        ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, role, runs), -1);
+        ram.add("scratch_i16", Kind.SCRATCH, 2L * scratchShorts(model, p, role, runs), -1);
+        selection(model, s, role, runs, ram);
         return new MemoryPlan(s.describe(), p, ram.buffers(), ram.size(), flash.buffers(), flash.size());
     }
 
@@ -83,13 +83,17 @@ public final class Memory {
      * Per layer with weights, in model order: weights, bias and weight qparams (Flash when the layer
      * does not update them), gradients, optimizer state, touched flags, output qparams, error range.
      */
-    private static void parameters(Model model, TrainingConfig s, Role[] role, int lowest, int valueBytes, Arena ram, Arena flash) {
+    private static void parameters(Model model, TrainingConfig s, Role[] role, boolean[] runs, int valueBytes, Arena ram, Arena flash) {
         Precision p = s.precision();
         boolean emaErrors = p == Precision.UINT8 && s.errorRange() == ErrorRange.EMA;
         Optimizer opt = s.optimizer();
-        for (WeightLayer l : model.weightLayers()) {
+        for (Layer layer : model.requantizingLayers()) {
+            int i = layer.index();
+            if (!(layer instanceof WeightLayer l)) { // Add: its output's parameters and range
+                if (p.quantizedFeatures()) ram.add("L" + i + ".out.qparams", Kind.QPARAMS, 16, i);
+                continue;
+            }
             Weights w = l.weights();
-            int i = l.index();
             Role r = role[i];
             String pre = "L" + i + ".";
             Arena weights = r == Role.TRAINABLE ? ram : flash;
@@ -105,80 +109,22 @@ public final class Memory {
                 if (s.partialUpdates().ranking()) ram.add(pre + "touched", Kind.SELECTION, w.structures, i);
             }
             if (p.quantizedFeatures()) ram.add(pre + "out.qparams", Kind.QPARAMS, 16, i);
-            if (emaErrors && i > lowest) ram.add(pre + "error.range", Kind.QPARAMS, 8, i);
+            if (emaErrors && quantizesErrors(model, runs, l)) ram.add(pre + "error.range", Kind.QPARAMS, 8, i);
         }
         if (emaErrors) ram.add("loss.error.range", Kind.QPARAMS, 8, -1);
+        for (int t = 1; emaErrors && t < model.layers().size(); t++) {
+            if (model.readers(t).length > 1 && ActivationPlan.needsError(runs, t)) ram.add("T" + t + ".error.range", Kind.QPARAMS, 8, -1);
+        }
     }
 
-    /**
-     * Feature tensor t (the input of layer t) lives in a buffer with the tensors it shares: ReLU and
-     * Flatten run in place, so their output is their input's buffer. A buffer is kept ({@code x<t>},
-     * t its first tensor) when a backward pass reads it: the input of a layer at or above the lowest
-     * trained one that is a trained weight layer (weight gradient), a ReLU (its mask: the in-place
-     * output has the same sign pattern) or a MaxPool2d (argmax); and, with uint8 features, the
-     * output of every weight layer at or above the lowest trained one except the logits (the last
-     * buffer written going forward, read first going backward): {@code WeightLayer.zeroSaturatedErrors}
-     * reads it going backward. The
-     * other buffers alternate, in model order, between the slots {@code feat_a} and {@code feat_b},
-     * each as large as its largest.
-     */
-    private static void features(Model model, Role[] role, int lowest, int valueBytes, Arena ram) {
-        List<Layer> layers = model.layers();
-        int n = layers.size();
-        int[] bufferOf = new int[n + 1];
-        List<Integer> first = new ArrayList<>(List.of(0));
-        List<Long> elements = new ArrayList<>(List.of(size(model.inputShape())));
-        for (Layer l : layers) {
-            boolean inPlace = l instanceof ReLU || l instanceof Flatten;
-            if (inPlace) {
-                bufferOf[l.index() + 1] = bufferOf[l.index()];
-            } else {
-                bufferOf[l.index() + 1] = first.size();
-                first.add(l.index() + 1);
-                elements.add(size(l.outputShape()));
-            }
-        }
-        boolean[] kept = new boolean[first.size()];
-        for (int l = lowest; l < n; l++) {
-            Layer layer = layers.get(l);
-            if (role[l] == Role.TRAINABLE || layer instanceof ReLU || layer instanceof MaxPool2d) kept[bufferOf[l]] = true;
-            if (role[l] != null && valueBytes == 1 && l + 1 < n) kept[bufferOf[l + 1]] = true;
-        }
-        long[] slot = new long[2];
-        int others = 0;
-        for (int b = 0; b < kept.length; b++) {
-            if (kept[b]) {
-                ram.add("x" + first.get(b), Kind.FEATURES, elements.get(b) * valueBytes, first.get(b) - 1);
-            } else {
-                int k = others++ % 2;
-                slot[k] = Math.max(slot[k], elements.get(b) * valueBytes);
-            }
-        }
-        ram.add("feat_a", Kind.FEATURES, slot[0], -1);
-        ram.add("feat_b", Kind.FEATURES, slot[1], -1);
+    /** The layer propagates an error to its input (whose producer runs backward). */
+    static boolean propagates(boolean[] runs, Layer l) {
+        return ActivationPlan.needsError(runs, l.inputs()[0]);
     }
 
-    /**
-     * Errors of tensors lowest+1 .. n (n = the logits) ping-pong: tensor t's error is in
-     * {@code err_a} when n - t is even, else in {@code err_b}; each as large as its largest. UINT8
-     * adds their qparams and the float32 loss error ({@code loss}, one per class) that is quantized
-     * into err_a; MIXED and FLOAT32 compute the loss error in err_a directly.
-     */
-    private static void errors(Model model, Precision p, int lowest, Arena ram) {
-        List<Layer> layers = model.layers();
-        int n = layers.size();
-        int errorBytes = p.quantizedErrors() ? 1 : 4;
-        long[] err = new long[2];
-        for (int t = lowest + 1; t <= n; t++) {
-            err[(n - t) % 2] = Math.max(err[(n - t) % 2], size(layers.get(t - 1).outputShape()) * errorBytes);
-        }
-        ram.add("err_a", Kind.ERRORS, err[0], -1);
-        ram.add("err_b", Kind.ERRORS, err[1], -1);
-        if (p.quantizedErrors()) {
-            ram.add("err_a.qparams", Kind.QPARAMS, err[0] > 0 ? 8 : 0, -1);
-            ram.add("err_b.qparams", Kind.QPARAMS, err[1] > 0 ? 8 : 0, -1);
-            ram.add("loss", Kind.ERRORS, 4L * model.classes(), -1);
-        }
+    /** UINT8: a weight layer requantizes the error it propagates itself, unless its input is a fan-out (whose sum is). */
+    static boolean quantizesErrors(Model model, boolean[] runs, WeightLayer l) {
+        return propagates(runs, l) && model.readers(l.inputs()[0]).length == 1;
     }
 
     /**
@@ -188,14 +134,14 @@ public final class Memory {
      * trained one: one accumulator per input element. UINT8 weight gradient of a trained Linear:
      * its input as float32, once per sample rather than once per row.
      */
-    static long scratchInts(Model model, Precision p, Role[] role, int lowest) {
+    static long scratchInts(Model model, Precision p, Role[] role, boolean[] runs) {
         long ints = 0;
         for (WeightLayer l : model.weightLayers()) {
             if (p.quantizedFeatures()) {
                 long plane = l instanceof Conv2d c ? (long) c.geometry().outH() * c.geometry().outW() : 0;
                 ints = Math.max(ints, l.weights().structures + plane);
             }
-            if (p == Precision.UINT8 && l.index() > lowest) ints = Math.max(ints, size(l.inputShape()));
+            if (p == Precision.UINT8 && propagates(runs, l)) ints = Math.max(ints, size(l.inputShape()));
             if (p == Precision.UINT8 && l instanceof Linear lin && role[l.index()] == Role.TRAINABLE) ints = Math.max(ints, lin.in());
         }
         return ints;
@@ -210,7 +156,7 @@ public final class Memory {
      * output errors' planes (outC x P). The plan is one for every CPU, so builds without the DSP
      * extension allocate it too.
      */
-    static long scratchShorts(Model model, Precision p, Role[] role, int lowest) {
+    static long scratchShorts(Model model, Precision p, Role[] role, boolean[] runs) {
         long shorts = 0;
         for (WeightLayer l : model.weightLayers()) {
             if (!(l instanceof Conv2d c) || !p.quantizedFeatures()) continue;
@@ -221,7 +167,7 @@ public final class Memory {
             if (p == Precision.UINT8 && role[l.index()] == Role.TRAINABLE) {
                 shorts = Math.max(shorts, g.inC() * plane + (long) g.inH() * (g.inW() + 2));
             }
-            if (p == Precision.UINT8 && l.index() > lowest) shorts = Math.max(shorts, g.outC() * plane);
+            if (p == Precision.UINT8 && propagates(runs, l)) shorts = Math.max(shorts, g.outC() * plane);
         }
         return shorts;
     }
@@ -233,10 +179,10 @@ public final class Memory {
      * int64 sort scratch (8-aligned) and the largest errors seen (2 floats for the sample loss, or
      * one float per updated layer).
      */
-    private static void selection(Model model, TrainingConfig s, Role[] role, int lowest, Arena ram) {
+    private static void selection(Model model, TrainingConfig s, Role[] role, boolean[] runs, Arena ram) {
         long backward = 0, updated = 0, updatedLayers = 0;
         for (WeightLayer l : model.weightLayers()) {
-            if (l.index() >= lowest) backward = Math.max(backward, l.weights().structures);
+            if (runs[l.index()]) backward = Math.max(backward, l.weights().structures);
             if (role[l.index()] != Role.FROZEN) {
                 updated = Math.max(updated, l.weights().structures);
                 updatedLayers++;

@@ -66,6 +66,7 @@ public final class MemoryPlan {
         for (Kind k : Kind.values()) m.put(k, 0L);
         long used = 0;
         for (Buffer b : buffers) {
+            if (b.shared()) continue;
             m.merge(b.kind(), b.bytes(), Long::sum);
             used += b.bytes();
         }

@@ -21,6 +21,8 @@ public final class Context {
     /** False during evaluation: ranges are not updated. */
     public boolean training = true;
     public Selection selection = Selection.ALL;
+    /** What {@link Model#backward} minimizes. */
+    public Loss loss = Loss.CROSS_ENTROPY;
     final Requantizer rq = new Requantizer();
     int[] accScratch = new int[0];
     /** Multiply-accumulates executed, per layer, since the last {@link #resetCounters()}. */
@@ -75,7 +77,12 @@ public final class Context {
         dx.params = p;
     }
 
-    /** Quantizes float errors (the loss gradient) into uint8 with the configured range policy. */
+    /** Real values of int32 errors: {@code dx[i] = float(acc[i]) * accScale}, the share of one reader of a fan-out. */
+    static void realErrors(int[] acc, float accScale, float[] dx, int n) {
+        for (int i = 0; i < n; i++) dx[i] = (float) acc[i] * accScale;
+    }
+
+    /** Quantizes float errors (the loss gradient, or a fan-out's summed error) into uint8 with the configured range policy. */
     void quantizeErrors(float[] err, RangeTracker tracker, Tensor dx) {
         float lo = err[0], hi = err[0];
         for (int i = 1; i < dx.size; i++) {

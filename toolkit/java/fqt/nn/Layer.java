@@ -11,8 +11,12 @@ import java.util.Arrays;
  */
 public abstract class Layer {
     int index;
+    /** The tensors this layer reads: tensor 0 is the model's input, tensor t + 1 the output of layer t. */
+    int[] inputs;
     int[] inShape;
     int[] outShape;
+    /** Requantizing layers (weight layers, Add): the sole reader of the output is a ReLU, fused into the clamp. */
+    boolean reluFollows;
     /** Range and parameters of this layer's uint8 output features (a layer that requantizes owns them). */
     final RangeTracker outRange = new RangeTracker();
     QuantParams outParams;
@@ -32,6 +36,25 @@ public abstract class Layer {
 
     abstract Layer copy();
 
+    /** Tensors read (1; {@link Add}: 2). */
+    int arity() { return 1; }
+
+    /**
+     * True for layers that compute new uint8 values and so own their output's parameters and range
+     * (weight layers, Add); the others pass their input's parameters on.
+     */
+    public boolean requantizes() { return false; }
+
+    /**
+     * Replaces the calibrated range of this layer's uint8 output in a quantized model: post-training
+     * calibration rules other than {@link Model#quantize}'s exact min/max (percentiles, fqt.djl.Quantize).
+     */
+    public void calibrateOutput(float min, float max) {
+        if (!requantizes()) throw new IllegalStateException(name() + ": only a layer that requantizes its output has an output range to calibrate");
+        outRange.set(min, max);
+        outParams = outRange.params();
+    }
+
     /** Parameters, or null for layers without any. */
     public Weights weights() { return null; }
 
@@ -42,6 +65,8 @@ public abstract class Layer {
     public long forwardMacs() { return 0; }
 
     public int index() { return index; }
+    /** The tensors this layer reads (tensor 0: the model input; t + 1: the output of layer t). */
+    public int[] inputs() { return inputs.clone(); }
     public int[] inputShape() { return inShape.clone(); }
     public int[] outputShape() { return outShape.clone(); }
     public QuantParams outputParams() { return outParams; }
@@ -52,6 +77,22 @@ public abstract class Layer {
     public String name() { return "layer " + index + " (" + describe() + ")"; }
 
     public String describe() { return kind(); }
+
+    /**
+     * Outputs the requantization clamped at 255 (or at 0 above a positive zero point) did not
+     * follow their input, so their error is zero: the clamp's true derivative. Passing it through
+     * instead lets weights grow unseen by the loss until training collapses.
+     */
+    static void zeroSaturatedErrors(Tensor y, Tensor dy) {
+        boolean low = y.params.zeroPoint() > 0;
+        for (int i = 0; i < y.size; i++) {
+            int q = y.q[i] & 0xFF;
+            if (q == 255 || (low && q == 0)) {
+                if (dy.quantized()) dy.q[i] = (byte) dy.params.zeroPoint();
+                else dy.f[i] = 0f;
+            }
+        }
+    }
 
     static int size(int[] shape) {
         return Arrays.stream(shape).reduce(1, (a, b) -> a * b);

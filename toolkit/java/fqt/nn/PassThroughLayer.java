@@ -12,9 +12,13 @@ abstract class PassThroughLayer extends Layer {
     abstract void backwardU8F32(byte[] x, int xZp, float[] dy, float[] dx);
     abstract void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx);
 
+    /** Called with the input's parameters before each uint8 forward or backward ({@link Clamp}'s bounds). */
+    void inputParams(fqt.quant.QuantParams p) {}
+
     @Override
     final void forward(Tensor x, Tensor y, Context c) {
         if (x.quantized()) {
+            inputParams(x.params);
             y.params = x.params;
             forwardU8(x.q, x.params.zeroPoint(), y.q);
         } else {
@@ -25,6 +29,7 @@ abstract class PassThroughLayer extends Layer {
     @Override
     final void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Context c) {
         if (dx == null) return;
+        if (x.quantized()) inputParams(x.params);
         switch (c.precision) {
             case FLOAT32 -> backwardF32(x.f, dy.f, dx.f);
             case MIXED -> backwardU8F32(x.q, x.params.zeroPoint(), dy.f, dx.f);

@@ -12,8 +12,6 @@ import fqt.quant.Requantizer;
 public abstract class WeightLayer extends Layer {
     final Weights w;
     boolean frozen;
-    /** A ReLU follows: the output range starts at 0 and the requantization clamps there (fused). */
-    boolean reluFollows;
     int[] biasQ;
     int[] sel;
 
@@ -33,14 +31,12 @@ public abstract class WeightLayer extends Layer {
      */
     public void updateBiasOnly(boolean biasOnly) { w.biasOnly = biasOnly; }
 
-    /**
-     * Replaces the calibrated range of this layer's uint8 output in a quantized model: post-training
-     * calibration rules other than {@link Model#quantize}'s exact min/max (percentiles, fqt.djl.Quantize).
-     */
+    @Override public boolean requantizes() { return true; }
+
+    @Override
     public void calibrateOutput(float min, float max) {
         if (w.q == null) throw new IllegalStateException(name() + ": calibrateOutput needs a quantized model");
-        outRange.set(min, max);
-        outParams = outRange.params();
+        super.calibrateOutput(min, max);
     }
 
     <T extends WeightLayer> T copyStateTo(T other) {
@@ -89,22 +85,6 @@ public abstract class WeightLayer extends Layer {
         }
     }
 
-    /**
-     * Outputs the requantization clamped at 255 (or at 0 above a positive zero point) did not
-     * follow their input, so their error is zero: the clamp's true derivative. Passing it through
-     * instead lets weights grow unseen by the loss until training collapses.
-     */
-    static void zeroSaturatedErrors(Tensor y, Tensor dy) {
-        boolean low = y.params.zeroPoint() > 0;
-        for (int i = 0; i < y.size; i++) {
-            int q = y.q[i] & 0xFF;
-            if (q == 255 || (low && q == 0)) {
-                if (dy.quantized()) dy.q[i] = (byte) dy.params.zeroPoint();
-                else dy.f[i] = 0f;
-            }
-        }
-    }
-
     @Override
     void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Context c) {
         if (y.quantized()) zeroSaturatedErrors(y, dy);
@@ -135,7 +115,10 @@ public abstract class WeightLayer extends Layer {
                 else if (!frozen) BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), w.biasGrad, per, sel, nSel);
                 if (dx != null) {
                     errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
-                    c.quantizeErrors(c.accScratch, w.params.scale() * dy.params.scale(), errRange, dx);
+                    float accScale = w.params.scale() * dy.params.scale();
+                    // A float dx is one share of a fan-out's error: the model sums the shares and requantizes once.
+                    if (dx.quantized()) c.quantizeErrors(c.accScratch, accScale, errRange, dx);
+                    else Context.realErrors(c.accScratch, accScale, dx.f, dx.size);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package fqt.train;
 
 import fqt.nn.ErrorRange;
+import fqt.nn.Loss;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.select.PartialUpdates;
@@ -30,6 +31,7 @@ public final class Defaults {
     public static final int TRAIN_LAST = 0;
     public static final boolean BIAS_ONLY = false;
     public static final PartialUpdates PARTIAL_UPDATES = PartialUpdates.full();
+    public static final Loss LOSS = Loss.CROSS_ENTROPY;
 
     public static final float SGD_LR = 0.05f;
     public static final float STANDARDIZED_LR = 0.002f;

@@ -3,6 +3,7 @@ package fqt.train;
 import fqt.data.Dataset;
 import fqt.nn.Context;
 import fqt.nn.ErrorRange;
+import fqt.nn.Loss;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.nn.WeightLayer;
@@ -39,6 +40,7 @@ public final class Training {
     private int trainLast = Defaults.TRAIN_LAST;
     private PartialUpdates partialUpdates = Defaults.PARTIAL_UPDATES;
     private boolean biasOnly = Defaults.BIAS_ONLY;
+    private Loss loss = Defaults.LOSS;
     private PrintStream progress = Progress.defaultStream();
 
     Training(Model model) {
@@ -67,6 +69,8 @@ public final class Training {
      * (errors still flow through it); the last layer, the classifier head, trains fully.
      */
     public Training biasOnly(boolean b) { this.biasOnly = b; return this; }
+    /** What training minimizes: {@link Loss#CROSS_ENTROPY} (labels) or {@link Loss#MSE} (reconstruct the input). */
+    public Training loss(Loss l) { this.loss = l; return this; }
     /** Where the progress bar goes (null: nowhere); not a training setting. */
     public Training progress(PrintStream out) { this.progress = out; return this; }
     /** Every setting at once, e.g. a run's {@code config()} to train it again. */
@@ -84,6 +88,7 @@ public final class Training {
         trainLast = c.trainLast();
         partialUpdates = c.partialUpdates();
         biasOnly = c.biasOnly();
+        loss = c.loss();
         return this;
     }
 
@@ -93,7 +98,7 @@ public final class Training {
     /** The settings as they are now, frozen (checked: a bad value throws naming it). */
     public TrainingConfig config() {
         return new TrainingConfig(precision, rounding, optimizer, partialUpdates, errorRange, alphaA, alphaE, batch, epochs, seed,
-                calibration, trainLast, biasOnly);
+                calibration, trainLast, biasOnly, loss);
     }
 
     /** The model a run of {@code c} starts from: a copy of {@code model}, frozen and quantized as configured. */

@@ -3,6 +3,7 @@ package fqt.train;
 import fqt.data.Dataset;
 import fqt.nn.Context;
 import fqt.nn.ErrorRange;
+import fqt.nn.Loss;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
@@ -27,20 +28,21 @@ import fqt.select.PartialUpdates;
  * @param calibration   training samples that calibrate the feature ranges when a float model is quantized
  * @param trainLast     only the last n layers with weights train (0: all)
  * @param biasOnly      every layer with weights but the last updates only its biases
+ * @param loss          what training minimizes: cross-entropy on labels, or MSE against the input (reconstruction)
  */
 public record TrainingConfig(Precision precision, Rounding rounding, Optimizer optimizer, PartialUpdates partialUpdates,
                              ErrorRange errorRange, float alphaA, float alphaE, int batch, int epochs, long seed,
-                             int calibration, int trainLast, boolean biasOnly) {
+                             int calibration, int trainLast, boolean biasOnly, Loss loss) {
     /** Seed of the rounding stream used by evaluations, so testing never disturbs training's stream. */
     public static final int EVAL_SEED = 0x5EED;
 
     public static final TrainingConfig DEFAULTS = new TrainingConfig(Defaults.PRECISION, Defaults.ROUNDING, Defaults.OPTIMIZER,
             Defaults.PARTIAL_UPDATES, Defaults.ERROR_RANGE, Defaults.ALPHA_A, Defaults.ALPHA_E, Defaults.BATCH, Defaults.EPOCHS,
-            Defaults.SEED, Defaults.CALIBRATION, Defaults.TRAIN_LAST, Defaults.BIAS_ONLY);
+            Defaults.SEED, Defaults.CALIBRATION, Defaults.TRAIN_LAST, Defaults.BIAS_ONLY, Defaults.LOSS);
 
     public TrainingConfig {
-        if (precision == null || rounding == null || optimizer == null || partialUpdates == null || errorRange == null) {
-            throw new IllegalArgumentException("precision, rounding, optimizer, partialUpdates and errorRange must be set");
+        if (precision == null || rounding == null || optimizer == null || partialUpdates == null || errorRange == null || loss == null) {
+            throw new IllegalArgumentException("precision, rounding, optimizer, partialUpdates, errorRange and loss must be set");
         }
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -63,18 +65,23 @@ public record TrainingConfig(Precision precision, Rounding rounding, Optimizer o
     }
 
     private Context context(Xorshift32 stream) {
-        return new Context(precision, rounding, errorRange, alphaA, alphaE, stream);
+        Context c = new Context(precision, rounding, errorRange, alphaA, alphaE, stream);
+        c.loss = loss;
+        return c;
     }
 
-    /** Test accuracy of a model trained with this configuration, on the evaluation stream. */
+    /**
+     * The test metric of a model trained with this configuration, on the evaluation stream:
+     * accuracy for cross-entropy, the mean reconstruction error for MSE ({@link Loss#metric()}).
+     */
     public double evaluate(Model m, Dataset test) {
-        return m.accuracy(test, evaluationContext());
+        return loss == Loss.MSE ? m.meanSquaredError(test, evaluationContext()) : m.accuracy(test, evaluationContext());
     }
 
     /** One line: precision, optimizer, updates and the layers that train. */
     public String describe() {
         String updates = partialUpdates.ranking() ? "partial updates lambdaMin " + partialUpdates.lambdaMin() : "full updates";
         return precision + ", " + optimizer.describe() + ", " + updates + (trainLast > 0 ? ", last " + trainLast + " trained" : "")
-                + (biasOnly ? ", bias only" : "");
+                + (biasOnly ? ", bias only" : "") + (loss == Loss.MSE ? ", MSE loss" : "");
     }
 }

@@ -6,7 +6,11 @@ import fqt.kernels.PoolGeometry;
 import fqt.nn.AvgPool2d;
 import fqt.nn.Conv2d;
 import fqt.nn.Flatten;
+import fqt.memory.ActivationPlan;
+import fqt.nn.Add;
+import fqt.nn.Clamp;
 import fqt.nn.Layer;
+import fqt.nn.Loss;
 import fqt.nn.Linear;
 import fqt.nn.MaxPool2d;
 import fqt.nn.Model;
@@ -41,15 +45,17 @@ import java.util.zip.CRC32;
 public final class ModelBlob {
     private ModelBlob() {}
 
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final int HEADER_BYTES = 16;
     static final int CONFIG_OFFSET = 16;
-    static final int MODEL_OFFSET = 72;
+    static final int MODEL_OFFSET = 76;
     /** Offset of the first layer record; each record starts with its kind (u8) and, at +4, its size (u32). */
-    public static final int LAYERS_OFFSET = 116;
+    public static final int LAYERS_OFFSET = 120;
 
     /** Layer codes of the blob. */
-    static final int LINEAR = 1, CONV2D = 2, RELU = 3, MAXPOOL2D = 4, AVGPOOL2D = 5, FLATTEN = 6;
+    static final int LINEAR = 1, CONV2D = 2, RELU = 3, MAXPOOL2D = 4, AVGPOOL2D = 5, FLATTEN = 6, ADD = 7, CLAMP = 8;
+    /** Bytes of a layer record's header: kind, flags, input count, 0, record bytes, two input tensors. */
+    static final int RECORD_HEADER = 12;
 
     /**
      * The blob of the model {@code training.fit(train, ...)} starts from (a copy, frozen and
@@ -81,7 +87,8 @@ public final class ModelBlob {
         if (model.inputShape().length > 3) throw new IllegalArgumentException("inputs of rank " + model.inputShape().length + ": the blob holds up to 3");
         ByteArrayOutputStream layers = new ByteArrayOutputStream();
         for (Layer l : model.layers()) layers.writeBytes(layer(l, quantized));
-        int total = LAYERS_OFFSET + layers.size() + 4;
+        byte[] plan = plan(ActivationPlan.of(model, c));
+        int total = LAYERS_OFFSET + layers.size() + plan.length + 4;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {'F', 'Q', 'T', 'B'}).putShort((short) VERSION).putShort((short) HEADER_BYTES).putInt(total).putInt(0);
         config(b, c);
@@ -92,6 +99,7 @@ public final class ModelBlob {
         params(b, quantized ? model.inputParams() : null);
         range(b, model.lossRange());
         b.put(layers.toByteArray());
+        b.put(plan);
         CRC32 crc = new CRC32();
         crc.update(b.array(), 0, total - 4);
         b.putInt((int) crc.getValue());
@@ -118,11 +126,20 @@ public final class ModelBlob {
         for (Layer l : m.layers()) {
             int start = b.position();
             byte[] expected = layer(l, quantized);
-            int head = 8 + 4 * geometryWords(expected); // kind, flags, size and geometry
+            int head = RECORD_HEADER + 4 * geometryWords(expected); // kind, flags, inputs, size and geometry
             if (start + head > blob.length || !java.util.Arrays.equals(blob, start, start + head, expected, 0, head)) {
                 throw new IllegalArgumentException(l.name() + ": the blob has another layer there (kind " + b.get(start) + ")");
             }
             b.position(start + head);
+            if (l instanceof Add) {
+                QuantParams op = params(b);
+                float[] out = range(b);
+                if (quantized) {
+                    if (out == null) throw new IllegalArgumentException(l.name() + ": a quantized Add without an output range");
+                    l.calibrateOutput(out[0], out[1]);
+                    if (!java.util.Objects.equals(l.outputParams(), op)) throw new IllegalArgumentException(l.name() + ": output parameters disagree with its range");
+                }
+            }
             if (l instanceof WeightLayer wl) {
                 Weights w = wl.weights();
                 QuantParams wp = params(b), op = params(b);
@@ -167,13 +184,17 @@ public final class ModelBlob {
         int[] shape = new int[rank];
         for (int i = 0; i < rank; i++) shape[i] = dimension(b.getInt(MODEL_OFFSET + 4 + 4 * i), "input shape");
         int count = b.getInt(MODEL_OFFSET + 20);
-        if (count < 1 || count > (blob.length - LAYERS_OFFSET - 4) / 8) throw new IllegalArgumentException("model blob: " + count + " layers do not fit");
+        if (count < 1 || count > (blob.length - LAYERS_OFFSET - 4) / RECORD_HEADER) throw new IllegalArgumentException("model blob: " + count + " layers do not fit");
         java.util.List<Layer> layers = new java.util.ArrayList<>();
+        int[][] inputs = new int[count][];
         int at = LAYERS_OFFSET;
         for (int i = 0; i < count; i++) {
-            int bytes = at + 8 <= blob.length - 4 ? b.getInt(at + 4) : -1;
-            if (bytes < 8 || bytes > blob.length - 4 - at) throw new IllegalArgumentException("model blob: layer " + i + " runs past the end of the blob");
+            int bytes = at + RECORD_HEADER <= blob.length - 4 ? b.getInt(at + 4) : -1;
+            if (bytes < RECORD_HEADER || bytes > blob.length - 4 - at) throw new IllegalArgumentException("model blob: layer " + i + " runs past the end of the blob");
             Layer l = layerOf(b, at, bytes, i);
+            int k = b.get(at + 2) & 0xFF;
+            if (k < 1 || k > 2) throw new IllegalArgumentException("model blob: layer " + i + " reads " + k + " tensors");
+            inputs[i] = k == 1 ? new int[] {b.getShort(at + 8) & 0xFFFF} : new int[] {b.getShort(at + 8) & 0xFFFF, b.getShort(at + 10) & 0xFFFF};
             if (l instanceof WeightLayer w) {
                 int flags = b.get(at + 1);
                 w.freeze((flags & 1) != 0);
@@ -182,8 +203,11 @@ public final class ModelBlob {
             layers.add(l);
             at += bytes;
         }
-        if (at != blob.length - 4) throw new IllegalArgumentException("model blob: " + (blob.length - 4 - at) + " bytes between the last layer and the CRC");
-        Model architecture = new Model(shape, layers);
+        int entries = at + 8 <= blob.length - 4 ? b.getInt(at + 4) : -1;
+        if (entries < 0 || at + 8 + (long) PLAN_ENTRY * entries != blob.length - 4) {
+            throw new IllegalArgumentException("model blob: the activation plan after the last layer does not end at the CRC");
+        }
+        Model architecture = new Model(shape, layers, inputs);
         if (architecture.classes() != b.getInt(MODEL_OFFSET + 16)) {
             throw new IllegalArgumentException("model blob: the layers end in " + architecture.classes() + " classes, the header says " + b.getInt(MODEL_OFFSET + 16));
         }
@@ -206,12 +230,14 @@ public final class ModelBlob {
             case LINEAR -> 2;
             case CONV2D -> 9;
             case MAXPOOL2D, AVGPOOL2D -> 6;
-            case RELU, FLATTEN -> 0;
-            default -> throw new IllegalArgumentException("model blob: layer " + index + " has kind " + kind + ", not 1..6");
+            case RELU, FLATTEN, ADD -> 0;
+            case CLAMP -> 2;
+            default -> throw new IllegalArgumentException("model blob: layer " + index + " has kind " + kind + ", not 1..8");
         };
-        if (8 + 4 * words > bytes) throw new IllegalArgumentException("model blob: layer " + index + "'s record is shorter than its geometry");
+        if (RECORD_HEADER + 4 * words > bytes) throw new IllegalArgumentException("model blob: layer " + index + "'s record is shorter than its geometry");
+        if (kind == CLAMP) return new Clamp(b.getFloat(at + RECORD_HEADER), b.getFloat(at + RECORD_HEADER + 4));
         int[] g = new int[words];
-        for (int k = 0; k < words; k++) g[k] = dimension(b.getInt(at + 8 + 4 * k), "layer " + index + "'s geometry");
+        for (int k = 0; k < words; k++) g[k] = dimension(b.getInt(at + RECORD_HEADER + 4 * k), "layer " + index + "'s geometry");
         long weights = kind == LINEAR ? (long) g[0] * g[1] : kind == CONV2D ? (long) g[3] * (g[0] / Math.max(g[8], 1)) * g[4] * g[5] : 0;
         if (weights > MAX_ELEMENTS) throw new IllegalArgumentException("model blob: layer " + index + " has " + weights + " weights, more than 2^24");
         return switch (kind) {
@@ -220,6 +246,7 @@ public final class ModelBlob {
             case MAXPOOL2D -> new MaxPool2d(g[3], g[4], g[5]);
             case AVGPOOL2D -> g[3] == g[1] && g[4] == g[2] && g[5] == 1 ? AvgPool2d.global() : new AvgPool2d(g[3], g[4], g[5]);
             case RELU -> new ReLU();
+            case ADD -> new Add();
             default -> new Flatten();
         };
     }
@@ -253,6 +280,7 @@ public final class ModelBlob {
             case LINEAR -> 2;
             case CONV2D -> 9;
             case MAXPOOL2D, AVGPOOL2D -> 6;
+            case CLAMP -> 2;
             default -> 0;
         };
     }
@@ -299,7 +327,20 @@ public final class ModelBlob {
         b.putFloat(p.lambdaMin()).putFloat(p.lambdaMax());
         b.put((byte) p.errorBy().ordinal()).put((byte) (p.fullHead() ? 1 : 0)).put((byte) (c.biasOnly() ? 1 : 0)).put((byte) c.trainLast());
         b.putInt(c.epochs()).putInt(c.calibration());
+        b.put((byte) c.loss().ordinal()).put(new byte[3]);
     }
+
+    /** The activation plan section (BLOB.md): region bytes, entry count, then role, 0, tensor, offset, bytes per entry. */
+    private static byte[] plan(ActivationPlan plan) {
+        ByteBuffer b = ByteBuffer.allocate(8 + PLAN_ENTRY * plan.entries().size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt((int) plan.bytes()).putInt(plan.entries().size());
+        for (ActivationPlan.Entry e : plan.entries()) {
+            b.put((byte) e.role().code()).put((byte) 0).putShort((short) e.tensor()).putInt((int) e.offset()).putInt((int) e.bytes());
+        }
+        return b.array();
+    }
+
+    static final int PLAN_ENTRY = 12;
 
     /**
      * The training configuration a blob carries (a blob this class or the firmware wrote); checks
@@ -328,7 +369,8 @@ public final class ModelBlob {
         boolean biasOnly = b.get() != 0;
         int trainLast = b.get() & 0xFF;
         int epochs = b.getInt(), calibration = b.getInt();
-        return new TrainingConfig(precision, rounding, opt, p, errorRange, alphaA, alphaE, batch, epochs, seed, calibration, trainLast, biasOnly);
+        Loss loss = code(Loss.values(), b.get(), "loss");
+        return new TrainingConfig(precision, rounding, opt, p, errorRange, alphaA, alphaE, batch, epochs, seed, calibration, trainLast, biasOnly, loss);
     }
 
     private static byte[] layer(Layer l, boolean quantized) {
@@ -353,17 +395,31 @@ public final class ModelBlob {
         } else if (l instanceof Flatten) {
             kind = FLATTEN;
             geometry = new int[0];
+        } else if (l instanceof Add) {
+            kind = ADD;
+            geometry = new int[0];
+        } else if (l instanceof Clamp cl) {
+            kind = CLAMP;
+            geometry = new int[] {Float.floatToRawIntBits(cl.lo()), Float.floatToRawIntBits(cl.hi())};
         } else {
             throw new IllegalArgumentException(l.name() + ": no model blob code for " + l.kind());
         }
-        int bytes = 8 + 4 * geometry.length;
+        int bytes = RECORD_HEADER + 4 * geometry.length;
         WeightLayer wl = l instanceof WeightLayer w ? w : null;
         Weights w = wl == null ? null : wl.weights();
         if (w != null) bytes += 28 + pad4(w.count() * (quantized ? 1 : 4)) + 4 * w.structures;
+        if (l instanceof Add) bytes += 20;
         ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int flags = wl == null ? 0 : (wl.frozen() ? 1 : 0) | (wl.biasOnly() ? 2 : 0);
-        b.put((byte) kind).put((byte) flags).putShort((short) 0).putInt(bytes);
+        int[] in = l.inputs();
+        b.put((byte) kind).put((byte) flags).put((byte) in.length).put((byte) 0).putInt(bytes);
+        b.putShort((short) in[0]).putShort((short) (in.length > 1 ? in[1] : 0));
         for (int v : geometry) b.putInt(v);
+        if (l instanceof Add) {
+            params(b, quantized ? l.outputParams() : null);
+            range(b, l.outputRange());
+            return b.array();
+        }
         if (w == null) return b.array();
         if (quantized) {
             params(b, w.params());
