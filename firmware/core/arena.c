@@ -24,7 +24,12 @@ static int trained(const fqt_layer *l) {
     return !l->frozen && !l->w.bias_only;
 }
 
-/* 1. Parameters, per layer with weights in model order. */
+/* The layer propagates an error to its input (whose producer runs backward). */
+static int propagates(const fqt_model *m, const fqt_layer *l) {
+    return fqt_model_needs_error(m, l->inputs[0]);
+}
+
+/* 1. Parameters, per layer with weights (and Add: its output's qparams) in model order. */
 static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
     const fqt_train_config *cfg = &t->config;
     int quantized = fqt_precision_quantized_features(cfg->precision);
@@ -35,6 +40,7 @@ static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
         fqt_layer *l = &m->layers[i];
         fqt_weights *w = &l->w;
         size_t count = (size_t) fqt_weights_count(w), s = (size_t) w->structures;
+        if (l->kind == FQT_LAYER_ADD && quantized) l->out = (fqt_output_qparams *) place4(a, sizeof(fqt_output_qparams));
         if (!fqt_layer_has_weights(l)) continue;
         if (trained(l)) {
             void *p = place4(a, count * value_bytes);
@@ -54,97 +60,59 @@ static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
             if (fqt_train_config_ranking(cfg)) w->touched = (uint8_t *) place4(a, s);
         }
         if (quantized) l->out = (fqt_output_qparams *) place4(a, sizeof(fqt_output_qparams));
-        l->err_range = ema_errors && i > m->lowest ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : 0;
+        /* UINT8 EMA: the range of the errors it requantizes itself (a fan-out's sum has its own). */
+        l->err_range = ema_errors && propagates(m, l) && m->n_readers[l->inputs[0]] == 1
+            ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : 0;
     }
     {
         /* Java tracks the loss range in every mode and keeps it with the model; the arena holds it only for EMA. */
         fqt_range_tracker *loss_range = ema_errors ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : 0;
         m->loss_range = loss_range != 0 ? loss_range : &m->loss_range_state;
     }
-}
-
-static int in_place(const fqt_layer *l) {
-    return l->kind == FQT_LAYER_RELU || l->kind == FQT_LAYER_FLATTEN;
-}
-
-/* 2. Features: kept buffers x<t> in model order, then the ping-pong slots feat_a and feat_b. */
-static void features(arena *a, fqt_model *m, const fqt_trainer *t) {
-    size_t value_bytes = fqt_precision_quantized_features(t->config.precision) ? 1 : 4;
-    int32_t n = m->n_layers, buffers = 0, b, l, others = 0;
-    int32_t buffer_of[FQT_MAX_LAYERS + 1], first[FQT_MAX_LAYERS + 1];
-    uint8_t kept[FQT_MAX_LAYERS + 1];
-    uint8_t *slot_of[FQT_MAX_LAYERS + 1];
-    size_t slot[2] = {0, 0};
-    uint8_t *slot_base[2];
-    for (l = 0; l <= n; l++) {
-        if (l > 0 && in_place(&m->layers[l - 1])) {
-            buffer_of[l] = buffer_of[l - 1];
-        } else {
-            buffer_of[l] = buffers;
-            first[buffers] = l;
-            kept[buffers] = 0;
-            buffers++;
-        }
-    }
-    for (l = m->lowest; l < n; l++) {
-        const fqt_layer *layer = &m->layers[l];
-        if ((fqt_layer_has_weights(layer) && trained(layer)) || layer->kind == FQT_LAYER_RELU || layer->kind == FQT_LAYER_MAXPOOL2D) {
-            kept[buffer_of[l]] = 1;
-        }
-        /* Its uint8 output: the backward pass zeroes the errors where it saturated (ARENA.md 2; the logits stay put anyway). */
-        if (fqt_layer_has_weights(layer) && value_bytes == 1 && l + 1 < n) kept[buffer_of[l + 1]] = 1;
-    }
-    for (b = 0; b < buffers; b++) {
-        size_t bytes = (size_t) m->features[first[b]].size * value_bytes;
-        if (kept[b]) {
-            slot_of[b] = (uint8_t *) place4(a, bytes);
-        } else {
-            int k = others++ % 2;
-            if (bytes > slot[k]) slot[k] = bytes;
-        }
-    }
-    slot_base[0] = (uint8_t *) place4(a, slot[0]);
-    slot_base[1] = (uint8_t *) place4(a, slot[1]);
-    others = 0;
-    for (b = 0; b < buffers; b++) if (!kept[b]) slot_of[b] = slot_base[others++ % 2];
-    for (l = 0; l <= n; l++) {
-        fqt_tensor *x = &m->features[l];
-        x->q = value_bytes == 1 ? slot_of[buffer_of[l]] : 0;
-        x->f = value_bytes == 4 ? (float *) (void *) slot_of[buffer_of[l]] : 0;
+    for (i = 0; i <= m->n_layers; i++) {
+        int fan = i < m->n_layers && m->n_readers[i] > 1 && fqt_model_needs_error(m, i);
+        m->sum_ranges[i] = ema_errors && fan ? (fqt_range_tracker *) place4(a, sizeof(fqt_range_tracker)) : 0;
     }
 }
 
-/* 3. Errors of tensors lowest+1..n: err_a when n - t is even, else err_b; UINT8 adds their qparams and the loss. */
-static void errors(arena *a, fqt_model *m, const fqt_trainer *t) {
-    int quantized_errors = fqt_precision_quantized_errors(t->config.precision);
-    size_t error_bytes = quantized_errors ? 1 : 4, err[2] = {0, 0};
+static void *at(uint8_t *region, int32_t offset) {
+    return region != 0 && offset >= 0 ? region + offset : 0;
+}
+
+/*
+ * 2. The activation region, its buffers at the offsets of the blob's plan (the host's lifetime
+ * planner, fqt.memory.ActivationPlan): features, errors (UINT8: 8 bytes of qparams, then the
+ * codes), fan-outs' sums and shares, the UINT8 loss.
+ */
+static void activations(arena *a, fqt_model *m, const fqt_trainer *t) {
+    int quantized = fqt_precision_quantized_features(t->config.precision);
+    int uint8_errors = fqt_precision_quantized_errors(t->config.precision);
+    uint8_t *region = (uint8_t *) place4(a, m->region_bytes);
     int32_t n = m->n_layers, tt;
-    uint8_t *buf[2];
-    fqt_quant_params *qp[2] = {0, 0};
-    for (tt = m->lowest + 1; tt <= n; tt++) {
-        size_t bytes = (size_t) m->errors[tt].size * error_bytes;
-        if (bytes > err[(n - tt) % 2]) err[(n - tt) % 2] = bytes;
+    for (tt = 0; tt <= n; tt++) {
+        fqt_tensor *x = &m->features[tt], *e = &m->errors[tt], *s = &m->shares[tt];
+        uint8_t *xb = (uint8_t *) at(region, m->feature_at[tt]), *eb = (uint8_t *) at(region, m->error_at[tt]);
+        uint8_t *sb = (uint8_t *) at(region, m->share_at[tt]);
+        x->q = quantized ? xb : 0;
+        x->f = quantized ? 0 : (float *) (void *) xb;
+        e->slot = uint8_errors && eb != 0 ? (fqt_quant_params *) (void *) eb : 0;
+        e->q = uint8_errors && eb != 0 ? eb + 8 : 0;
+        e->f = !uint8_errors ? (float *) (void *) eb : 0;
+        e->params = 0;
+        s->size = e->size;
+        s->slot = uint8_errors && sb != 0 ? (fqt_quant_params *) (void *) sb : 0;
+        s->q = uint8_errors && sb != 0 ? sb + 8 : 0;
+        s->f = !uint8_errors ? (float *) (void *) sb : 0;
+        s->params = 0;
+        m->sums[tt] = (float *) at(region, m->sum_at[tt]);
     }
-    buf[0] = (uint8_t *) place4(a, err[0]);
-    buf[1] = (uint8_t *) place4(a, err[1]);
-    if (quantized_errors) {
-        qp[0] = (fqt_quant_params *) place4(a, err[0] > 0 ? sizeof(fqt_quant_params) : 0);
-        qp[1] = (fqt_quant_params *) place4(a, err[1] > 0 ? sizeof(fqt_quant_params) : 0);
-        m->loss_error = (float *) place4(a, 4 * (size_t) m->classes);
+    if (uint8_errors) {
+        m->loss_error = (float *) at(region, m->loss_at);
         m->logits = m->loss_error; /* softmax runs in place */
     } else {
-        m->loss_error = (float *) (void *) buf[0];
-        /* FLOAT32 logits are the last features; MIXED dequantizes them into err_a, softmax in place. */
+        m->loss_error = m->errors[n].f;
+        /* FLOAT32 logits are the last features; MIXED dequantizes them into the output's error, softmax in place. */
         m->logits = t->config.precision == FQT_PRECISION_FLOAT32 ? m->features[n].f : m->loss_error;
-    }
-    for (tt = 0; tt <= n; tt++) {
-        fqt_tensor *e = &m->errors[tt];
-        int k = (n - tt) % 2;
-        int used = tt > m->lowest;
-        e->q = used && quantized_errors ? buf[k] : 0;
-        e->f = used && !quantized_errors ? (float *) (void *) buf[k] : 0;
-        e->slot = used ? qp[k] : 0;
-        e->params = 0;
     }
 }
 
@@ -170,14 +138,14 @@ static void scratch(arena *a, fqt_model *m, fqt_trainer *t) {
                 ? (size_t) fqt_conv_geometry_out_h(g) * (size_t) fqt_conv_geometry_out_w(g) : 0;
             ints = max_size(ints, (size_t) l->w.structures + plane);
         }
-        if (uint8 && i > m->lowest) ints = max_size(ints, (size_t) l->in_size);
+        if (uint8 && propagates(m, l)) ints = max_size(ints, (size_t) l->in_size);
         /* UINT8 weight gradient of a trained Linear: its input as float32 (linear_u8.c). */
         if (uint8 && l->kind == FQT_LAYER_LINEAR && trained(l)) ints = max_size(ints, (size_t) l->in_features);
         if (l->kind == FQT_LAYER_CONV2D && fqt_precision_quantized_features(p) && fqt_conv2d_u8_padded(g)) {
             size_t padded = (size_t) (g->in_h + 2) * (size_t) (g->in_w + 2);
             shorts = max_size(shorts, (size_t) g->in_c * padded);
             if (uint8 && trained(l)) shorts = max_size(shorts, (size_t) g->in_c * padded + (size_t) g->in_h * (size_t) (g->in_w + 2));
-            if (uint8 && i > m->lowest) shorts = max_size(shorts, (size_t) g->out_c * padded);
+            if (uint8 && propagates(m, l)) shorts = max_size(shorts, (size_t) g->out_c * padded);
         }
     }
     t->ctx.acc_scratch = (int32_t *) place4(a, 4 * ints);
@@ -192,7 +160,7 @@ static void selection(arena *a, fqt_model *m, fqt_trainer *t) {
         fqt_layer *l = &m->layers[i];
         size_t s = (size_t) l->w.structures;
         if (!fqt_layer_has_weights(l)) continue;
-        if (i >= m->lowest && s > backward) backward = s;
+        if (m->runs[i] && s > backward) backward = s;
         if (!l->frozen) {
             if (s > updated) updated = s;
             l->select_slot = (int32_t) updated_layers++;
@@ -211,8 +179,7 @@ size_t fqt_arena_layout(fqt_model *m, fqt_trainer *t, uint8_t *base) {
     a.base = base;
     a.end = 0;
     parameters(&a, m, t);
-    features(&a, m, t);
-    errors(&a, m, t);
+    activations(&a, m, t);
     scratch(&a, m, t);
     selection(&a, m, t);
     t->eval_ctx.acc_scratch = t->ctx.acc_scratch;

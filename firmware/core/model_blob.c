@@ -12,11 +12,17 @@
 #define OFF_BLOB_BYTES 8
 #define OFF_FLAGS 12
 #define OFF_CONFIG 16
-#define OFF_MODEL 72
-#define OFF_INPUT_PARAMS 96
-#define OFF_LOSS_RANGE 104
-#define OFF_LAYERS 116
-#define LAYER_HEADER_BYTES 8
+#define OFF_MODEL 76
+#define OFF_INPUT_PARAMS 100
+#define OFF_LOSS_RANGE 108
+#define OFF_LAYERS 120
+/* kind, flags, input count, 0, record bytes, two u16 input tensors */
+#define LAYER_HEADER_BYTES 12
+/* Add's data: output qparams 8, output range 12. */
+#define ADD_DATA 20
+/* Plan section: region bytes, entry count; entries of role, 0, u16 tensor, offset, bytes. */
+#define PLAN_ENTRY_BYTES 12
+enum { PLAN_FEATURES = 1, PLAN_ERRORS = 2, PLAN_ERROR_SUM = 3, PLAN_ERROR_SHARE = 4, PLAN_LOSS = 5 };
 /* Weight layer data after the geometry: weight qparams 8, out qparams 8, out range 12. */
 #define WEIGHT_DATA_FIXED 28
 
@@ -77,6 +83,7 @@ static int32_t geometry_words(fqt_layer_kind kind) {
     case FQT_LAYER_CONV2D: return 9;
     case FQT_LAYER_MAXPOOL2D:
     case FQT_LAYER_AVGPOOL2D: return 6;
+    case FQT_LAYER_CLAMP: return 2;
     default: return 0;
     }
 }
@@ -128,6 +135,8 @@ static int parse_config(const uint8_t *b, fqt_train_config *cfg) {
     cfg->train_last = c[47];
     cfg->epochs = rd_u32(c + 48);
     cfg->calibration = rd_u32(c + 52);
+    if (c[56] > 1 || !all_zero(c + 57, 3)) return FQT_ERR_CONFIG;
+    cfg->loss = c[56];
     if (cfg->epochs < 1 || cfg->epochs > 0x7FFFFFFFu || cfg->calibration < 1 || cfg->calibration > 0x7FFFFFFFu) return FQT_ERR_CONFIG;
     if (!(cfg->lambda_min >= 0.0f && cfg->lambda_min <= 1.0f && cfg->lambda_max >= cfg->lambda_min && cfg->lambda_max <= 1.0f)) {
         return FQT_ERR_CONFIG;
@@ -225,7 +234,12 @@ static int parse_geometry(const uint8_t *g, fqt_layer *l, shape *s) {
         s->rank = 1;
         s->d[0] = (int32_t) in;
         break;
-    default: /* ReLU keeps the shape */
+    case FQT_LAYER_CLAMP:
+        l->clamp_lo = rd_f32(g);
+        l->clamp_hi = rd_f32(g + 4);
+        if (!(l->clamp_lo < l->clamp_hi)) return FQT_ERR_LAYER;
+        break;
+    default: /* ReLU and Add keep the shape */
         break;
     }
     l->out_size = (int32_t) shape_size(s);
@@ -252,6 +266,65 @@ static int check_trained_layers(fqt_model *m, const fqt_train_config *cfg) {
     return FQT_OK;
 }
 
+static int64_t tensor_size(const fqt_model *m, int32_t t) {
+    return t == 0 ? m->input_size : m->layers[t - 1].out_size;
+}
+
+/* The bytes the plan must give each buffer of a tensor, or 0 when the tensor has no such buffer (ARENA.md 2). */
+static int64_t planned_bytes(const fqt_model *m, const fqt_train_config *cfg, int32_t role, int32_t t) {
+    int quantized = fqt_precision_quantized_features(cfg->precision), u8 = fqt_precision_quantized_errors(cfg->precision);
+    int64_t size = tensor_size(m, t);
+    int fan = t < m->n_layers && m->n_readers[t] > 1 && fqt_model_needs_error(m, t);
+    switch (role) {
+    case PLAN_FEATURES: return size * (quantized ? 1 : 4);
+    case PLAN_ERRORS: return fqt_model_needs_error(m, t) || t == m->n_layers ? size * (u8 ? 1 : 4) + (u8 ? 8 : 0) : 0;
+    case PLAN_ERROR_SUM: return fan && u8 ? 4 * size : 0;
+    case PLAN_ERROR_SHARE: return fan ? 4 * size + (u8 ? 8 : 0) : 0;
+    case PLAN_LOSS: return u8 && t == m->n_layers ? 4 * (int64_t) m->classes : 0;
+    default: return 0;
+    }
+}
+
+/*
+ * The activation plan: every buffer the model needs exactly once, with its bytes, 4-aligned inside
+ * the region; the host planned which buffers share bytes (the firmware does not plan twice).
+ */
+static int parse_plan(const uint8_t *p, size_t len, fqt_model *m, const fqt_train_config *cfg) {
+    uint32_t count, k;
+    int32_t t, role, *slot = 0, need = 0, have = 0;
+    if (len < 8) return FQT_ERR_SIZE;
+    m->region_bytes = rd_u32(p);
+    count = rd_u32(p + 4);
+    if (m->region_bytes % 4 != 0 || m->region_bytes > 0x7FFFFFF0u) return FQT_ERR_LAYER;
+    if (count > (len - 8) / PLAN_ENTRY_BYTES || len != 8 + (size_t) count * PLAN_ENTRY_BYTES) return FQT_ERR_SIZE;
+    for (t = 0; t <= m->n_layers; t++) m->feature_at[t] = m->error_at[t] = m->sum_at[t] = m->share_at[t] = -1;
+    m->loss_at = -1;
+    for (k = 0; k < count; k++) {
+        const uint8_t *e = p + 8 + PLAN_ENTRY_BYTES * k;
+        uint32_t offset = rd_u32(e + 4), bytes = rd_u32(e + 8);
+        t = rd_u16(e + 2);
+        role = e[0];
+        if (e[1] != 0 || t > m->n_layers || role < PLAN_FEATURES || role > PLAN_LOSS) return FQT_ERR_LAYER;
+        if (planned_bytes(m, cfg, role, t) != (int64_t) bytes || bytes == 0) return FQT_ERR_LAYER;
+        if (offset % 4 != 0 || offset > m->region_bytes || bytes > m->region_bytes - offset) return FQT_ERR_LAYER;
+        switch (role) {
+        case PLAN_FEATURES: slot = &m->feature_at[t]; break;
+        case PLAN_ERRORS: slot = &m->error_at[t]; break;
+        case PLAN_ERROR_SUM: slot = &m->sum_at[t]; break;
+        case PLAN_ERROR_SHARE: slot = &m->share_at[t]; break;
+        default: slot = &m->loss_at; break;
+        }
+        if (*slot != -1) return FQT_ERR_LAYER;
+        *slot = (int32_t) offset;
+        have++;
+    }
+    for (t = 0; t <= m->n_layers; t++) for (role = PLAN_FEATURES; role <= PLAN_LOSS; role++) need += planned_bytes(m, cfg, role, t) > 0;
+    if (need != have) return FQT_ERR_LAYER;
+    m->plan = p;
+    m->plan_bytes = (uint32_t) len;
+    return FQT_OK;
+}
+
 /*
  * Checks everything and fills m (not the arena) and cfg; data[i] gets the blob offset of weight
  * layer i's data (after its geometry).
@@ -261,7 +334,7 @@ static int parse(const uint8_t *b, size_t len, fqt_model *m, fqt_train_config *c
     uint32_t n_layers, classes, total;
     size_t off, end;
     int quantized, status, any_trained = 0;
-    shape s;
+    shape s, shapes[FQT_MAX_LAYERS + 1];
     int32_t i;
     if (len < OFF_LAYERS + 4) return FQT_ERR_TRUNCATED;
     if (memcmp(b, MAGIC, 4) != 0) return FQT_ERR_MAGIC;
@@ -303,34 +376,71 @@ static int parse(const uint8_t *b, size_t len, fqt_model *m, fqt_train_config *c
 
     off = OFF_LAYERS;
     end = len - 4;
+    shapes[0] = s;
     m->features[0].size = m->input_size;
     m->errors[0].size = m->input_size;
+    memset(m->n_readers, 0, sizeof m->n_readers);
     for (i = 0; i < m->n_layers; i++) {
         fqt_layer *l = &m->layers[i];
         const uint8_t *r = b + off;
         uint32_t record;
         size_t expect;
+        int32_t k;
         if (end - off < LAYER_HEADER_BYTES) return FQT_ERR_TRUNCATED;
         l->kind = (fqt_layer_kind) r[0];
         l->index = i;
-        if (r[0] < FQT_LAYER_LINEAR || r[0] > FQT_LAYER_FLATTEN || rd_u16(r + 2) != 0) return FQT_ERR_LAYER;
+        if (r[0] < FQT_LAYER_LINEAR || r[0] > FQT_LAYER_CLAMP || r[3] != 0) return FQT_ERR_LAYER;
         if (r[1] & ~3u || (r[1] != 0 && !fqt_layer_has_weights(l))) return FQT_ERR_LAYER;
+        /* The graph: each layer reads tensors earlier layers wrote (no cycle, no dangling input). */
+        l->n_inputs = r[2];
+        if (l->n_inputs != (l->kind == FQT_LAYER_ADD ? 2 : 1)) return FQT_ERR_LAYER;
+        l->inputs[1] = 0;
+        for (k = 0; k < 2; k++) {
+            int32_t tensor = rd_u16(r + 8 + 2 * k);
+            if (k >= l->n_inputs) {
+                if (tensor != 0) return FQT_ERR_LAYER;
+                continue;
+            }
+            if (tensor > i) return FQT_ERR_LAYER;
+            l->inputs[k] = tensor;
+            m->n_readers[tensor]++;
+            m->last_reader[tensor] = i;
+        }
+        s = shapes[l->inputs[0]];
+        if (l->kind == FQT_LAYER_ADD) {
+            const shape *o = &shapes[l->inputs[1]];
+            if (o->rank != s.rank || memcmp(o->d, s.d, sizeof s.d) != 0) return FQT_ERR_LAYER;
+        }
         record = rd_u32(r + 4);
         expect = LAYER_HEADER_BYTES + 4 * (size_t) geometry_words(l->kind);
         if (record < expect || record % 4 != 0 || record > end - off) return FQT_ERR_SIZE;
         status = parse_geometry(r + LAYER_HEADER_BYTES, l, &s);
         if (status != FQT_OK) return status;
+        shapes[i + 1] = s;
         m->features[i + 1].size = l->out_size;
         m->errors[i + 1].size = l->out_size;
-        if (fqt_layer_has_weights(l)) {
+        data[i] = (uint32_t) (off + expect);
+        if (l->kind == FQT_LAYER_ADD) {
             const uint8_t *d = b + off + expect;
-            size_t count = (size_t) fqt_weights_count(&l->w), k;
+            fqt_quant_params p;
+            fqt_range_tracker range;
+            if (record != expect + ADD_DATA) return FQT_ERR_SIZE;
+            if (parse_params(d, quantized, &p) != FQT_OK || parse_range(d + 8, &range) != FQT_OK) return FQT_ERR_PARAMS;
+            if (quantized) {
+                fqt_quant_params from_range;
+                if (!fqt_range_tracker_seen(&range) || fqt_range_tracker_params(&range, &from_range) != FQT_OK
+                    || !fqt_quant_params_equal(&from_range, &p)) return FQT_ERR_PARAMS;
+            } else if (fqt_range_tracker_seen(&range)) {
+                return FQT_ERR_PARAMS;
+            }
+        } else if (fqt_layer_has_weights(l)) {
+            const uint8_t *d = b + off + expect;
+            size_t count = (size_t) fqt_weights_count(&l->w), k2;
             fqt_quant_params p;
             fqt_range_tracker range;
             l->frozen = (uint8_t) (r[1] & 1u);
             l->w.bias_only = (uint8_t) ((r[1] >> 1) & 1u);
             if (!l->frozen) any_trained = 1;
-            data[i] = (uint32_t) (off + expect);
             expect += WEIGHT_DATA_FIXED + pad4(count * (quantized ? 1 : 4)) + 4 * (size_t) l->w.structures;
             if (record != expect) return FQT_ERR_SIZE;
             if (parse_params(d, quantized, &p) != FQT_OK || parse_params(d + 8, quantized, &p) != FQT_OK) return FQT_ERR_PARAMS;
@@ -343,27 +453,32 @@ static int parse(const uint8_t *b, size_t len, fqt_model *m, fqt_train_config *c
                 if (!all_zero(d + WEIGHT_DATA_FIXED + count, pad4(count) - count)) return FQT_ERR_PARAMS;
             } else {
                 if (fqt_range_tracker_seen(&range)) return FQT_ERR_PARAMS;
-                for (k = 0; k < count; k++) if (!is_finite(rd_f32(d + WEIGHT_DATA_FIXED + 4 * k))) return FQT_ERR_PARAMS;
+                for (k2 = 0; k2 < count; k2++) if (!is_finite(rd_f32(d + WEIGHT_DATA_FIXED + 4 * k2))) return FQT_ERR_PARAMS;
             }
             d += WEIGHT_DATA_FIXED + pad4(count * (quantized ? 1 : 4));
-            for (k = 0; k < (size_t) l->w.structures; k++) if (!is_finite(rd_f32(d + 4 * k))) return FQT_ERR_PARAMS;
+            for (k2 = 0; k2 < (size_t) l->w.structures; k2++) if (!is_finite(rd_f32(d + 4 * k2))) return FQT_ERR_PARAMS;
         } else if (record != expect) {
             return FQT_ERR_SIZE;
         }
         off += record;
     }
-    if (off != end) return FQT_ERR_SIZE;
+    /* Every tensor but the output is read. */
+    for (i = 0; i < m->n_layers; i++) if (m->n_readers[i] == 0) return FQT_ERR_LAYER;
     if (s.rank != 1 || s.d[0] != m->classes) return FQT_ERR_LAYER;
     if (!any_trained) return FQT_ERR_LAYER;
     status = check_trained_layers(m, cfg);
     if (status != FQT_OK) return status;
+    m->loss = cfg->loss;
+    if (m->loss == 1 && m->classes != m->input_size) return FQT_ERR_LAYER; /* MSE: the output reconstructs the input */
     for (i = 0; i < m->n_layers; i++) {
         fqt_layer *l = &m->layers[i];
-        l->relu_follows = (uint8_t) (fqt_layer_has_weights(l) && i + 1 < m->n_layers && m->layers[i + 1].kind == FQT_LAYER_RELU);
+        int32_t k;
+        l->relu_follows = (uint8_t) (fqt_layer_requantizes(l) && m->n_readers[i + 1] == 1
+                                     && m->layers[m->last_reader[i + 1]].kind == FQT_LAYER_RELU);
+        m->runs[i] = (uint8_t) (fqt_layer_has_weights(l) && !l->frozen);
+        for (k = 0; k < l->n_inputs; k++) if (fqt_model_needs_error(m, l->inputs[k])) m->runs[i] = 1;
     }
-    for (m->lowest = 0; !fqt_layer_has_weights(&m->layers[m->lowest]) || m->layers[m->lowest].frozen; m->lowest++) {
-    }
-    return FQT_OK;
+    return parse_plan(b + off, end - off, m, cfg);
 }
 
 static void load_range(const uint8_t *p, fqt_range_tracker *r) {
@@ -379,12 +494,19 @@ static void load(const uint8_t *b, fqt_model *m, fqt_trainer *t, const uint32_t 
     uint8_t *blob = (uint8_t *) (uintptr_t) b;
     m->input_params = quantized ? (const fqt_quant_params *) (const void *) (b + OFF_INPUT_PARAMS) : 0;
     load_range(b + OFF_LOSS_RANGE, m->loss_range);
+    for (i = 0; i <= m->n_layers; i++) if (m->sum_ranges[i] != 0) fqt_range_tracker_clear(m->sum_ranges[i]);
     for (i = 0; i < m->n_layers; i++) {
         fqt_layer *l = &m->layers[i];
         fqt_weights *w = &l->w;
         uint8_t *d;
         size_t count, weight_bytes;
         int trained;
+        if (l->kind == FQT_LAYER_ADD && quantized) {
+            d = blob + data[i];
+            l->out->params.scale = rd_f32(d);
+            l->out->params.zero_point = rd_i32(d + 4);
+            load_range(d + 8, &l->out->range);
+        }
         if (!fqt_layer_has_weights(l)) continue;
         d = blob + data[i];
         count = (size_t) fqt_weights_count(w);
@@ -451,6 +573,7 @@ int fqt_model_blob_load(const uint8_t *blob, size_t len, uint8_t *arena, size_t 
 
 static size_t layer_bytes(const fqt_layer *l, int quantized) {
     size_t n = LAYER_HEADER_BYTES + 4 * (size_t) geometry_words(l->kind);
+    if (l->kind == FQT_LAYER_ADD) n += ADD_DATA;
     if (fqt_layer_has_weights(l)) {
         n += WEIGHT_DATA_FIXED + pad4((size_t) fqt_weights_count(&l->w) * (quantized ? 1 : 4)) + 4 * (size_t) l->w.structures;
     }
@@ -459,7 +582,7 @@ static size_t layer_bytes(const fqt_layer *l, int quantized) {
 
 size_t fqt_model_blob_size(const fqt_model *m, const fqt_trainer *t) {
     int quantized = fqt_precision_quantized_features(t->config.precision);
-    size_t n = OFF_LAYERS + 4;
+    size_t n = OFF_LAYERS + m->plan_bytes + 4;
     int32_t i;
     for (i = 0; i < m->n_layers; i++) n += layer_bytes(&m->layers[i], quantized);
     return n;
@@ -503,6 +626,7 @@ static void wr_config(uint8_t *c, const fqt_train_config *cfg) {
     c[47] = cfg->train_last;
     wr_u32(c + 48, cfg->epochs);
     wr_u32(c + 52, cfg->calibration);
+    c[56] = cfg->loss;
 }
 
 static void wr_geometry(uint8_t *g, const fqt_layer *l) {
@@ -520,6 +644,10 @@ static void wr_geometry(uint8_t *g, const fqt_layer *l) {
         v[0] = l->pool.channels; v[1] = l->pool.in_h; v[2] = l->pool.in_w; v[3] = l->pool.k_h; v[4] = l->pool.k_w;
         v[5] = l->pool.stride;
         break;
+    case FQT_LAYER_CLAMP:
+        wr_f32(g, l->clamp_lo);
+        wr_f32(g + 4, l->clamp_hi);
+        return;
     default:
         break;
     }
@@ -551,8 +679,22 @@ int fqt_model_blob_write(const fqt_model *m, const fqt_trainer *t, uint8_t *out,
         size_t record = layer_bytes(l, quantized);
         r[0] = (uint8_t) l->kind;
         r[1] = (uint8_t) (l->frozen | l->w.bias_only << 1);
+        r[2] = (uint8_t) l->n_inputs;
         wr_u32(r + 4, (uint32_t) record);
+        r[8] = (uint8_t) l->inputs[0];
+        r[9] = (uint8_t) (l->inputs[0] >> 8);
+        if (l->n_inputs > 1) {
+            r[10] = (uint8_t) l->inputs[1];
+            r[11] = (uint8_t) (l->inputs[1] >> 8);
+        }
         wr_geometry(r + LAYER_HEADER_BYTES, l);
+        if (l->kind == FQT_LAYER_ADD && quantized) {
+            fqt_quant_params p;
+            int status = fqt_range_tracker_params(&l->out->range, &p);
+            if (status != FQT_OK) return status;
+            wr_params(r + LAYER_HEADER_BYTES, &p);
+            wr_range(r + LAYER_HEADER_BYTES + 8, &l->out->range);
+        }
         if (fqt_layer_has_weights(l)) {
             const fqt_weights *w = &l->w;
             uint8_t *d = r + LAYER_HEADER_BYTES + 4 * (size_t) geometry_words(l->kind);
@@ -575,6 +717,7 @@ int fqt_model_blob_write(const fqt_model *m, const fqt_trainer *t, uint8_t *out,
         }
         off += record;
     }
+    memcpy(out + off, m->plan, m->plan_bytes);
     wr_u32(out + n - 4, fqt_crc32_update(0, out, n - 4));
     *len = n;
     return FQT_OK;

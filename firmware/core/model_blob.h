@@ -13,7 +13,7 @@
 #include "model.h"
 #include "train.h"
 
-#define FQT_MODEL_BLOB_VERSION 2
+#define FQT_MODEL_BLOB_VERSION 3
 #define FQT_MODEL_BLOB_HEADER_BYTES 16
 /* Largest tensor or weight count, in elements: keeps every index of the kernels inside int32. */
 #define FQT_MODEL_BLOB_MAX_ELEMENTS (1L << 24)

@@ -35,6 +35,7 @@ typedef struct {
     uint8_t train_last;
     uint32_t epochs;
     uint32_t calibration;
+    uint8_t loss;         /* 0 softmax cross-entropy, 1 MSE against the input */
 } fqt_train_config;
 
 /* Whether structures are ranked (partial updates with lambda_min below 1). */

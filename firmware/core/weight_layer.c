@@ -16,6 +16,10 @@ int fqt_layer_has_weights(const fqt_layer *l) {
     return l->kind == FQT_LAYER_LINEAR || l->kind == FQT_LAYER_CONV2D;
 }
 
+int fqt_layer_requantizes(const fqt_layer *l) {
+    return fqt_layer_has_weights(l) || l->kind == FQT_LAYER_ADD;
+}
+
 /* Conv2d.validOutputs: output positions whose kernel tap k lands inside the input. */
 static int64_t valid_outputs(int32_t k, int32_t stride, int32_t pad, int32_t in, int32_t out) {
     int32_t lo = 0, hi = out;
@@ -114,7 +118,7 @@ static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy,
  * Where the uint8 output saturated (255, or 0 above a zero point of 0) the clamp cut the gradient:
  * the error there becomes real zero, in place.
  */
-static void zero_saturated_errors(const fqt_tensor *y, fqt_tensor *dy) {
+void fqt_zero_saturated_errors(const fqt_tensor *y, fqt_tensor *dy) {
     int low = y->params->zero_point > 0;
     int32_t i = 0;
 #if defined(__ARM_FEATURE_DSP)
@@ -141,7 +145,7 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
     fqt_weights *w = &l->w;
     int32_t *sel = c->sel, n_sel, o, per;
     int linear = l->kind == FQT_LAYER_LINEAR, weight_grad_on;
-    if (y->q != 0) zero_saturated_errors(y, dy);
+    if (y->q != 0) fqt_zero_saturated_errors(y, dy);
     if (l->frozen || c->selector == 0 || l->full_update) {
         for (o = 0; o < w->structures; o++) sel[o] = o;
         n_sel = w->structures;
@@ -188,6 +192,12 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
         } else {
             fqt_conv2d_u8_backward_error(dy->q, dy->params->zero_point, w->q, w->params->zero_point, c->acc_scratch,
                                          c->pad_scratch, &l->conv, sel, n_sel);
+        }
+        /* A float dx is one share of a fan-out's error: the model sums the shares and requantizes once. */
+        if (dx->q == 0) {
+            int32_t i;
+            for (i = 0; i < dx->size; i++) dx->f[i] = (float) c->acc_scratch[i] * acc_scale;
+            return FQT_OK;
         }
         return fqt_context_quantize_errors_acc(c, c->acc_scratch, acc_scale, l->err_range, dx);
     }
