@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fqt.data.DataSplit;
 import fqt.data.Dataset;
 import fqt.nn.AvgPool2d;
+import fqt.nn.Clamp;
+import fqt.nn.Graph;
+import fqt.nn.Loss;
 import fqt.nn.Conv2d;
 import fqt.nn.ErrorRange;
 import fqt.nn.Flatten;
@@ -169,6 +172,80 @@ class HostParityTest {
         Training t = Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.NEAREST).optimizer(Optimizer.sgd(0.05f)).biasOnly(true)
                 .batch(4).seed(2).calibration(16).progress(null);
         assertParity("linear_stack", t, DATA.train().shuffled(10).take(40), null, false);
+    }
+
+    /**
+     * A residual net for 1x28x28: stem conv (8x14x14) and ReLU, a block of two 3x3 convs added to its
+     * input, ReLU; a stride-2 conv to 16x7x7 and ReLU (a fan-out: the next conv and the add), a
+     * second block, ReLU, global average pooling, Linear 16->10.
+     */
+    static Model residual(long seed) {
+        Graph g = Graph.input(DATA.shape());
+        Graph.Node x = g.input().then(new Conv2d(1, 8, 3, 2, 1)).then(new ReLU());
+        Graph.Node y = x.then(new Conv2d(8, 8, 3, 1, 1)).then(new ReLU()).then(new Conv2d(8, 8, 3, 1, 1));
+        Graph.Node z = x.add(y).then(new ReLU()).then(new Conv2d(8, 16, 3, 2, 1)).then(new ReLU());
+        Graph.Node w = z.then(new Conv2d(16, 16, 3, 1, 1));
+        return Models.init(g.build(z.add(w).then(new ReLU()).then(AvgPool2d.global()).then(new Flatten()).then(new Linear(16, 10))), seed);
+    }
+
+    /** Inverted residual blocks (1x1 expand, ReLU6, 3x3 depthwise, ReLU6, 1x1 project, add), as in MobileNetV2. */
+    static Model invertedResidual(long seed) {
+        Graph g = Graph.input(DATA.shape());
+        Graph.Node x = g.input().then(new Conv2d(1, 8, 3, 2, 1)).then(Clamp.relu6());
+        Graph.Node b = x.then(new Conv2d(8, 16, 1, 1, 0)).then(Clamp.relu6()).then(Conv2d.depthwise(16, 3, 1, 1)).then(Clamp.relu6())
+                .then(new Conv2d(16, 8, 1, 1, 0));
+        Graph.Node z = x.add(b).then(new Conv2d(8, 16, 3, 2, 1)).then(Clamp.relu6());
+        Graph.Node c = z.then(new Conv2d(16, 32, 1, 1, 0)).then(Clamp.relu6()).then(Conv2d.depthwise(32, 3, 1, 1)).then(Clamp.relu6())
+                .then(new Conv2d(32, 16, 1, 1, 0));
+        return Models.init(g.build(z.add(c).then(AvgPool2d.global()).then(new Flatten()).then(new Linear(16, 10))), seed);
+    }
+
+    /** Fine-tuning the last blocks: the second add and its fan-out inside the trained part. */
+    @Test
+    void residualUint8TrainLastPartialUpdates() throws Exception {
+        Training t = Fqt.train(residual(21)).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.05f)).trainLast(4).batch(4).seed(31)
+                .calibration(32).progress(null).partialUpdates(PartialUpdates.lambdaMin(0.5));
+        assertParity("residual_uint8", t, DATA.train().shuffled(21).take(32), DATA.test().take(10));
+    }
+
+    @Test
+    void residualMixedAdamEveryLayer() throws Exception {
+        Training t = Fqt.train(residual(22)).precision(Precision.MIXED).rounding(Rounding.NEAREST).optimizer(Optimizer.adam(0.001f))
+                .batch(4).seed(32).calibration(32).progress(null);
+        assertParity("residual_mixed", t, DATA.train().shuffled(22).take(24), DATA.test().take(10));
+    }
+
+    @Test
+    void residualFloat32MomentumTrainLast() throws Exception {
+        Training t = Fqt.train(residual(23)).precision(Precision.FLOAT32).optimizer(Optimizer.momentum(0.01f, 0.9f)).trainLast(4)
+                .batch(4).seed(33).progress(null);
+        assertParity("residual_float32", t, DATA.train().shuffled(23).take(24), DATA.test().take(10));
+    }
+
+    /** Every layer trains, so both fan-outs sum their shares; EMA error ranges track the sums' ranges. */
+    @Test
+    void invertedResidualUint8EmaEveryLayer() throws Exception {
+        Training t = Fqt.train(invertedResidual(24)).precision(Precision.UINT8).errorRange(ErrorRange.EMA).optimizer(Optimizer.sgd(0.05f))
+                .batch(4).seed(34).calibration(32).progress(null);
+        assertParity("inverted_residual_uint8", t, DATA.train().shuffled(24).take(24), DATA.test().take(10));
+    }
+
+    @Test
+    void invertedResidualMixedAndFloat32TrainLast() throws Exception {
+        for (Precision p : new Precision[] {Precision.MIXED, Precision.FLOAT32}) {
+            Training t = Fqt.train(invertedResidual(25)).precision(p).optimizer(Optimizer.sgd(0.02f)).trainLast(4).batch(4).seed(35)
+                    .calibration(32).progress(null);
+            assertParity("inverted_residual_" + p, t, DATA.train().shuffled(25).take(16), DATA.test().take(10));
+        }
+    }
+
+    /** An autoencoder trained on the MSE of its reconstruction (labels unused). */
+    @Test
+    void autoencoderUint8Mse() throws Exception {
+        Model m = Models.init(Model.of(DATA.shape(), new Flatten(), new Linear(784, 32), new ReLU(), new Linear(32, 784)), 26);
+        Training t = Fqt.train(m).precision(Precision.UINT8).loss(Loss.MSE).optimizer(Optimizer.sgd(0.05f)).batch(4).seed(36)
+                .calibration(32).progress(null);
+        assertParity("autoencoder_uint8", t, DATA.train().shuffled(26).take(24), null);
     }
 
     private HostResult assertParity(String name, Training t, Dataset data, Dataset test) throws Exception {

@@ -49,23 +49,29 @@ class MemoryPlanTest {
                 {"L3.grad", 784, 8 * 4 * 4},
                 {"L3.bias_grad", 912, 4 * 4},
                 {"L3.out.qparams", 928, 16},
-                // Flatten and ReLU run in place: buffers {t0,t1}, {t2,t3}, {t4}. L1 reads t1 = x0,
-                // ReLU (2) reads t2 = x2, L3 reads t3 = x2: kept. t4 (logits) goes to feat_a.
+                // The activation region (ActivationPlan; steps: 0 input, i + 1 layer i forward, 5 loss,
+                // 9 - l layer l backward). Flatten and ReLU run in place: buffers {t0,t1} 16 B alive
+                // 0..8 (L1's weight gradient reads t1 at 8), {t2,t3} 8 B 2..8 (ReLU's mask at 7, L1's
+                // saturation mask at 8), t4 4 B 4..6. Errors with their 8 B qparams: e2 16 B 7..8,
+                // e3 16 B 6..7, e4 12 B 4..6; the float loss 16 B 4..5. Largest first, lowest free offset:
+                // x0 at 0, loss 16, e3 16 (not alive with loss), e2 32, e4 32 (not alive with e2),
+                // x2 48, x4 44 (fits between e4 and x2).
                 {"x0", 944, 16},
-                {"x2", 960, 8},
-                {"feat_a", 968, 4},
-                // errors of t = 2..4 (lowest trained layer is 1): t4 (4) and t2 (8) in err_a, t3 (8) in err_b
-                {"err_a", 972, 8},
-                {"err_b", 980, 8},
-                {"err_a.qparams", 988, 8},
-                {"err_b.qparams", 996, 8},
-                {"loss", 1004, 4 * 4},              // float32 loss error per class
+                {"x1", 944, 16},
+                {"x2", 944 + 48, 8},
+                {"x3", 944 + 48, 8},
+                {"x4", 944 + 44, 4},
+                {"e2", 944 + 32, 16},
+                {"e3", 944 + 16, 16},
+                {"e4", 944 + 32, 12},
+                {"loss", 944 + 16, 16},
+                {"activations", 944, 56},
                 // max(L1 forward: 8 biases; L3 forward: 4; L3 error propagation: 8 inputs; L1 weight
                 // gradient: its 16 inputs as float32) int32
-                {"scratch_i32", 1020, 16 * 4},
-                {"select_idx", 1084, 8 * 4},        // most structures going backward: L1's 8
+                {"scratch_i32", 1000, 16 * 4},
+                {"select_idx", 1064, 8 * 4},        // most structures going backward: L1's 8
         });
-        assertEquals(1116, plan.ramBytes());
+        assertEquals(1096, plan.ramBytes(), "the old sequential layout (ping-pong slots) took 1116");
         assertLayout(plan.flashBuffers(), new Object[][] {{"input.qparams", 0, 8}});
         assertEquals(8, plan.flashBytes());
         assertBreakdownSums(plan);
@@ -82,7 +88,7 @@ class MemoryPlanTest {
                 {"L0.weights.qparams", 36, 8},
         });
         assertEquals(44, plan.flashBytes());
-        assertLayout(plan.ramBuffers(), new Object[][] {
+        assertPrefix(plan.ramBuffers(), new Object[][] {
                 {"L0.out.qparams", 0, 16},          // its output range still moves
                 {"L4.weights", 16, 18 * 3},
                 {"L4.bias", 72, 3 * 4},             // 70 rounded up to 72
@@ -91,19 +97,17 @@ class MemoryPlanTest {
                 {"L4.bias_grad", 308, 3 * 4},
                 {"L4.optimizer", 320, 18 * 3 * 4 + 3 * 4}, // momentum: 4 B per weight and per structure
                 {"L4.out.qparams", 548, 16},
-                // buffers {t0} 36, {t1,t2} 72, {t3,t4} 18, {t5} 3; only L4 goes backward and reads t4 = x3.
-                // The others alternate: t0 -> feat_a, t1 -> feat_b, t5 -> feat_a.
-                {"x3", 564, 18},
-                {"feat_a", 584, 36},
-                {"feat_b", 620, 72},
-                {"err_a", 692, 3 * 4},              // float32 errors of the logits only
-                // max(L0 forward: 2 biases + 6x6 plane; L4 forward: 3 biases); MIXED propagates no int32 errors
-                {"scratch_i32", 704, (2 + 36) * 4},
-                // L0 is a 3x3 convolution with stride 1 and padding 1: its input plane padded to 8x8, int16
-                {"scratch_i16", 856, 8 * 8 * 2},
-                {"select_idx", 984, 3 * 4},
         });
-        assertEquals(996, plan.ramBytes());
+        // Only L4 runs backward: the MIXED error of the logits (3 float32) is the only error buffer.
+        ActivationPlan region = ActivationPlan.of(cnn(), t.config());
+        assertEquals(List.of("e5"), region.entries().stream().filter(e -> e.role() == ActivationPlan.Role.ERRORS).map(ActivationPlan.Entry::name).toList());
+        assertEquals(12, region.entry(ActivationPlan.Role.ERRORS, 5).bytes());
+        assertLifetimesHold(region);
+        long scratch = 564 + region.bytes();
+        assertEquals(scratch, plan.buffer("scratch_i32").offset());
+        assertEquals((2 + 36) * 4, plan.buffer("scratch_i32").bytes(), "L0 forward: 2 biases + a 6x6 plane");
+        assertEquals(8 * 8 * 2, plan.buffer("scratch_i16").bytes(), "L0's input plane padded to 8x8, int16");
+        assertEquals(scratch + 152 + 128 + 12, plan.ramBytes());
         assertBreakdownSums(plan);
     }
 
@@ -115,7 +119,7 @@ class MemoryPlanTest {
     void weightLayerOutputsAreKeptForTheSaturationMask() {
         Model m = Models.init(Model.of(new int[] {1, 4, 4}, new Flatten(), new Linear(16, 8), new Linear(8, 8), new Linear(8, 4)), 1);
         MemoryPlan plan = Memory.plan(m, Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f)).biasOnly(true));
-        assertLayout(plan.ramBuffers(), new Object[][] {
+        assertPrefix(plan.ramBuffers(), new Object[][] {
                 {"L1.bias", 0, 8 * 4},              // bias-only: weights stay in Flash, no weight gradient
                 {"L1.bias_grad", 32, 8 * 4},
                 {"L1.out.qparams", 64, 16},
@@ -128,24 +132,13 @@ class MemoryPlanTest {
                 {"L3.grad", 216, 8 * 4 * 4},
                 {"L3.bias_grad", 344, 4 * 4},
                 {"L3.out.qparams", 360, 16},
-                // buffers {t0,t1} 16, {t2} 8, {t3} 8, {t4} 4; lowest = 1. t3 is L3's input (weight
-                // gradient); t2 and t3 are the outputs of L1 and L2 (saturation mask); t4, the
-                // logits, is not kept. Without that rule t2 would share feat_b: 8 B less.
-                {"x2", 376, 8},
-                {"x3", 384, 8},
-                {"feat_a", 392, 16},                // t0
-                {"feat_b", 408, 4},                 // t4
-                // errors of t = 2..4: t4 (4) and t2 (8) in err_a, t3 (8) in err_b
-                {"err_a", 412, 8},
-                {"err_b", 420, 8},
-                {"err_a.qparams", 428, 8},
-                {"err_b.qparams", 436, 8},
-                {"loss", 444, 4 * 4},
-                // max(forward: 8, 8, 4 biases; error propagation of L2, L3: 8 inputs each; L3 weight gradient: 8 inputs) int32
-                {"scratch_i32", 460, 8 * 4},
-                {"select_idx", 492, 8 * 4},
         });
-        assertEquals(524, plan.ramBytes());
+        // lowest = 1; steps 2n + 1 - l = 9 - l going backward. t2 and t3 are the outputs of L1 and
+        // L2: the saturation mask keeps them until those layers run backward (8 and 7).
+        ActivationPlan region = ActivationPlan.of(m, Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f)).biasOnly(true).config());
+        assertEquals(8, region.entry(ActivationPlan.Role.FEATURES, 2).last());
+        assertEquals(7, region.entry(ActivationPlan.Role.FEATURES, 3).last());
+        assertLifetimesHold(region);
         // input.qparams 8, L1.weights 128 + qparams 8, L2.weights 64 + qparams 8
         assertEquals(8 + 128 + 8 + 64 + 8, plan.flashBytes());
         assertBreakdownSums(plan);
@@ -184,7 +177,7 @@ class MemoryPlanTest {
         assertEquals(weights, u8.ramByKind().get(Kind.WEIGHTS));
         assertEquals(4 * weights, f32.ramByKind().get(Kind.WEIGHTS));
         assertEquals(4 * (weights + 8 + 16 + 64 + 10), u8.ramByKind().get(Kind.GRADIENTS));
-        assertEquals(4 * u8.buffer("err_a").bytes(), mixed.buffer("err_a").bytes(), "float32 errors are 4x uint8 ones");
+        assertEquals(4 * (u8.buffer("e10").bytes() - 8), mixed.buffer("e10").bytes(), "float32 errors are 4x uint8 ones (without their qparams)");
         assertEquals(4 * u8.buffer("x1").bytes(), f32.buffer("x1").bytes());
         assertTrue(u8.ramBytes() < mixed.ramBytes() && mixed.ramBytes() < f32.ramBytes());
         assertEquals(0, f32.ramByKind().get(Kind.QPARAMS));
@@ -198,6 +191,27 @@ class MemoryPlanTest {
         m.weightLayers().forEach(l -> l.freeze(true));
         var e = assertThrows(IllegalArgumentException.class, () -> Memory.plan(m, fqt.train.Fqt.train(m).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f))));
         assertTrue(e.getMessage().contains("frozen"), e.getMessage());
+    }
+
+    /** No two buffers alive at one step share a byte, and each lies inside the region. */
+    static void assertLifetimesHold(ActivationPlan plan) {
+        List<ActivationPlan.Entry> e = plan.entries();
+        for (int i = 0; i < e.size(); i++) {
+            ActivationPlan.Entry a = e.get(i);
+            assertTrue(a.offset() % 4 == 0 && a.offset() + a.bytes() <= plan.bytes(), a.name());
+            for (int j = i + 1; j < e.size(); j++) {
+                ActivationPlan.Entry b = e.get(j);
+                boolean alias = a.role() == ActivationPlan.Role.FEATURES && b.role() == a.role() && a.offset() == b.offset() && a.first() == b.first();
+                boolean sameTime = a.first() <= b.last() && b.first() <= a.last();
+                boolean sameBytes = a.offset() < b.offset() + b.bytes() && b.offset() < a.offset() + a.bytes();
+                assertFalse(sameTime && sameBytes && !alias, a.name() + " and " + b.name() + " overlap while both are alive");
+            }
+        }
+    }
+
+    /** The first buffers (those before the activation region), as listed. */
+    private static void assertPrefix(List<Buffer> buffers, Object[][] expected) {
+        assertLayout(buffers.subList(0, expected.length), expected);
     }
 
     private static void assertLayout(List<Buffer> buffers, Object[][] expected) {

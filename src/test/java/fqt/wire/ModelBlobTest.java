@@ -52,7 +52,7 @@ class ModelBlobTest {
         assertEquals(0.25f, bb.getFloat(40));
         assertEquals(0.75f, bb.getFloat(44));
         assertEquals(1f, bb.getFloat(52), "full updates");
-        assertEquals(4, bb.getInt(92), "layers: Flatten, Linear, ReLU, Linear");
+        assertEquals(4, bb.getInt(96), "layers: Flatten, Linear, ReLU, Linear");
         CRC32 crc = new CRC32();
         crc.update(b, 0, b.length - 4);
         assertEquals((int) crc.getValue(), bb.getInt(b.length - 4));
