@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import fqt.board.CortexM;
 import fqt.board.Runner;
 import fqt.data.DataSplit;
+import fqt.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +88,28 @@ class BoardParityTest {
         ParityCase c = ParityCase.of("full_head", HostParityTest.fullHeadExperiment(), DATA.train().shuffled(14).take(48),
                 DATA.test().take(20), true, dir);
         assertParity(core, c);
+    }
+
+    /** Fine-tuning the last blocks of a residual and an inverted-residual net, adds inside the trained part, in every precision. */
+    @ParameterizedTest
+    @EnumSource(names = {"M4", "M7"})
+    void graphFineTuningInEveryPrecision(CortexM core) throws IOException {
+        for (Precision p : Precision.values()) {
+            ParityCase r = ParityCase.of("residual_" + p, HostParityTest.fineTune(HostParityTest.residual(21), p, 31),
+                    DATA.train().shuffled(21).take(24), DATA.test().take(10), false, dir);
+            assertParity(core, r);
+            ParityCase v = ParityCase.of("inverted_residual_" + p, HostParityTest.fineTune(HostParityTest.invertedResidual(22), p, 32),
+                    DATA.train().shuffled(22).take(24), DATA.test().take(10), false, dir);
+            assertParity(core, v);
+        }
+    }
+
+    /** Every layer of an inverted-residual net trains: the fan-outs' summed errors and their EMA ranges on the Cortex-M4F. */
+    @Test
+    void invertedResidualEmaEveryLayerOnM4() throws IOException {
+        ParityCase c = ParityCase.of("inverted_residual_uint8_ema", HostParityTest.invertedResidualUint8Ema(), DATA.train().shuffled(24).take(24),
+                DATA.test().take(10), true, dir);
+        assertParity(CortexM.M4, c);
     }
 
     private static Runner.Result assertParity(CortexM core, ParityCase c) {

@@ -200,43 +200,44 @@ class HostParityTest {
         return Models.init(g.build(z.add(c).then(AvgPool2d.global()).then(new Flatten()).then(new Linear(16, 10))), seed);
     }
 
-    /** Fine-tuning the last blocks: the second add and its fan-out inside the trained part. */
+    /**
+     * Fine-tuning the last blocks of a graph (the last add and its fan-out inside the trained
+     * part) in one precision: UINT8 with partial updates and stochastic rounding, MIXED with Adam
+     * and nearest rounding, FLOAT32 with momentum.
+     */
+    static Training fineTune(Model m, Precision p, long seed) {
+        Training t = Fqt.train(m).precision(p).trainLast(4).batch(4).seed(seed).calibration(32).progress(null);
+        return switch (p) {
+            case UINT8 -> t.optimizer(Optimizer.sgd(0.05f)).partialUpdates(PartialUpdates.lambdaMin(0.5));
+            case MIXED -> t.optimizer(Optimizer.adam(0.001f)).rounding(Rounding.NEAREST);
+            case FLOAT32 -> t.optimizer(Optimizer.momentum(0.01f, 0.9f));
+        };
+    }
+
+    /** Every layer trains, so both fan-outs sum their shares; EMA error ranges track the sums' ranges. */
+    static Training invertedResidualUint8Ema() {
+        return Fqt.train(invertedResidual(24)).precision(Precision.UINT8).errorRange(ErrorRange.EMA).optimizer(Optimizer.sgd(0.05f))
+                .batch(4).seed(34).calibration(32).progress(null);
+    }
+
     @Test
-    void residualUint8TrainLastPartialUpdates() throws Exception {
-        Training t = Fqt.train(residual(21)).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.05f)).trainLast(4).batch(4).seed(31)
-                .calibration(32).progress(null).partialUpdates(PartialUpdates.lambdaMin(0.5));
-        assertParity("residual_uint8", t, DATA.train().shuffled(21).take(32), DATA.test().take(10));
+    void residualAndInvertedResidualFineTuningInEveryPrecision() throws Exception {
+        for (Precision p : Precision.values()) {
+            assertParity("residual_" + p, fineTune(residual(21), p, 31), DATA.train().shuffled(21).take(24), DATA.test().take(10));
+            assertParity("inverted_residual_" + p, fineTune(invertedResidual(22), p, 32), DATA.train().shuffled(22).take(24), DATA.test().take(10));
+        }
     }
 
     @Test
     void residualMixedAdamEveryLayer() throws Exception {
-        Training t = Fqt.train(residual(22)).precision(Precision.MIXED).rounding(Rounding.NEAREST).optimizer(Optimizer.adam(0.001f))
-                .batch(4).seed(32).calibration(32).progress(null);
-        assertParity("residual_mixed", t, DATA.train().shuffled(22).take(24), DATA.test().take(10));
+        Training t = Fqt.train(residual(23)).precision(Precision.MIXED).rounding(Rounding.NEAREST).optimizer(Optimizer.adam(0.001f))
+                .batch(4).seed(33).calibration(32).progress(null);
+        assertParity("residual_mixed_all", t, DATA.train().shuffled(23).take(24), DATA.test().take(10));
     }
 
-    @Test
-    void residualFloat32MomentumTrainLast() throws Exception {
-        Training t = Fqt.train(residual(23)).precision(Precision.FLOAT32).optimizer(Optimizer.momentum(0.01f, 0.9f)).trainLast(4)
-                .batch(4).seed(33).progress(null);
-        assertParity("residual_float32", t, DATA.train().shuffled(23).take(24), DATA.test().take(10));
-    }
-
-    /** Every layer trains, so both fan-outs sum their shares; EMA error ranges track the sums' ranges. */
     @Test
     void invertedResidualUint8EmaEveryLayer() throws Exception {
-        Training t = Fqt.train(invertedResidual(24)).precision(Precision.UINT8).errorRange(ErrorRange.EMA).optimizer(Optimizer.sgd(0.05f))
-                .batch(4).seed(34).calibration(32).progress(null);
-        assertParity("inverted_residual_uint8", t, DATA.train().shuffled(24).take(24), DATA.test().take(10));
-    }
-
-    @Test
-    void invertedResidualMixedAndFloat32TrainLast() throws Exception {
-        for (Precision p : new Precision[] {Precision.MIXED, Precision.FLOAT32}) {
-            Training t = Fqt.train(invertedResidual(25)).precision(p).optimizer(Optimizer.sgd(0.02f)).trainLast(4).batch(4).seed(35)
-                    .calibration(32).progress(null);
-            assertParity("inverted_residual_" + p, t, DATA.train().shuffled(25).take(16), DATA.test().take(10));
-        }
+        assertParity("inverted_residual_uint8_ema", invertedResidualUint8Ema(), DATA.train().shuffled(24).take(24), DATA.test().take(10));
     }
 
     /** An autoencoder trained on the MSE of its reconstruction (labels unused). */
