@@ -1,7 +1,10 @@
 #include "train.h"
 
 #include "fqt_status.h"
+#include "mean_squared_error.h"
 #include "softmax_cross_entropy.h"
+
+#include <string.h>
 
 int fqt_train_config_ranking(const fqt_train_config *cfg) {
     return cfg->lambda_min < 1.0f;
@@ -70,8 +73,15 @@ void fqt_trainer_begin_evaluation(fqt_trainer *t) {
 }
 
 int fqt_trainer_predict(fqt_trainer *t, const float *input, const uint8_t *codes, int32_t *predicted) {
-    int status = forward(t->model, &t->eval_ctx, input, codes);
+    fqt_model *m = t->model;
+    int status = forward(m, &t->eval_ctx, input, codes);
     if (status != FQT_OK) return status;
-    *predicted = fqt_softmax_cross_entropy_argmax(t->model->logits, t->model->classes);
+    if (m->loss == 1) {
+        /* A reconstruction model answers its error: the float32 bits of the sample's MSE. */
+        float e = fqt_mse_loss(m->logits, &m->features[0], m->classes);
+        memcpy(predicted, &e, sizeof e);
+    } else {
+        *predicted = fqt_softmax_cross_entropy_argmax(m->logits, m->classes);
+    }
     return FQT_OK;
 }

@@ -66,7 +66,7 @@ int fqt_trainer_sample(fqt_trainer *t, const float *input, const uint8_t *codes,
                        float *loss, int32_t *predicted);
 /* Starts an evaluation: reseeds its stream. */
 void fqt_trainer_begin_evaluation(fqt_trainer *t);
-/* Forward only, ranges untouched: the predicted class. */
+/* Forward only, ranges untouched: the predicted class; for an MSE model the float32 bit pattern of the sample's reconstruction error. */
 int fqt_trainer_predict(fqt_trainer *t, const float *input, const uint8_t *codes, int32_t *predicted);
 
 #endif

@@ -178,7 +178,10 @@ public final class Device {
         return log;
     }
 
-    /** The predicted class of each sample of {@code data} (an evaluation: ranges stay, its own random stream). */
+    /**
+     * The predicted class of each sample of {@code data} (an evaluation: ranges stay, its own random
+     * stream); for an MSE model the bit patterns of its reconstruction errors ({@link #reconstructionErrors}).
+     */
     public int[] predict(Dataset data) {
         int[] predicted = new int[data.size()];
         for (int at = 0, count; at < data.size(); at += count) {
@@ -192,8 +195,25 @@ public final class Device {
         return predicted;
     }
 
-    /** Accuracy of the board's model on {@code test}. */
+    /** The board's reconstruction error of each sample (a model trained with {@link fqt.nn.Loss#MSE}): anomaly scores. */
+    public float[] reconstructionErrors(Dataset data) {
+        if (config.loss() != fqt.nn.Loss.MSE) throw new IllegalStateException("reconstruction errors need a model trained with the MSE loss; this one is a classifier (use evaluate)");
+        int[] bits = predict(data);
+        float[] e = new float[bits.length];
+        for (int i = 0; i < e.length; i++) e[i] = Float.intBitsToFloat(bits[i]);
+        return e;
+    }
+
+    /**
+     * The board's metric on {@code test}: accuracy for a classifier, the mean reconstruction error
+     * for a model trained with the MSE loss (the simulator's {@code TrainingConfig.evaluate}).
+     */
     public double evaluate(Dataset test) {
+        if (config.loss() == fqt.nn.Loss.MSE) {
+            double sum = 0;
+            for (float e : reconstructionErrors(test)) sum += e;
+            return sum / test.size();
+        }
         int[] p = predict(test);
         int correct = 0;
         for (int i = 0; i < p.length; i++) if (p[i] == test.label(i)) correct++;

@@ -87,7 +87,7 @@ final class BoardCommand extends CommandGroup {
 
     @Command(name = "train", description = {
         "train on a board and check it against the simulator, bit for bit",
-        "Trains the small CNN on N Fashion-MNIST samples on the board with the training options of ./fqt train (the same"
+        "Trains a model (the small CNN, or --model NAME|FILE.pt) on N Fashion-MNIST samples on the board with the training options of ./fqt train (the same"
             + " defaults), evaluates it, reads its weights back and compares them with the simulator's run (exit 1 if they differ);"
             + " per-sample rows go to the CSV. With --json the last line has bit_exact."})
     static final class Train implements Callable<Integer> {
@@ -109,12 +109,20 @@ final class BoardCommand extends CommandGroup {
         @Option(names = "--json", description = "one JSON object with the figures and bit_exact")
         boolean json;
 
+        @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
+                description = "small-cnn|mlp, or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
+                description = "an imported model's input, batch first (default: 1,1,28,28)")
+        int[] inputShape;
+
         @Override
         public Integer call() {
             Precision precision = training.precision();
             DataSplit data = FashionMnist.load();
             Dataset train = data.train().shuffled(5).take(limitTrain), test = data.test().take(limitTest);
-            Training sim = training.training(Models.smallCnn(train.shape(), data.classes(), training.seed()), precision).progress(null);
+            Training sim = training.training(DataMixin.model(model, inputShape, data, training.seed()), precision).progress(null);
             try (Board board = choice.open()) {
                 Device dev = board.deploy(sim, train).checkpointEvery(checkpointEvery).progress(json ? null : System.err);
                 if (csv != null) dev.csv(csv);
@@ -122,15 +130,19 @@ final class BoardCommand extends CommandGroup {
                 Table log = dev.train(train, training.epochs());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double testAcc = dev.evaluate(test);
-                Compare.Report report = Compare.weights(dev.pullWeights(), sim.fit(train, null).model());
+                var simRun = sim.fit(train, null);
+                Compare.Report report = Compare.weights(dev.pullWeights(), simRun.model());
+                double simMetric = simRun.config().evaluate(simRun.model(), test);
+                String metric = training.loss() == fqt.nn.Loss.MSE ? "mse" : "accuracy";
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("board", board.toString());
                 m.put("samples", log.rowCount());
                 m.put("seconds", Math.round(seconds * 10) / 10.0);
                 m.put("samples_per_s", Math.round(log.rowCount() / seconds * 10) / 10.0);
                 m.put("loss", log.doubleColumn("loss").mean());
-                m.put("train_acc", log.intColumn("correct").mean());
-                m.put("test_acc", testAcc);
+                if (training.loss() != fqt.nn.Loss.MSE) m.put("train_acc", log.intColumn("correct").mean());
+                m.put(training.loss() == fqt.nn.Loss.MSE ? "test_mse" : "test_acc", testAcc);
+                m.put("model", model);
                 for (String phase : new String[] {"forward", "backward", "update", "selection"}) {
                     m.put(phase + "_instructions_per_sample", Math.round(log.longColumn(phase + "_instructions").mean()));
                 }
@@ -140,6 +152,8 @@ final class BoardCommand extends CommandGroup {
                 m.put("optimizer", training.optimizer().describe());
                 m.put("partial_updates", training.partialUpdates().toString());
                 m.put("bit_exact", report.bitExact());
+                m.put("device_" + metric, testAcc);
+                m.put("sim_" + metric, simMetric);
                 m.put("csv", String.valueOf(dev.csvPath()));
                 if (json) {
                     System.out.println(Json.object(m));

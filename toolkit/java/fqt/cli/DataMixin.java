@@ -6,7 +6,11 @@ import fqt.data.FashionMnist;
 import fqt.data.MnistFamily;
 import fqt.nn.Model;
 import fqt.nn.Models;
+import fqt.djl.Import;
+import fqt.djl.ImportedModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Option;
 
 /** The data set and model of {@code ./fqt train} and {@code ./fqt sweep}. */
@@ -18,8 +22,13 @@ final class DataMixin {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where the IDX files are (default: Debian's /usr/share/datasets/...)")
     Path dataDir;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "small-cnn", description = "small-cnn|mlp (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
+            description = "small-cnn|mlp, or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
     String model;
+
+    @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
+            description = "an imported model's input, batch first (default: 1 and the data's sample shape)")
+    int[] inputShape;
 
     @Option(names = "--limit-train", paramLabel = "N", description = "use the first N training samples of a seeded shuffle (default: all)")
     int limitTrain;
@@ -37,10 +46,26 @@ final class DataMixin {
     }
 
     Model model(DataSplit data, long seed) {
-        return switch (model) {
+        return model(model, inputShape, data, seed);
+    }
+
+    /**
+     * A ready-made model by name, initialised from {@code seed}, or the float model of a TorchScript
+     * file (imported with {@code inputShape}, or 1 and the data's sample shape).
+     */
+    static Model model(String name, int[] inputShape, DataSplit data, long seed) {
+        if (name.endsWith(".pt")) {
+            Path file = Path.of(name);
+            if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--model " + name + ": no such file");
+            int[] shape = inputShape != null ? inputShape : IntStream.concat(IntStream.of(1), IntStream.of(data.shape())).toArray();
+            try (ImportedModel fp = Import.torchScript(file, Import.inputShape(shape))) {
+                return fp.model();
+            }
+        }
+        return switch (name) {
             case "small-cnn" -> Models.smallCnn(data.shape(), data.classes(), seed);
             case "mlp" -> Models.mlp(data.shape(), data.classes(), seed, 128, 64);
-            default -> throw new IllegalArgumentException("unknown model '" + model + "': use small-cnn or mlp");
+            default -> throw new IllegalArgumentException("unknown model '" + name + "': use small-cnn or mlp, or a TorchScript file (.pt)");
         };
     }
 

@@ -23,6 +23,8 @@ final class HelpValues extends ListResourceBundle {
             {"names.rounding", new CliEnum<>(Rounding.class).names()},
             {"names.error-range", new CliEnum<>(ErrorRange.class).names()},
             {"names.error-by", new CliEnum<>(ErrorBy.class).names()},
+            {"names.loss", new CliEnum<>(fqt.nn.Loss.class).names()},
+            {"default.loss", CliEnum.name(Defaults.LOSS)},
             {"names.optimizer", String.join("|", TrainingOptions.OPTIMIZERS)},
             {"default.precision", CliEnum.name(Defaults.PRECISION)},
             {"default.optimizer", TrainingOptions.DEFAULT_OPTIMIZER},

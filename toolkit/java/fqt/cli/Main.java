@@ -61,6 +61,7 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(Rounding.class, new CliEnum<>(Rounding.class));
         cmd.registerConverter(ErrorRange.class, new CliEnum<>(ErrorRange.class));
         cmd.registerConverter(ErrorBy.class, new CliEnum<>(ErrorBy.class));
+        cmd.registerConverter(fqt.nn.Loss.class, new CliEnum<>(fqt.nn.Loss.class));
         cmd.setResourceBundle(new HelpValues());
         cmd.setUsageHelpWidth(120);
         cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> commandList(help.commandSpec()));

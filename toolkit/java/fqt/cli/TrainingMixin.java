@@ -1,6 +1,7 @@
 package fqt.cli;
 
 import fqt.nn.ErrorRange;
+import fqt.nn.Loss;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
@@ -69,6 +70,9 @@ final class TrainingMixin {
     @Option(names = "--error-by", paramLabel = "E", description = "${bundle:names.error-by}: what sets a sample's budget (default: ${bundle:default.error-by})")
     ErrorBy errorBy;
 
+    @Option(names = "--loss", paramLabel = "L", description = "${bundle:names.loss}: mse reconstructs the input (an autoencoder) (default: ${bundle:default.loss})")
+    Loss loss;
+
     @Option(names = "--full-head", negatable = true, description = "partial updates: the classifier head updated in full (default: ${bundle:default.full-head})")
     Boolean fullHead;
 
@@ -114,8 +118,10 @@ final class TrainingMixin {
                 .errorRange(or(errorRange, Defaults.ERROR_RANGE)).alphaA(or(alphaA, Defaults.ALPHA_A)).alphaE(or(alphaE, Defaults.ALPHA_E))
                 .calibration(or(calibration, Defaults.CALIBRATION)).batch(batch()).epochs(epochs()).seed(seed())
                 .trainLast(or(trainLast, Defaults.TRAIN_LAST)).biasOnly(or(biasOnly, Defaults.BIAS_ONLY))
-                .partialUpdates(partialUpdates());
+                .partialUpdates(partialUpdates()).loss(loss());
     }
+
+    Loss loss() { return or(loss, Defaults.LOSS); }
 
     private static <T> T or(T given, T dflt) {
         return given != null ? given : dflt;

@@ -428,13 +428,18 @@ public final class Model {
         try {
             for (int i = 0; i < e.length; i++) {
                 forward(data.sample(i), c);
-                reconstructionTarget();
-                e[i] = MeanSquaredError.loss(logits, target, classes);
+                e[i] = reconstructionError();
             }
         } finally {
             c.training = was;
         }
         return e;
+    }
+
+    /** The MSE of the last {@link #forward} against its input (the reconstruction error of that sample). */
+    public float reconstructionError() {
+        reconstructionTarget();
+        return MeanSquaredError.loss(logits, target, classes);
     }
 
     /** The mean of {@link #reconstructionErrors} over a data set. */

@@ -246,7 +246,7 @@ class HostParityTest {
         Model m = Models.init(Model.of(DATA.shape(), new Flatten(), new Linear(784, 32), new ReLU(), new Linear(32, 784)), 26);
         Training t = Fqt.train(m).precision(Precision.UINT8).loss(Loss.MSE).optimizer(Optimizer.sgd(0.05f)).batch(4).seed(36)
                 .calibration(32).progress(null);
-        assertParity("autoencoder_uint8", t, DATA.train().shuffled(26).take(24), null);
+        assertParity("autoencoder_uint8", t, DATA.train().shuffled(26).take(24), DATA.test().take(10));
     }
 
     private HostResult assertParity(String name, Training t, Dataset data, Dataset test) throws Exception {

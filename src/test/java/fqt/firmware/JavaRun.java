@@ -53,7 +53,9 @@ final class JavaRun {
             Context e = t.evaluationContext();
             for (int i = 0; i < test.size(); i++) {
                 test.copySample(i, x);
-                r.eval.add(SoftmaxCrossEntropy.argmax(m.forward(x, e), m.classes()));
+                float[] out = m.forward(x, e);
+                // an MSE model's evaluation answer: the bits of the sample's reconstruction error (train.h)
+                r.eval.add(t.loss() == fqt.nn.Loss.MSE ? Float.floatToRawIntBits(m.reconstructionError()) : SoftmaxCrossEntropy.argmax(out, m.classes()));
             }
         }
         r.blob = ModelBlob.write(m, t);

@@ -37,6 +37,7 @@ class DefaultsTest {
         code.put("calibration", Integer.toString(d.calibration()));
         code.put("trainLast", d.trainLast() + (d.trainLast() == 0 ? " (every layer)" : ""));
         code.put("biasOnly", Boolean.toString(d.biasOnly()));
+        code.put("loss", d.loss().name());
         assertEquals(TrainingConfig.class.getRecordComponents().length, code.size(), "a row per configuration field");
         assertEquals(code, table);
         String rates = "sgd " + Optimizer.defaultLearningRate("sgd") + ", standardized " + Optimizer.defaultLearningRate("standardized")
