@@ -52,7 +52,20 @@ public final class FuzzSeeds {
                 .optimizer(Optimizer.standardizedSgd(0.01f)), data);
         blob(blobs, "mlp_float32_adam", Fqt.train(Models.mlp(SHAPE, 3, 4, 12)).precision(Precision.FLOAT32)
                 .optimizer(Optimizer.adam(0.001f)), data);
+        blob(blobs, "residual_uint8_ema_relu6", Fqt.train(residual()).precision(Precision.UINT8).errorRange(ErrorRange.EMA)
+                .optimizer(Optimizer.sgd(0.05f)), data);
+        blob(blobs, "residual_mixed_train_last", Fqt.train(residual()).precision(Precision.MIXED).trainLast(2)
+                .optimizer(Optimizer.sgd(0.05f)), data);
         System.out.println("wrote seeds under " + CORPUS.toAbsolutePath());
+    }
+
+    /** A graph with a fan-out, an Add, a ReLU6 and global average pooling. */
+    private static fqt.nn.Model residual() {
+        fqt.nn.Graph g = fqt.nn.Graph.input(SHAPE);
+        fqt.nn.Graph.Node x = g.input().then(new fqt.nn.Conv2d(1, 4, 3, 1, 1)).then(fqt.nn.Clamp.relu6());
+        fqt.nn.Graph.Node y = x.then(new fqt.nn.Conv2d(4, 4, 3, 1, 1));
+        return Models.init(g.build(x.add(y).then(new fqt.nn.ReLU()).then(fqt.nn.AvgPool2d.global()).then(new fqt.nn.Flatten())
+                .then(new fqt.nn.Linear(4, 3))), 7);
     }
 
     private static void blob(Path dir, String name, Training t, Dataset data) throws IOException {
