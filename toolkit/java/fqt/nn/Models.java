@@ -4,7 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Ready-made float32 models, initialised from a seed (He-uniform weights, zero biases). */
+/**
+ * Ready-made float32 models, initialised from a seed (He-uniform weights, zero biases): the paper's
+ * small CNN, an MLP, and reference architectures shaped like MLPerf Tiny's and the FQT paper's
+ * ({@link #resnet8}, {@link #dsCnn}, {@link #mobileNetV1}, {@link #mobileNetV2}, {@link #autoencoder}),
+ * sized to train on a microcontroller at their default widths (tens of thousands of weights).
+ * BatchNorm is left out: an imported model's is folded into the conv before it anyway.
+ */
 public final class Models {
     private Models() {}
 
@@ -71,7 +77,7 @@ public final class Models {
     /** Default width of {@link #resnet8(int[], int)}: 8 (MLPerf Tiny's is 16, 78 k weights at 10 classes). */
     public static final int RESNET8_WIDTH = 8;
 
-    /** {@link #resnet8(int[], int, int)} at width {@link #RESNET8_WIDTH} (about 20 k weights). */
+    /** {@link #resnet8(int[], int, int)} at width {@link #RESNET8_WIDTH} (19.6 k weights with biases). */
     public static Model resnet8(int[] shape, int classes) { return resnet8(shape, classes, RESNET8_WIDTH); }
 
     public static Model resnet8(int[] shape, int classes, int width) { return resnet8(shape, classes, width, DEFAULT_SEED); }
@@ -81,8 +87,8 @@ public final class Models {
      * three residual stacks of widths w, 2w, 4w, each conv 3x3 - ReLU - conv 3x3 added to the
      * shortcut, then ReLU; the 2nd and 3rd stacks start with stride 2 and project the shortcut with a
      * 1x1 stride-2 conv. Global average pool, flatten, linear. For 1x28x28 and width w: stem wx28x28;
-     * stack 1 wx28x28; stack 2 2wx14x14; stack 3 4wx7x7; pool 4wx1x1; 4w; classes. Weights at w 8 and 10
-     * classes: 19.8 k (w 16, MLPerf's: 78 k).
+     * stack 1 wx28x28; stack 2 2wx14x14; stack 3 4wx7x7; pool 4wx1x1; 4w; classes. Weights (with biases) at
+     * w 8 and 10 classes: 19.6 k (w 16, MLPerf's: 77 k).
      */
     public static Model resnet8(int[] shape, int classes, int width, long seed) {
         checkImage("resnet8", shape, 4);
@@ -104,7 +110,7 @@ public final class Models {
     /** Default width of {@link #dsCnn(int[], int)}: 64, MLPerf Tiny's DS-CNN (small). */
     public static final int DS_CNN_WIDTH = 64;
 
-    /** {@link #dsCnn(int[], int, int)} at width {@link #DS_CNN_WIDTH} (about 21 k weights). */
+    /** {@link #dsCnn(int[], int, int)} at width {@link #DS_CNN_WIDTH} (20.5 k weights with biases). */
     public static Model dsCnn(int[] shape, int classes) { return dsCnn(shape, classes, DS_CNN_WIDTH); }
 
     public static Model dsCnn(int[] shape, int classes, int width) { return dsCnn(shape, classes, width, DEFAULT_SEED); }
@@ -113,8 +119,8 @@ public final class Models {
      * MLPerf Tiny's keyword-spotting DS-CNN, for images (a 3x3 stride-2 stem in place of the
      * spectrogram's 10x4): conv 3x3 s2 (w) - ReLU, then 4 depthwise-separable blocks, each depthwise
      * 3x3 (groups = w) - ReLU - pointwise 1x1 (w) - ReLU; global average pool, flatten, linear.
-     * For 1x28x28 and width w: wx14x14 throughout the blocks; pool wx1x1; w; classes. Weights at w 64
-     * and 10 classes: 21.5 k.
+     * For 1x28x28 and width w: wx14x14 throughout the blocks; pool wx1x1; w; classes. Weights (with biases) at
+     * w 64 and 10 classes: 20.5 k (3x32x32: 21.6 k).
      */
     public static Model dsCnn(int[] shape, int classes, int width, long seed) {
         checkImage("dsCnn", shape, 2);
@@ -130,7 +136,7 @@ public final class Models {
     /** Default width of {@link #mobileNetV1(int[], int)}: 8 (MobileNetV1's 32 times a width multiplier of 0.25, as MLPerf Tiny's VWW). */
     public static final int MOBILENET_V1_WIDTH = 8;
 
-    /** {@link #mobileNetV1(int[], int, int)} at width {@link #MOBILENET_V1_WIDTH} (about 8 k weights). */
+    /** {@link #mobileNetV1(int[], int, int)} at width {@link #MOBILENET_V1_WIDTH} (10.3 k weights with biases). */
     public static Model mobileNetV1(int[] shape, int classes) { return mobileNetV1(shape, classes, MOBILENET_V1_WIDTH); }
 
     public static Model mobileNetV1(int[] shape, int classes, int width) { return mobileNetV1(shape, classes, width, DEFAULT_SEED); }
@@ -140,7 +146,7 @@ public final class Models {
      * (depthwise 3x3 - ReLU - pointwise 1x1 - ReLU) to 2w, 4w s2, 4w, 8w s2, 8w (the stride on the
      * depthwise conv); global average pool, flatten, linear. {@code width} is MobileNetV1's 32 times
      * its width multiplier. For 1x28x28 and width w: wx14x14; 2wx14x14; 4wx7x7; 4wx7x7; 8wx4x4;
-     * 8wx4x4; pool 8wx1x1; 8w; classes. Weights at w 8 and 10 classes: 8.5 k (w 16: 32 k).
+     * 8wx4x4; pool 8wx1x1; 8w; classes. Weights (with biases) at w 8 and 10 classes: 10.3 k (w 16: 36 k).
      */
     public static Model mobileNetV1(int[] shape, int classes, int width, long seed) {
         checkImage("mobileNetV1", shape, 2);
@@ -162,7 +168,7 @@ public final class Models {
     /** Expansion factor of {@link #mobileNetV2}'s inverted residual blocks (MobileNetV2's is 6). */
     public static final int MOBILENET_V2_EXPANSION = 4;
 
-    /** {@link #mobileNetV2(int[], int, int)} at width {@link #MOBILENET_V2_WIDTH} (about 20 k weights). */
+    /** {@link #mobileNetV2(int[], int, int)} at width {@link #MOBILENET_V2_WIDTH} (21 k weights with biases). */
     public static Model mobileNetV2(int[] shape, int classes) { return mobileNetV2(shape, classes, MOBILENET_V2_WIDTH); }
 
     public static Model mobileNetV2(int[] shape, int classes, int width) { return mobileNetV2(shape, classes, width, DEFAULT_SEED); }
@@ -174,7 +180,7 @@ public final class Models {
      * is 1 and the channels match) to w, 2w s2, 2w, 4w s2, 4w; then 1x1 conv (8w) - ReLU6, global
      * average pool, flatten, linear. For 1x28x28 and width w: wx14x14; wx14x14 (+); 2wx7x7; 2wx7x7
      * (+); 4wx4x4; 4wx4x4 (+); 8wx4x4; pool 8wx1x1; 8w; classes (expansions 4wx14x14, 4wx14x14 -> 4wx7x7,
-     * 8wx7x7, 8wx7x7 -> 8wx4x4, 16wx4x4). Weights at w 8 and 10 classes: 20 k.
+     * 8wx7x7, 8wx7x7 -> 8wx4x4, 16wx4x4). Weights (with biases) at w 8 and 10 classes: 21 k.
      */
     public static Model mobileNetV2(int[] shape, int classes, int width, long seed) {
         checkImage("mobileNetV2", shape, 2);
@@ -199,7 +205,7 @@ public final class Models {
      * A fully connected autoencoder for flat inputs of {@code sizes[0]} values (an image of that many
      * pixels fits too): Flatten, then Linear - ReLU down through {@code sizes}, and the mirror image up,
      * with no activation on the last Linear, whose flat output is compared with the input
-     * ({@link Loss#MSE}). {@code autoencoder(784, 64, 16)}: 784, 64, 16, 64, 784 (102 k weights;
+     * ({@link Loss#MSE}). {@code autoencoder(784, 64, 16)}: 784, 64, 16, 64, 784 (103 k weights with biases;
      * {@code autoencoder(784, 32, 8)}: 51 k).
      */
     public static Model autoencoder(int... sizes) { return autoencoder(DEFAULT_SEED, sizes); }
