@@ -1,6 +1,7 @@
 package fqt.train;
 
 import fqt.data.Dataset;
+import fqt.nn.Loss;
 import fqt.nn.Model;
 import java.util.Arrays;
 import tech.tablesaw.api.DoubleColumn;
@@ -27,8 +28,16 @@ public final class Evaluation {
         for (int i = 0; i < labels.length; i++) confusion[labels[i]][predicted[i]]++;
     }
 
-    /** Evaluates {@code model}, trained with {@code config}, on {@code data}. */
+    /**
+     * Evaluates {@code model}, trained with {@code config}, on {@code data}. A classifier's only: a
+     * model trained with {@link Loss#MSE} reconstructs its input and has no classes to confuse
+     * (its metric is {@link Model#meanSquaredError}, per sample {@link Model#reconstructionErrors}).
+     */
     public static Evaluation of(Model model, TrainingConfig config, Dataset data) {
+        if (config.loss() == Loss.MSE) {
+            throw new IllegalArgumentException("an Evaluation (accuracy, confusion matrix) needs a classifier; this model was trained with MSE"
+                    + " to reconstruct its input: use TrainingRun.reconstructionErrors(data) or testMse()");
+        }
         int[] labels = new int[data.size()];
         for (int i = 0; i < labels.length; i++) labels[i] = data.label(i);
         return new Evaluation(data.name(), model.classes(), labels, model.predict(data, config.evaluationContext()));

@@ -131,12 +131,15 @@ public final class Training {
         long seed = cfg.seed();
         Context c = cfg.context();
         c.selection = cfg.partialUpdates().selector(m);
+        // The metric: accuracy (train_acc, test_acc) for cross-entropy, the mean reconstruction error (train_mse, test_mse) for MSE.
+        String metric = cfg.loss().metric(), trainCol = "train_" + metric, testCol = "test_" + metric;
+        boolean mse = cfg.loss() == Loss.MSE;
         Table history = Table.create("history").addColumns(IntColumn.create("epoch"), IntColumn.create("step"),
-                LongColumn.create("samples"), DoubleColumn.create("loss"), DoubleColumn.create("train_acc"),
-                DoubleColumn.create("test_acc"), DoubleColumn.create("seconds"), LongColumn.create("forward_macs"),
+                LongColumn.create("samples"), DoubleColumn.create("loss"), DoubleColumn.create(trainCol),
+                DoubleColumn.create(testCol), DoubleColumn.create("seconds"), LongColumn.create("forward_macs"),
                 LongColumn.create("backward_macs"), DoubleColumn.create("update_fraction"), DoubleColumn.create("backward_seconds"));
         Table epochTable = Table.create("epochs").addColumns(IntColumn.create("epoch"), DoubleColumn.create("loss"),
-                DoubleColumn.create("train_acc"), DoubleColumn.create("test_acc"), DoubleColumn.create("seconds"));
+                DoubleColumn.create(trainCol), DoubleColumn.create(testCol), DoubleColumn.create("seconds"));
         float[] x = new float[train.sampleSize()];
         long t0 = System.nanoTime();
         long samplesDone = 0;
@@ -151,7 +154,7 @@ public final class Training {
             for (int k = 0; k < order.length; k++) {
                 train.copySample(order[k], x);
                 float[] logits = m.forward(x, c);
-                if (argmax(logits) == train.label(order[k])) correct++;
+                if (!mse && argmax(logits) == train.label(order[k])) correct++;
                 long b0 = System.nanoTime();
                 float loss = m.backward(train.label(order[k]), c);
                 backwardNanos += System.nanoTime() - b0;
@@ -168,18 +171,21 @@ public final class Training {
                     step++;
                     boolean last = k == order.length - 1;
                     double testAcc = last && test != null ? cfg.evaluate(m, test) : Double.NaN;
-                    appendStep(history, epoch, step, samplesDone, batchLoss / inBatch, (double) correct / (k + 1), testAcc,
+                    // Train MSE: the mean loss of the epoch's samples so far (each sample's MSE, in training, before its update).
+                    double trainMetric = mse ? epochLoss / (k + 1) : (double) correct / (k + 1);
+                    appendStep(history, trainCol, testCol, epoch, step, samplesDone, batchLoss / inBatch, trainMetric, testAcc,
                             (System.nanoTime() - t0) / 1e9, backwardNanos / 1e9, c);
                     c.resetCounters();
                     backwardNanos = 0;
                     batchLoss = 0;
                     inBatch = 0;
-                    bar.update(k + 1, String.format("loss %.3f, acc %.3f", epochLoss / (k + 1), (double) correct / (k + 1)));
+                    bar.update(k + 1, mse ? String.format("mse %.4f", epochLoss / (k + 1))
+                            : String.format("loss %.3f, acc %.3f", epochLoss / (k + 1), (double) correct / (k + 1)));
                     if (last) {
                         epochTable.intColumn("epoch").append(epoch);
                         epochTable.doubleColumn("loss").append(epochLoss / order.length);
-                        epochTable.doubleColumn("train_acc").append((double) correct / order.length);
-                        epochTable.doubleColumn("test_acc").append(testAcc);
+                        epochTable.doubleColumn(trainCol).append(mse ? epochLoss / order.length : (double) correct / order.length);
+                        epochTable.doubleColumn(testCol).append(testAcc);
                         epochTable.doubleColumn("seconds").append((System.nanoTime() - t0) / 1e9);
                     }
                 }
@@ -188,8 +194,8 @@ public final class Training {
         return new TrainingRun(cfg, m, history, epochTable);
     }
 
-    private static void appendStep(Table h, int epoch, int step, long samples, double loss, double trainAcc, double testAcc,
-                                   double seconds, double backwardSeconds, Context c) {
+    private static void appendStep(Table h, String trainCol, String testCol, int epoch, int step, long samples, double loss,
+                                   double trainAcc, double testAcc, double seconds, double backwardSeconds, Context c) {
         long fwd = 0, bwd = 0, sel = 0, avail = 0;
         for (int i = 0; i < c.forwardMacs.length; i++) {
             fwd += c.forwardMacs[i];
@@ -201,8 +207,8 @@ public final class Training {
         h.intColumn("step").append(step);
         h.longColumn("samples").append(samples);
         h.doubleColumn("loss").append(loss);
-        h.doubleColumn("train_acc").append(trainAcc);
-        h.doubleColumn("test_acc").append(testAcc);
+        h.doubleColumn(trainCol).append(trainAcc);
+        h.doubleColumn(testCol).append(testAcc);
         h.doubleColumn("seconds").append(seconds);
         h.longColumn("forward_macs").append(fwd);
         h.longColumn("backward_macs").append(bwd);
