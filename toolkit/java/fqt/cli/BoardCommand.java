@@ -110,7 +110,7 @@ final class BoardCommand extends CommandGroup {
         boolean json;
 
         @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
-                description = "small-cnn|mlp, or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
+                description = DataMixin.MODELS + ", or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
         String model;
 
         @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,

@@ -10,6 +10,7 @@ import fqt.djl.Import;
 import fqt.djl.ImportedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Option;
 
@@ -23,8 +24,11 @@ final class DataMixin {
     Path dataDir;
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
-            description = "small-cnn|mlp, or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
+            description = MODELS + ", or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
     String model;
+
+    /** The ready-made models by name ({@code autoencoder}: 784-64-16, for {@code --loss mse}). */
+    static final String MODELS = "small-cnn|mlp|resnet8|ds-cnn|mobilenet-v1|mobilenet-v2|autoencoder";
 
     @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
             description = "an imported model's input, batch first (default: 1 and the data's sample shape)")
@@ -65,7 +69,12 @@ final class DataMixin {
         return switch (name) {
             case "small-cnn" -> Models.smallCnn(data.shape(), data.classes(), seed);
             case "mlp" -> Models.mlp(data.shape(), data.classes(), seed, 128, 64);
-            default -> throw new IllegalArgumentException("unknown model '" + name + "': use small-cnn or mlp, or a TorchScript file (.pt)");
+            case "resnet8" -> Models.resnet8(data.shape(), data.classes(), Models.RESNET8_WIDTH, seed);
+            case "ds-cnn" -> Models.dsCnn(data.shape(), data.classes(), Models.DS_CNN_WIDTH, seed);
+            case "mobilenet-v1" -> Models.mobileNetV1(data.shape(), data.classes(), Models.MOBILENET_V1_WIDTH, seed);
+            case "mobilenet-v2" -> Models.mobileNetV2(data.shape(), data.classes(), Models.MOBILENET_V2_WIDTH, seed);
+            case "autoencoder" -> Models.autoencoder(seed, Arrays.stream(data.shape()).reduce(1, (a, b) -> a * b), 64, 16);
+            default -> throw new IllegalArgumentException("unknown model '" + name + "': use " + MODELS.replace("|", ", ") + ", or a TorchScript file (.pt)");
         };
     }
 

@@ -40,13 +40,15 @@ final class TrainCommand implements Callable<Integer> {
         for (Precision p : modes) {
             Training t = training.training(data.model(full, training.seed()), p).progress(quiet ? null : System.err);
             TrainingRun run = t.fit(split.train(), split.test());
+            // a classifier reports accuracy, a reconstruction (--loss mse) its mean squared error
+            String metric = t.config().loss().metric(), name = metric.equals("acc") ? "accuracy" : metric;
             for (Row r : run.epochs()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("precision", p.name());
                 m.put("epoch", r.getInt("epoch"));
                 m.put("loss", r.getDouble("loss"));
-                m.put("train_accuracy", r.getDouble("train_acc"));
-                m.put("test_accuracy", r.getDouble("test_acc"));
+                m.put("train_" + name, r.getDouble("train_" + metric));
+                m.put("test_" + name, r.getDouble("test_" + metric));
                 m.put("seconds", r.getDouble("seconds"));
                 System.out.println(json ? Json.object(m) : m.toString());
             }
@@ -64,8 +66,9 @@ final class TrainCommand implements Callable<Integer> {
             result.put("epochs", training.epochs());
             result.put("seed", training.seed());
             result.put("partial_updates", training.partialUpdates().toString());
-            result.put("test_accuracy", run.testAccuracy());
-            result.put("train_accuracy", run.trainAccuracy());
+            result.put("loss_function", CliEnum.name(t.config().loss()));
+            result.put("test_" + name, run.testMetric());
+            result.put("train_" + name, run.trainMetric());
             result.put("seconds", run.seconds());
             Path saved = save == null ? null : SavedModel.of(run).save(modes.size() == 1 ? save : perMode(save, p));
             if (saved != null) result.put("saved", saved.toString());
