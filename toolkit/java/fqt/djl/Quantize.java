@@ -7,7 +7,6 @@ import fqt.nn.Layer;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.nn.ReLU;
-import fqt.nn.WeightLayer;
 import fqt.quant.Rounding;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +20,10 @@ import java.util.List;
  * gain, as an analysis). Features: the input and every requantized output get their range from the
  * calibration samples, run through the float model: exact min/max ({@link Builder#minMax}, the
  * default, as {@link Model#quantize}) or percentiles ({@link Builder#percentile}), which clip rare
- * outliers for a finer scale. A ReLU right after a layer is fused into its requantization, so that
- * layer's range is taken after the ReLU. The input keeps its exact min/max in both rules.
+ * outliers for a finer scale. Requantized outputs are those of the weight layers and of
+ * {@link fqt.nn.Add} ({@link Model#requantizingLayers}). A ReLU that is the only reader of such an
+ * output is fused into its requantization, so that layer's range is taken after the ReLU. The
+ * input keeps its exact min/max in both rules.
  */
 public final class Quantize {
     private Quantize() {}
@@ -71,22 +72,31 @@ public final class Quantize {
             float[][] ranges = percentile < 100 ? percentileRanges(fp, calibration, percentile) : null;
             Model q = fp.copy().quantize(calibration);
             if (ranges != null) {
-                for (WeightLayer w : q.weightLayers()) w.calibrateOutput(ranges[w.index()][0], ranges[w.index()][1]);
+                for (Layer l : q.requantizingLayers()) l.calibrateOutput(ranges[l.index()][0], ranges[l.index()][1]);
             }
             String rule = percentile < 100 ? percentile + " percentile" : "min/max";
             return new QuantizedModel(fp, q, "uint8 per tensor, " + rule + " ranges on " + calibration.size() + " samples", rounding);
         }
     }
 
-    /** Per layer with weights, {lo, hi} of its (ReLU-fused) output over the calibration samples. */
+    /**
+     * The ReLU fused into {@code l}'s requantization, as {@link Model#quantize} fuses it: the only
+     * reader of the output of a layer that requantizes; null if none.
+     */
+    static ReLU fusedRelu(Model m, Layer l) {
+        if (!l.requantizes()) return null;
+        int[] r = m.readers(l.index() + 1);
+        return r.length == 1 && m.layer(r[0]) instanceof ReLU relu ? relu : null;
+    }
+
+    /** Per layer that requantizes, {lo, hi} of its (ReLU-fused) output over the calibration samples. */
     private static float[][] percentileRanges(Model fp, Dataset calibration, double p) {
         List<Layer> layers = fp.layers();
         float[][] values = new float[layers.size()][];
         int[] tensor = new int[layers.size()];
-        for (Layer l : layers) {
-            if (!(l instanceof WeightLayer)) continue;
-            boolean relu = l.index() + 1 < layers.size() && layers.get(l.index() + 1) instanceof ReLU;
-            tensor[l.index()] = relu ? l.index() + 2 : l.index() + 1;
+        for (Layer l : fp.requantizingLayers()) {
+            ReLU relu = fusedRelu(fp, l);
+            tensor[l.index()] = relu != null ? relu.index() + 1 : l.index() + 1;
             values[l.index()] = new float[calibration.size() * Layers.size(l.outputShape())];
         }
         Context c = new Context(Precision.FLOAT32, Rounding.NEAREST, ErrorRange.EXACT, 0f, 0f, null);

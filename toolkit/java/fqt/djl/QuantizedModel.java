@@ -7,7 +7,6 @@ import fqt.nn.ErrorRange;
 import fqt.nn.Layer;
 import fqt.nn.Model;
 import fqt.nn.Precision;
-import fqt.nn.ReLU;
 import fqt.nn.WeightLayer;
 import fqt.nn.Weights;
 import fqt.quant.QuantParams;
@@ -48,6 +47,11 @@ public final class QuantizedModel {
         return model.accuracy(data, context(Precision.UINT8));
     }
 
+    /** uint8 reconstruction error of an autoencoder: the mean over samples of the MSE against the input (as the model sees it). */
+    public double meanSquaredError(Dataset data) {
+        return model.meanSquaredError(data, context(Precision.UINT8));
+    }
+
     /**
      * Float and uint8 accuracy on {@code data}, and per layer: the weights' quantization error
      * (RMS of dequantized minus float weights, per tensor as used, and per output channel as an
@@ -71,7 +75,7 @@ public final class QuantizedModel {
             if (SoftmaxCrossEntropy.argmax(model.forward(x, qc), model.classes()) == data.label(s)) quantCorrect++;
             for (Layer l : model.layers()) {
                 int t = l.index() + 1;
-                boolean fusedRelu = l instanceof WeightLayer && t < n && model.layer(t) instanceof ReLU;
+                boolean fusedRelu = Quantize.fusedRelu(model, l) != null;
                 float[] ref = floatModel.features(t).f;
                 var out = model.features(t);
                 for (int i = 0; i < ref.length; i++) {
