@@ -1,5 +1,16 @@
 package fqt.djl;
 
+import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import fqt.data.DataSplit;
@@ -10,6 +21,7 @@ import fqt.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,7 +106,7 @@ class GraphImportTest {
     void percentileCalibrationCoversTheAdds() {
         DataSplit data = TestData.fashionMnist();
         try (ImportedModel fp = Import.torchScript(Fixtures.path("resnet_small.pt"), Fixtures.MNIST_INPUT)) {
-            Dataset calibration = data.train().take(200);
+            Dataset calibration = data.train().take(100);
             QuantizedModel minMax = Quantize.ptq(fp).calibrate(calibration).build();
             QuantizedModel pct = Quantize.ptq(fp).calibrate(calibration).percentile(99.9).build();
             for (Layer l : pct.model().requantizingLayers()) {
@@ -118,6 +130,41 @@ class GraphImportTest {
         assertTrue(bn.getMessage().contains("BatchNorm after") && bn.getMessage().contains("torch.add")
                 && bn.getMessage().contains("cannot be folded"), bn.getMessage());
         System.out.println(mul.getMessage() + "\n" + alpha.getMessage() + "\n" + bn.getMessage());
+    }
+
+    /** Acceptance: DJL's own ResNet (residual units are ParallelBlocks joined by add then ReLU) imports as a graph and verifies. */
+    @Test
+    void djlResNetV1ImportsWithAdds() {
+        DataSplit data = TestData.fashionMnist();
+        Dataset test = data.test().take(300);
+        ai.djl.nn.Block resnet = ResNetV1.builder().setImageShape(new Shape(1, 28, 28)).setNumLayers(8).setOutSize(10).build();
+        try (TorchBaseline baseline = TorchBaseline.create(resnet, data.shape(), 10, 0.05f, 3)) {
+            baseline.fit(data.train(), 32, 30, 5); // a few steps: BatchNorm statistics worth folding
+            try (ImportedModel fp = Import.djl(baseline.model())) {
+                Verification v = fp.verify(test);
+                System.out.println(fp + "verify: " + v);
+                assertEquals(3, count(fp.model(), "Add"), fp.toString());
+                assertEquals(test.size(), v.sameClass());
+                assertTrue(v.maxAbsDiff() <= 1e-4, v.toString());
+            }
+        }
+    }
+
+    @Test
+    void djlParallelBlockThatIsNotAnAddIsNamed() {
+        Torch.engine();
+        try (NDManager manager = NDManager.newBaseManager(Torch.ENGINE)) {
+            SequentialBlock block = new SequentialBlock()
+                    .add(new ParallelBlock(l -> new NDList(NDArrays.concat(new NDList(l.get(0).singletonOrThrow(), l.get(1).singletonOrThrow()), 1)),
+                            List.of(Conv2d.builder().setFilters(2).setKernelShape(new Shape(3, 3)).build(),
+                                    Conv2d.builder().setFilters(2).setKernelShape(new Shape(3, 3)).build())))
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(10).build());
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            ImportException e = assertThrows(ImportException.class, () -> Import.djl(block, Fixtures.MNIST_INPUT).close());
+            System.out.println(e.getMessage());
+            assertTrue(e.getMessage().contains("block 0 (ParallelBlock)") && e.getMessage().contains("join"), e.getMessage());
+        }
     }
 
     static JsonObject record(String name) throws IOException {
