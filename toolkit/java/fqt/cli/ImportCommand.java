@@ -6,8 +6,10 @@ import fqt.djl.Import;
 import fqt.djl.ImportedModel;
 import fqt.djl.PtqReport;
 import fqt.djl.Quantize;
+import fqt.djl.QuantizedModel;
 import fqt.djl.Verification;
 import fqt.nn.Layer;
+import fqt.nn.Loss;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./fqt import MODEL}: imports a TorchScript model, checks it against DJL, evaluates and quantizes it. */
 @Command(name = "import", description = {
-    "a TorchScript model: verify against DJL, float and uint8 (PTQ) test accuracy",
+    "a TorchScript model: verify against DJL, float and uint8 (PTQ) test accuracy (or MSE)",
     "Imports a TorchScript file (torch.jit.script or torch.jit.trace, then save) through DJL's PyTorch engine, BatchNorm folded,"
         + " and prints the toolkit's architecture."})
 final class ImportCommand implements Callable<Integer> {
@@ -54,12 +56,18 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--percentile", paramLabel = "P", description = "percentile ranges instead of min/max, e.g. 99.99")
     Double percentile;
 
-    @Option(names = "--json", description = "one JSON object: float_accuracy, quantized_accuracy, max_abs_diff, ...")
+    @Option(names = "--loss", paramLabel = "LOSS", description = "cross-entropy: a classifier, evaluated by accuracy; mse: a reconstruction"
+            + " model (autoencoder), evaluated by the mean squared error of its output against the input (default: ${DEFAULT-VALUE})")
+    String loss = "cross-entropy";
+
+    @Option(names = "--json", description = "one JSON object: float_accuracy and quantized_accuracy (float_mse and quantized_mse with --loss mse),"
+            + " max_abs_diff, ...")
     boolean json;
 
     @Override
     public Integer call() {
         if (ptq && dataName == null) throw new IllegalArgumentException("--ptq needs --evaluate DATA (its training set calibrates)");
+        boolean mse = new CliEnum<>(Loss.class).convert(loss) == Loss.MSE;
         DataSplit data = dataName == null ? null : DataMixin.load(dataName, dataDir);
         Map<String, Object> out = new LinkedHashMap<>();
         try (ImportedModel fp = Import.torchScript(file, Import.inputShape(shape))) {
@@ -83,7 +91,11 @@ final class ImportCommand implements Callable<Integer> {
                 out.put("same_class", v.sameClass());
                 if (data != null) out.put("djl_accuracy", v.djlAccuracy());
             }
-            if (data != null) {
+            if (data != null && mse) {
+                double e = fp.meanSquaredError(data.test());
+                out.put("float_mse", e);
+                if (!json) System.out.printf("float test MSE (toolkit, float32): %.6f%n", e);
+            } else if (data != null) {
                 // Verifying on the test set has computed the toolkit's float accuracy already.
                 double acc = v != null ? v.importedAccuracy() : fp.evaluate(data.test());
                 out.put("float_accuracy", acc);
@@ -92,10 +104,17 @@ final class ImportCommand implements Callable<Integer> {
             if (ptq) {
                 var builder = Quantize.ptq(fp).calibrate(data.train().take(calibration)).perTensor();
                 if (percentile != null) builder.percentile(percentile);
-                PtqReport r = builder.build().report(data.test());
-                out.put("quantized_accuracy", r.quantizedAccuracy());
-                out.put("calibration", r.calibration());
-                if (!json) System.out.print(r);
+                QuantizedModel q = builder.build();
+                if (mse) {
+                    double e = q.meanSquaredError(data.test());
+                    out.put("quantized_mse", e);
+                    if (!json) System.out.printf("uint8 test MSE (PTQ, %s): %.6f%n", q.calibration(), e);
+                } else {
+                    PtqReport r = q.report(data.test());
+                    out.put("quantized_accuracy", r.quantizedAccuracy());
+                    if (!json) System.out.print(r);
+                }
+                out.put("calibration", q.calibration());
             }
         }
         if (json) System.out.println(Json.object(out));

@@ -35,8 +35,12 @@ import java.util.Map;
  *
  * Input shapes are PyTorch's, batch first ({@code {1, 1, 28, 28}}); the batch size is ignored.
  * Supported layers: 2-D convolution (stride and padding equal in height and width, groups,
- * depthwise; no dilation), linear (on a flattened input), BatchNorm in inference mode (folded),
- * ReLU, max pooling, average pooling (window = stride, or global), flatten, dropout (dropped).
+ * depthwise; no dilation), linear (on a flattened input), BatchNorm in inference mode (folded
+ * into the convolution or linear layer whose output only it reads), ReLU, ReLU6 / hardtanh / clamp
+ * ({@link fqt.nn.Clamp}), max pooling, average pooling (window = stride, or global; also
+ * {@code torch.mean} over height and width), flatten (and reshape or view to {@code [batch, -1]}),
+ * dropout (dropped). Graphs: a tensor may feed several layers, and {@code torch.add} of two
+ * tensors of one shape (DJL: a ParallelBlock joined by an add) becomes {@link fqt.nn.Add}.
  */
 public final class Import {
     private Import() {}
@@ -91,7 +95,7 @@ public final class Import {
         try {
             Map<String, SourceOp.Param> params = parameters(djl, file);
             List<String> used = new ArrayList<>();
-            List<SourceOp> ops = TorchScriptGraph.ofRoot(archive, (n, stored) -> {
+            SourceGraph ops = TorchScriptGraph.ofRoot(archive, (n, stored) -> {
                 used.add(n);
                 return resolve(archive, params, n, stored);
             });
@@ -165,7 +169,7 @@ public final class Import {
                 SourceOp.BatchNorm bn = null;
                 String source = "'" + module + "'";
                 if (next != null && isBatchNorm(archive, next.getKey())) {
-                    List<SourceOp> bnOps = TorchScriptGraph.of(archive, (n, stored) -> resolve(archive, params, n, stored), next.getKey());
+                    List<SourceOp> bnOps = TorchScriptGraph.of(archive, (n, stored) -> resolve(archive, params, n, stored), next.getKey()).ops();
                     if (bnOps.size() != 1 || !(bnOps.get(0) instanceof SourceOp.BatchNorm b)) {
                         throw new ImportException(file.getFileName() + ": module '" + next.getKey() + "' is not a plain BatchNorm");
                     }

@@ -110,6 +110,11 @@ public final class ImportedModel implements AutoCloseable {
         return model.accuracy(data, floatContext());
     }
 
+    /** Float32 reconstruction error of an autoencoder on {@code data}: the mean over samples of the MSE against the input. */
+    public double meanSquaredError(Dataset data) {
+        return model.meanSquaredError(data, floatContext());
+    }
+
     private static Context floatContext() {
         Context c = new Context(Precision.FLOAT32, Rounding.NEAREST, ErrorRange.EXACT, 0f, 0f, null);
         c.training = false;

@@ -1,6 +1,8 @@
 package fqt.djl;
 
+import fqt.nn.Add;
 import fqt.nn.AvgPool2d;
+import fqt.nn.Clamp;
 import fqt.nn.Conv2d;
 import fqt.nn.Flatten;
 import fqt.nn.Layer;
@@ -13,9 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns a chain of {@link SourceOp}s into a float32 toolkit {@link Model}: one toolkit layer per
- * step, a BatchNorm folded into the convolution or linear layer right before it
- * ({@link BatchNormFold}). Every step the toolkit cannot compute exactly as the source does is an
+ * Turns a chain or graph of {@link SourceOp}s ({@link SourceGraph}) into a float32 toolkit
+ * {@link Model}: one toolkit layer per step, reading the same tensors, a BatchNorm folded into the
+ * convolution or linear layer whose output it reads ({@link BatchNormFold}). Every step the
+ * toolkit cannot compute exactly as the source does is an
  * {@link ImportException} naming the step.
  */
 final class Layers {
@@ -26,51 +29,109 @@ final class Layers {
 
     /** {@code sampleShape} is one sample's shape without the batch axis, e.g. {1, 28, 28}. */
     static Built build(int[] sampleShape, List<SourceOp> ops) {
+        return build(sampleShape, SourceGraph.chain(ops));
+    }
+
+    /**
+     * A graph of steps (fan-outs, additions) into a toolkit model with the same edges. A
+     * BatchNorm is folded into the convolution or linear step whose output it reads, which requires
+     * that no other step reads that output (folding would change it for them too).
+     */
+    static Built build(int[] sampleShape, SourceGraph g) {
+        List<SourceOp> ops = g.ops();
+        int n = ops.size();
+        if (n == 0) throw new ImportException("the model has no layers: its forward returns its input");
+        int[] reads = g.readCounts();
+        // fold[k]: the BatchNorm folded into weight step k; folded[i]: step i is that BatchNorm.
+        SourceOp.BatchNorm[] fold = new SourceOp.BatchNorm[n];
+        boolean[] folded = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (!(ops.get(i) instanceof SourceOp.BatchNorm b)) continue;
+            int t = g.inputs().get(i)[0];
+            SourceOp producer = t == 0 ? null : ops.get(t - 1);
+            if (!(producer instanceof SourceOp.Conv || producer instanceof SourceOp.Dense)) {
+                throw new ImportException(b.source() + ": BatchNorm after " + (producer == null ? "the input" : producer.source())
+                        + " is not preceded by a convolution or linear layer, so it cannot be folded");
+            }
+            if (reads[t] != 1 || fold[t - 1] != null) {
+                throw new ImportException(b.source() + ": BatchNorm of " + producer.source() + ", whose output " + (reads[t] - 1)
+                        + " other step(s) also read: folding it would change their input too, so it cannot be folded");
+            }
+            fold[t - 1] = b;
+            folded[i] = true;
+        }
         List<Layer> layers = new ArrayList<>();
+        List<int[]> inputs = new ArrayList<>();
         List<String> sources = new ArrayList<>();
-        int[] shape = sampleShape.clone();
-        for (int i = 0; i < ops.size(); i++) {
+        int[][] shapes = new int[n + 1][];
+        int[] tensorOf = new int[n + 1]; // source tensor -> toolkit tensor (folded and no-op steps alias their input)
+        shapes[0] = sampleShape.clone();
+        for (int i = 0; i < n; i++) {
             SourceOp op = ops.get(i);
-            boolean weights = op instanceof SourceOp.Conv || op instanceof SourceOp.Dense;
-            SourceOp.BatchNorm bn = weights && i + 1 < ops.size() && ops.get(i + 1) instanceof SourceOp.BatchNorm b ? b : null;
+            int[] in = g.inputs().get(i);
+            int[] shape = shapes[in[0]];
+            SourceOp.BatchNorm bn = fold[i];
             String source = op.source() + (bn != null ? " + " + bn.source() + " folded" : "");
             Layer layer;
-            if (op instanceof SourceOp.Conv c) {
+            if (folded[i]) {
+                shapes[i + 1] = shape;
+                tensorOf[i + 1] = tensorOf[in[0]];
+                continue;
+            } else if (op instanceof SourceOp.Conv c) {
                 layer = conv(c, shape, bn);
                 shape = convShape(c, shape);
             } else if (op instanceof SourceOp.Dense d) {
                 layer = dense(d, shape, bn);
                 shape = new int[] {d.weight().dim(0)};
-            } else if (op instanceof SourceOp.BatchNorm b) {
-                String after = i == 0 ? "the input" : ops.get(i - 1).source();
-                throw new ImportException(b.source() + ": BatchNorm after " + after
-                        + " is not preceded by a convolution or linear layer, so it cannot be folded");
             } else if (op instanceof SourceOp.Relu) {
                 layer = new ReLU();
+            } else if (op instanceof SourceOp.Clamp c) {
+                if (!(c.lo() < c.hi())) throw new ImportException(c.source() + ": clamp to [" + c.lo() + ", " + c.hi() + "] is empty");
+                layer = new Clamp(c.lo(), c.hi());
+            } else if (op instanceof SourceOp.Add a) {
+                if (!Arrays.equals(shape, shapes[in[1]])) {
+                    throw new ImportException(a.source() + ": adds a " + Arrays.toString(shape) + " and a " + Arrays.toString(shapes[in[1]])
+                            + " tensor; the toolkit adds tensors of one shape only (no broadcasting)");
+                }
+                layer = new Add();
             } else if (op instanceof SourceOp.Pool p) {
                 layer = pool(p, shape);
                 shape = new int[] {shape[0], poolOut(shape[1], p.kernel()[0], stride(p)[0]), poolOut(shape[2], p.kernel()[1], stride(p)[1])};
-            } else if (op instanceof SourceOp.GlobalAvgPool g) {
-                requireImage(g.source(), shape);
+            } else if (op instanceof SourceOp.GlobalAvgPool gap) {
+                requireImage(gap.source(), shape);
                 layer = AvgPool2d.global();
                 shape = new int[] {shape[0], 1, 1};
-            } else if (op instanceof SourceOp.Flatten) {
-                if (shape.length == 1) continue; // already flat: nothing to do
+            } else if (op instanceof SourceOp.Flatten fl) {
+                if (fl.size() >= 0 && fl.size() != size(shape)) {
+                    throw new ImportException(fl.source() + ": reshapes a " + Arrays.toString(shape) + " tensor (" + size(shape)
+                            + " values per sample) to " + fl.size() + " per sample");
+                }
+                if (shape.length == 1) { // already flat: nothing to do
+                    shapes[i + 1] = shape;
+                    tensorOf[i + 1] = tensorOf[in[0]];
+                    continue;
+                }
                 layer = new Flatten();
                 shape = new int[] {size(shape)};
             } else {
                 throw new IllegalStateException("unknown step " + op);
             }
-            if (bn != null) i++; // folded: the BatchNorm makes no layer of its own
+            int[] mapped = new int[in.length];
+            for (int k = 0; k < in.length; k++) mapped[k] = tensorOf[in[k]];
             layers.add(layer);
+            inputs.add(mapped);
             sources.add(source);
+            shapes[i + 1] = shape;
+            tensorOf[i + 1] = layers.size();
         }
+        int[] shape = shapes[n];
         if (shape.length != 1) {
             throw new ImportException("the model ends in shape " + Arrays.toString(shape) + "; the toolkit needs class logits {classes}"
-                    + " (add a flatten and a linear layer)");
+                    + " or a flat reconstruction (add a flatten, and a linear layer)");
         }
+        if (layers.isEmpty()) throw new ImportException("the model has no layer the toolkit computes: its output is its input");
         try {
-            return new Built(new Model(sampleShape, layers), List.copyOf(sources));
+            return new Built(new Model(sampleShape, layers, inputs.toArray(new int[0][])), List.copyOf(sources));
         } catch (IllegalArgumentException e) {
             throw new ImportException("the imported layers do not fit together: " + e.getMessage(), e);
         }

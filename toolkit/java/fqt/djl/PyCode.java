@@ -22,8 +22,11 @@ final class PyCode {
     record TupleLit(List<Expr> items) implements Expr {}
     record Attr(Expr target, String name) implements Expr {}
     record Index(Expr target, Expr index) implements Expr {}
-    /** {@code keywords} counts keyword arguments (TorchScript rarely prints them; none is supported). */
-    record Call(Expr function, List<Expr> args, int keywords) implements Expr {}
+    /**
+     * {@code keywords} names the last arguments, which were passed by keyword (TorchScript rarely
+     * prints them: {@code torch.add(x, y, alpha=2)}).
+     */
+    record Call(Expr function, List<Expr> args, List<String> keywords) implements Expr {}
 
     sealed interface Stmt { int line(); }
     record Assign(List<String> targets, Expr value, int line) implements Stmt {}
@@ -231,11 +234,13 @@ final class PyCode {
             } else if (is(t, pos, "(")) {
                 pos[0]++;
                 List<Expr> args = new ArrayList<>();
-                int keywords = 0;
+                List<String> keywords = new ArrayList<>();
                 while (!is(t, pos, ")")) {
                     if (pos[0] + 1 < t.size() && t.get(pos[0]).kind == Kind.NAME && t.get(pos[0] + 1).text.equals("=")) {
+                        keywords.add(t.get(pos[0]).text);
                         pos[0] += 2;
-                        keywords++;
+                    } else if (!keywords.isEmpty()) {
+                        throw new IllegalArgumentException("a positional argument after a keyword argument");
                     }
                     args.add(parseExpr(t, pos));
                     if (is(t, pos, ",")) pos[0]++;

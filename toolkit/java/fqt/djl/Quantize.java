@@ -1,13 +1,13 @@
 package fqt.djl;
 
 import fqt.data.Dataset;
+import fqt.nn.Clamp;
 import fqt.nn.Context;
 import fqt.nn.ErrorRange;
 import fqt.nn.Layer;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.nn.ReLU;
-import fqt.nn.WeightLayer;
 import fqt.quant.Rounding;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +21,12 @@ import java.util.List;
  * gain, as an analysis). Features: the input and every requantized output get their range from the
  * calibration samples, run through the float model: exact min/max ({@link Builder#minMax}, the
  * default, as {@link Model#quantize}) or percentiles ({@link Builder#percentile}), which clip rare
- * outliers for a finer scale. A ReLU right after a layer is fused into its requantization, so that
- * layer's range is taken after the ReLU. The input keeps its exact min/max in both rules.
+ * outliers for a finer scale. Requantized outputs are those of the weight layers and of
+ * {@link fqt.nn.Add} ({@link Model#requantizingLayers}). A ReLU or Clamp (ReLU6) that is the only
+ * reader of such an output is fused into its requantization: that layer's range is taken after
+ * it, as the saturation of the uint8 output then clips as it does (Model.quantize fuses ReLU only;
+ * taking ReLU6's range halves the step of an output that spans [-6, 6] before it). The input keeps
+ * its exact min/max in both rules.
  */
 public final class Quantize {
     private Quantize() {}
@@ -68,26 +72,39 @@ public final class Quantize {
         public QuantizedModel build() {
             if (calibration == null || calibration.isEmpty()) throw new IllegalArgumentException("ptq: calibrate(samples) needs at least one sample");
             fp.checkInput(calibration);
-            float[][] ranges = percentile < 100 ? percentileRanges(fp, calibration, percentile) : null;
+            float[][] ranges = ranges(fp, calibration, percentile);
             Model q = fp.copy().quantize(calibration);
-            if (ranges != null) {
-                for (WeightLayer w : q.weightLayers()) w.calibrateOutput(ranges[w.index()][0], ranges[w.index()][1]);
-            }
+            for (Layer l : q.requantizingLayers()) l.calibrateOutput(ranges[l.index()][0], ranges[l.index()][1]);
             String rule = percentile < 100 ? percentile + " percentile" : "min/max";
             return new QuantizedModel(fp, q, "uint8 per tensor, " + rule + " ranges on " + calibration.size() + " samples", rounding);
         }
     }
 
-    /** Per layer with weights, {lo, hi} of its (ReLU-fused) output over the calibration samples. */
-    private static float[][] percentileRanges(Model fp, Dataset calibration, double p) {
+    /**
+     * The ReLU or Clamp fused into {@code l}'s requantization: the only reader of the output of a
+     * layer that requantizes; null if none.
+     */
+    static Layer fusedActivation(Model m, Layer l) {
+        if (!l.requantizes()) return null;
+        int[] r = m.readers(l.index() + 1);
+        return r.length == 1 && (m.layer(r[0]) instanceof ReLU || m.layer(r[0]) instanceof Clamp) ? m.layer(r[0]) : null;
+    }
+
+    /**
+     * Per layer that requantizes, {lo, hi} of its output (after a fused activation) over the
+     * calibration samples: exact min/max for {@code p = 100}, else the percentiles.
+     */
+    private static float[][] ranges(Model fp, Dataset calibration, double p) {
         List<Layer> layers = fp.layers();
         float[][] values = new float[layers.size()][];
+        float[][] minMax = new float[layers.size()][];
         int[] tensor = new int[layers.size()];
-        for (Layer l : layers) {
-            if (!(l instanceof WeightLayer)) continue;
-            boolean relu = l.index() + 1 < layers.size() && layers.get(l.index() + 1) instanceof ReLU;
-            tensor[l.index()] = relu ? l.index() + 2 : l.index() + 1;
-            values[l.index()] = new float[calibration.size() * Layers.size(l.outputShape())];
+        for (Layer l : fp.requantizingLayers()) {
+            Layer act = fusedActivation(fp, l);
+            tensor[l.index()] = act != null ? act.index() + 1 : l.index() + 1;
+            minMax[l.index()] = new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+            // Percentiles need every value; min/max only the extremes.
+            if (p < 100) values[l.index()] = new float[calibration.size() * Layers.size(l.outputShape())];
         }
         Context c = new Context(Precision.FLOAT32, Rounding.NEAREST, ErrorRange.EXACT, 0f, 0f, null);
         c.training = false;
@@ -96,14 +113,21 @@ public final class Quantize {
             calibration.copySample(s, x);
             fp.forward(x, c);
             for (int i = 0; i < layers.size(); i++) {
-                if (values[i] == null) continue;
+                if (minMax[i] == null) continue;
                 float[] f = fp.features(tensor[i]).f;
-                System.arraycopy(f, 0, values[i], s * f.length, f.length);
+                if (values[i] != null) System.arraycopy(f, 0, values[i], s * f.length, f.length);
+                for (float v : f) {
+                    if (v < minMax[i][0]) minMax[i][0] = v;
+                    if (v > minMax[i][1]) minMax[i][1] = v;
+                }
             }
         }
         float[][] ranges = new float[layers.size()][];
         for (int i = 0; i < layers.size(); i++) {
-            if (values[i] == null) continue;
+            if (values[i] == null) {
+                ranges[i] = minMax[i];
+                continue;
+            }
             float[] v = values[i];
             Arrays.sort(v);
             int last = v.length - 1;

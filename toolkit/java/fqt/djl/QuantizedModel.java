@@ -2,12 +2,12 @@ package fqt.djl;
 
 import fqt.data.Dataset;
 import fqt.kernels.SoftmaxCrossEntropy;
+import fqt.nn.Clamp;
 import fqt.nn.Context;
 import fqt.nn.ErrorRange;
 import fqt.nn.Layer;
 import fqt.nn.Model;
 import fqt.nn.Precision;
-import fqt.nn.ReLU;
 import fqt.nn.WeightLayer;
 import fqt.nn.Weights;
 import fqt.quant.QuantParams;
@@ -48,13 +48,18 @@ public final class QuantizedModel {
         return model.accuracy(data, context(Precision.UINT8));
     }
 
+    /** uint8 reconstruction error of an autoencoder: the mean over samples of the MSE against the input (as the model sees it). */
+    public double meanSquaredError(Dataset data) {
+        return model.meanSquaredError(data, context(Precision.UINT8));
+    }
+
     /**
      * Float and uint8 accuracy on {@code data}, and per layer: the weights' quantization error
      * (RMS of dequantized minus float weights, per tensor as used, and per output channel as an
      * analysis of what per-channel ranges would give), the output's scale and zero point, and the
      * output's error against the float model over all samples (RMS and signal-to-quantization-noise
-     * ratio in dB; errors accumulate from the layers below). A layer followed by a ReLU is compared
-     * after the ReLU, which its requantization includes.
+     * ratio in dB; errors accumulate from the layers below). A layer whose only reader is a ReLU or
+     * Clamp is compared after it, as its requantization includes it ({@link Quantize}).
      */
     public PtqReport report(Dataset data) {
         floatModel.checkInput(data);
@@ -71,11 +76,13 @@ public final class QuantizedModel {
             if (SoftmaxCrossEntropy.argmax(model.forward(x, qc), model.classes()) == data.label(s)) quantCorrect++;
             for (Layer l : model.layers()) {
                 int t = l.index() + 1;
-                boolean fusedRelu = l instanceof WeightLayer && t < n && model.layer(t) instanceof ReLU;
+                Layer act = Quantize.fusedActivation(model, l);
+                float lo = act instanceof Clamp c ? c.lo() : act != null ? 0f : Float.NEGATIVE_INFINITY;
+                float hi = act instanceof Clamp c ? c.hi() : Float.POSITIVE_INFINITY;
                 float[] ref = floatModel.features(t).f;
                 var out = model.features(t);
                 for (int i = 0; i < ref.length; i++) {
-                    double r = fusedRelu ? Math.max(0f, ref[i]) : ref[i];
+                    double r = Math.min(hi, Math.max(lo, ref[i]));
                     double d = out.real(i) - r;
                     signal[l.index()] += r * r;
                     noise[l.index()] += d * d;
@@ -104,13 +111,16 @@ public final class QuantizedModel {
                 wZp.append(q.params().zeroPoint());
                 wRmse.append(rmse(real, q.toFloat()));
                 wRmseChannel.append(rmse(real, perChannel(real, q.structures)));
-                oScale.append(w.outputParams().scale());
-                oZp.append(w.outputParams().zeroPoint());
             } else {
                 wScale.appendMissing();
                 wZp.appendMissing();
                 wRmse.appendMissing();
                 wRmseChannel.appendMissing();
+            }
+            if (l.requantizes()) { // weight layers and Add own their output's parameters
+                oScale.append(l.outputParams().scale());
+                oZp.append(l.outputParams().zeroPoint());
+            } else {
                 oScale.appendMissing();
                 oZp.appendMissing();
             }

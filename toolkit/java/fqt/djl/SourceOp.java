@@ -45,6 +45,17 @@ sealed interface SourceOp {
     /** Average of each whole channel: {C, H, W} to {C, 1, 1}. */
     record GlobalAvgPool(String source) implements SourceOp {}
 
-    /** Everything but the batch axis into one axis. */
-    record Flatten(String source) implements SourceOp {}
+    /**
+     * Everything but the batch axis into one axis; {@code size} is the size the source states
+     * ({@code reshape(x, [-1, 784])}), checked against the input, or -1 when it states none.
+     */
+    record Flatten(String source, int size) implements SourceOp {
+        Flatten(String source) { this(source, -1); }
+    }
+
+    /** The sum of two tensors of one shape (a residual connection); no broadcasting, no scale. */
+    record Add(String source) implements SourceOp {}
+
+    /** {@code min(max(x, lo), hi)}: hardtanh, relu6 (0, 6), clamp. */
+    record Clamp(String source, float lo, float hi) implements SourceOp {}
 }

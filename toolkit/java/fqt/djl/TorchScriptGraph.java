@@ -2,19 +2,23 @@ package fqt.djl;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Derives the layer chain of a TorchScript model from its code: runs the root module's
+ * Derives the layer graph of a TorchScript model from its code: runs the root module's
  * {@code forward} symbolically over the module tree of {@code data.pkl}, following calls into
  * submodules, and records every tensor operator it meets as a {@link SourceOp}. Both styles
  * TorchScript writes are understood: scripted modules (torch.nn's {@code forward} calling the
  * {@code torch.nn.functional} wrappers, which are recognised by name) and traced ones (aten
  * operators with every argument spelled out). {@code if} runs when its condition is a constant
- * (the module's {@code training} flag, an argument default); other control flow, operators
- * without a toolkit layer, and graphs that are not a single chain (branches, residual additions)
- * are {@link ImportException}s naming the operator, the module and the code line.
+ * (the module's {@code training} flag, an argument default). Every tensor is a node of a
+ * {@link SourceGraph}: a tensor may feed several operators and {@code torch.add} joins two
+ * (residual connections). Other control flow, operators without a toolkit layer, a tensor read
+ * after an in-place operator changed it, and results nothing uses are {@link ImportException}s
+ * naming the operator, the module and the code line.
  */
 final class TorchScriptGraph {
     /** Where a module tensor's values come from: DJL for parameters, the archive for buffers. */
@@ -27,8 +31,11 @@ final class TorchScriptGraph {
         String describe() { return (path.isEmpty() ? "root" : "'" + path + "'") + " " + cls(); }
     }
 
-    /** A tensor computed from the input; {@code id} counts the chain's steps. */
+    /** A tensor computed from the input: tensor {@code id} of the graph (0 the input, k + 1 step k's output). */
     private record Act(int id) {}
+
+    /** {@code torch.size(x, 0)}: the batch size, which only a reshape to {@code [batch, -1]} may use. */
+    private record Batch() {}
 
     /** A tensor attribute of a module (parameter or buffer), by its dotted name. */
     private record Stored(String name, Pickle.TensorRef ref) {}
@@ -44,8 +51,9 @@ final class TorchScriptGraph {
     private final TorchScriptArchive archive;
     private final Params params;
     private final Map<String, Map<String, PyCode.ClassDef>> parsed = new HashMap<>();
-    private final List<SourceOp> ops = new ArrayList<>();
-    private int last;
+    private final SourceGraph.Builder graph = new SourceGraph.Builder();
+    /** Tensors an in-place operator overwrote, with that operator: reading them again is an error. */
+    private final Map<Integer, String> overwritten = new HashMap<>();
     private int depth;
 
     private TorchScriptGraph(TorchScriptArchive archive, Params params) {
@@ -53,23 +61,34 @@ final class TorchScriptGraph {
         this.params = params;
     }
 
-    /** The chain of the root module's forward. */
-    static List<SourceOp> ofRoot(TorchScriptArchive archive, Params params) {
+    /** The graph of the root module's forward. */
+    static SourceGraph ofRoot(TorchScriptArchive archive, Params params) {
         return of(archive, params, "");
     }
 
-    /** The chain of one module's forward on its own ({@code path} as in {@link TorchScriptArchive#module}). */
-    static List<SourceOp> of(TorchScriptArchive archive, Params params, String path) {
+    /** The graph of one module's forward on its own ({@code path} as in {@link TorchScriptArchive#module}). */
+    static SourceGraph of(TorchScriptArchive archive, Params params, String path) {
         Pickle.Obj obj = archive.module(path);
         if (obj == null) throw new ImportException(archive.file + ": no module '" + path + "'");
         TorchScriptGraph g = new TorchScriptGraph(archive, params);
         Module m = new Module(obj, path);
         Object out = g.call(m, "forward", List.of(new Act(0)), "the model");
-        if (!(out instanceof Act a) || a.id() != g.last) {
-            throw new ImportException(archive.file + ": " + m.describe() + ".forward does not return the result of its last layer"
-                    + " (" + describe(out) + "); only single-output chains are supported");
+        if (!(out instanceof Act a)) {
+            throw new ImportException(archive.file + ": " + m.describe() + ".forward returns " + describe(out) + "; only one tensor output is supported");
         }
-        return g.ops;
+        SourceGraph graph = g.graph.build();
+        int[] reads = graph.readCounts();
+        for (int t = 1; t <= graph.size(); t++) {
+            if (reads[t] == 0 && t != a.id()) {
+                throw new ImportException(archive.file + ": the result of " + graph.ops().get(t - 1).source() + " is not used by "
+                        + m.describe() + ".forward's output; unused branches are not supported");
+            }
+        }
+        if (a.id() != graph.size()) {
+            throw new ImportException(archive.file + ": " + m.describe() + ".forward returns " + (a.id() == 0 ? "its input" : "the result of "
+                    + graph.ops().get(a.id() - 1).source()) + ", not of its last operator");
+        }
+        return graph;
     }
 
     private Object call(Module m, String method, List<Object> args, String caller) {
@@ -143,7 +162,15 @@ final class TorchScriptGraph {
         if (e instanceof PyCode.Attr a) return attribute(eval(a.target(), f, line), a.name(), f, line);
         if (e instanceof PyCode.Index i) throw error(f, line, "indexing is not supported");
         PyCode.Call c = (PyCode.Call) e;
-        if (c.keywords() > 0) throw error(f, line, "keyword arguments are not supported");
+        if (!c.keywords().isEmpty()) {
+            Object function = eval(c.function(), f, line);
+            String name = function instanceof Namespace ns ? ns.qualified() : describe(function);
+            // torch.add(a, b, alpha=k) is the one keyword TorchScript prints for the operators read here.
+            if (!(name.equals("torch.add") || name.equals("torch.add_")) || !c.keywords().equals(List.of("alpha")) || c.args().size() != 3) {
+                throw error(f, line, "keyword arguments " + c.keywords() + " of " + name + " are not supported");
+            }
+            return builtin(name, evalAll(c.args(), f, line), f, line);
+        }
         if (c.function() instanceof PyCode.Attr a) {
             Object target = eval(a.target(), f, line);
             if (target instanceof Module m && !m.obj.attributes().containsKey(a.name())) {
@@ -221,7 +248,49 @@ final class TorchScriptGraph {
                 return add(batchNorm(source, a, 3, 4, 1, 2, 5, 7, f, line), a, f, line);
             }
             case "torch.relu", "torch.relu_", F + "relu" -> {
-                return add(new SourceOp.Relu(source), a, f, line);
+                return inPlace(q, a, 1, add(new SourceOp.Relu(source), a, f, line));
+            }
+            case "torch.hardtanh", "torch.hardtanh_", F + "hardtanh" -> {
+                Act y = add(new SourceOp.Clamp(source, number(a, 1, -1, f, line), number(a, 2, 1, f, line)), a, f, line);
+                return inPlace(q, a, 3, y);
+            }
+            case "torch.relu6", "torch.relu6_", F + "relu6" -> {
+                return inPlace(q, a, 1, add(new SourceOp.Clamp(source, 0f, 6f), a, f, line));
+            }
+            case "torch.clamp", "torch.clamp_" -> {
+                if (arg(a, 1, f, line) == null || arg(a, 2, f, line) == null) throw error(f, line, q + " with one bound is not supported (clamp to [lo, hi])");
+                return inPlace(q, a, -1, add(new SourceOp.Clamp(source, number(a, 1, 0, f, line), number(a, 2, 0, f, line)), a, f, line));
+            }
+            case "torch.add", "torch.add_" -> {
+                Act x = input(a, f, line);
+                if (!(arg(a, 1, f, line) instanceof Act y)) {
+                    throw error(f, line, q + " of a tensor and " + describe(a.get(1)) + " is not supported (only the sum of two tensors)");
+                }
+                read(y, f, line);
+                if (a.size() > 2 && !(a.get(2) instanceof Number alpha && alpha.doubleValue() == 1.0)) {
+                    throw error(f, line, q + " with alpha=" + describeItem(a.get(2)) + " is not supported (only alpha 1: a + b)");
+                }
+                return inPlace(q, a, -1, new Act(graph.step(new SourceOp.Add(source), x.id(), y.id())));
+            }
+            case "torch.size" -> {
+                input(a, f, line);
+                if (integer(a, 1, -1, f, line) != 0) throw error(f, line, "torch.size of axis " + a.get(1) + " is not supported (only the batch size, axis 0)");
+                return new Batch();
+            }
+            case "torch.reshape", "torch.view" -> {
+                return add(new SourceOp.Flatten(source, flatSize(q, a, f, line)), a, f, line);
+            }
+            case "torch.mean" -> {
+                Object dims = arg(a, 1, f, line);
+                Set<Long> axes = new HashSet<>();
+                if (dims instanceof List<?> l) for (Object d : l) if (d instanceof Long x) axes.add(x < 0 ? x + 4 : x);
+                if (!(dims instanceof List<?> l) || l.size() != 2 || !axes.equals(Set.of(2L, 3L))) {
+                    throw error(f, line, "torch.mean over " + describe(dims) + " is not supported (only over height and width, [2, 3])");
+                }
+                if (a.size() > 3 && a.get(3) != null) throw error(f, line, "torch.mean with a dtype is not supported");
+                Act pooled = add(new SourceOp.GlobalAvgPool(source), a, f, line);
+                if (bool(a, 2, false, f, line)) return pooled; // keepdim: {C, 1, 1}
+                return new Act(graph.step(new SourceOp.Flatten(source), pooled.id()));
             }
             case "torch.max_pool2d", F + "_max_pool2d", F + "max_pool2d" -> {
                 if (q.startsWith(F) && Boolean.TRUE.equals(a.size() > 6 ? a.get(6) : null)) throw error(f, line, "return_indices is not supported");
@@ -247,7 +316,7 @@ final class TorchScriptGraph {
             }
             case "torch.dropout", "torch.dropout_", "torch.feature_dropout", F + "dropout" -> {
                 if (!Boolean.FALSE.equals(arg(a, 2, f, line))) throw error(f, line, "dropout in training mode: call model.eval() before exporting");
-                return input(a, f, line); // identity at inference
+                return input(a, f, line); // identity at inference, in place or not
             }
             default -> {
                 boolean onTensor = a.stream().anyMatch(x -> x instanceof Act);
@@ -270,20 +339,50 @@ final class TorchScriptGraph {
                 param(a, mean, f, line), param(a, var, f, line), (float) (double) d);
     }
 
-    /** Records a layer whose input must be the chain's latest tensor; returns its output. */
+    /** Records a step reading argument 0 (a tensor); returns its output. */
     private Act add(SourceOp op, List<Object> a, Frame f, int line) {
-        input(a, f, line);
-        ops.add(op);
-        return new Act(++last);
+        return new Act(graph.step(op, input(a, f, line).id()));
     }
 
     private Act input(List<Object> a, Frame f, int line) {
         if (!(arg(a, 0, f, line) instanceof Act in)) throw error(f, line, "expected a tensor input, got " + describe(a.get(0)));
-        if (in.id() != last) {
-            throw error(f, line, "the network is not a single chain: an operator reads an earlier tensor"
-                    + " (branches and residual connections are not supported)");
+        return read(in, f, line);
+    }
+
+    private Act read(Act t, Frame f, int line) {
+        String by = overwritten.get(t.id());
+        if (by != null) {
+            throw error(f, line, "reads a tensor that " + by + " overwrote in place before; the graph would compute it from the old"
+                    + " values (export without in-place operators)");
         }
-        return in;
+        return t;
+    }
+
+    /**
+     * An in-place operator ({@code torch.relu_}, {@code torch.add_}, or {@code inplace=True} in
+     * argument {@code flag}; -1 for none) overwrites its input tensor: later reads of it are refused.
+     */
+    private Act inPlace(String q, List<Object> a, int flag, Act result) {
+        boolean in = q.endsWith("_") || (flag >= 0 && flag < a.size() && Boolean.TRUE.equals(a.get(flag)));
+        if (in) overwritten.put(((Act) a.get(0)).id(), q);
+        return result;
+    }
+
+    /** The per-sample size of {@code reshape(x, [batch, n])}: -1 when unstated ({@code [batch, -1]}). */
+    private int flatSize(String q, List<Object> a, Frame f, int line) {
+        Object to = arg(a, 1, f, line);
+        if (to instanceof List<?> l && l.size() == 2 && l.get(1) instanceof Long n) {
+            if (l.get(0) instanceof Batch && (n == -1 || n > 0)) return (int) (long) n;
+            if (Long.valueOf(-1).equals(l.get(0)) && n > 0) return (int) (long) n;
+        }
+        throw error(f, line, q + " to " + describe(to) + " is not supported (only to 2-D: [x.size(0), -1], [x.size(0), n] or [-1, n])");
+    }
+
+    /** A float argument (an int is accepted): hardtanh's and clamp's bounds. */
+    private float number(List<Object> a, int i, float dflt, Frame f, int line) {
+        Object v = i < a.size() ? a.get(i) : (Object) (double) dflt;
+        if (!(v instanceof Long || v instanceof Double)) throw error(f, line, "argument " + i + " is " + describe(v) + ", expected a number");
+        return ((Number) v).floatValue();
     }
 
     private SourceOp.Param param(List<Object> a, int i, Frame f, int line) {
@@ -345,9 +444,15 @@ final class TorchScriptGraph {
     private static String describe(Object v) {
         if (v == null) return "None";
         if (v instanceof Act) return "a tensor";
+        if (v instanceof Batch) return "the batch size";
+        if (v instanceof List<?> l) return "[" + String.join(", ", l.stream().map(TorchScriptGraph::describeItem).toList()) + "]";
         if (v instanceof Module m) return "module " + m.describe();
         if (v instanceof Stored s) return "tensor '" + s.name() + "'";
         if (v instanceof Namespace n) return n.qualified();
         return v.getClass().getSimpleName() + " " + v;
+    }
+
+    private static String describeItem(Object v) {
+        return v instanceof Long || v instanceof Double || v instanceof Boolean ? String.valueOf(v) : describe(v);
     }
 }
