@@ -197,6 +197,32 @@ public final class Memory {
         ram.add("select_state", Kind.SELECTION, byLoss ? 8 : 4 * updatedLayers, -1);
     }
 
+    /**
+     * RAM and Flash of training each model in each precision with {@code base}'s other settings:
+     * one row per model and precision (model, precision, weights, ram_bytes, flash_bytes). The
+     * README's table of the reference architectures is this table.
+     */
+    public static tech.tablesaw.api.Table compare(java.util.Map<String, Model> models, TrainingConfig base, Precision... precisions) {
+        var name = tech.tablesaw.api.StringColumn.create("model");
+        var precision = tech.tablesaw.api.StringColumn.create("precision");
+        var weights = tech.tablesaw.api.LongColumn.create("weights");
+        var ram = tech.tablesaw.api.LongColumn.create("ram_bytes");
+        var flash = tech.tablesaw.api.LongColumn.create("flash_bytes");
+        for (var e : models.entrySet()) {
+            long count = 0;
+            for (WeightLayer l : e.getValue().weightLayers()) count += l.weights().count() + l.weights().structures;
+            for (Precision p : precisions) {
+                MemoryPlan plan = plan(e.getValue(), fqt.train.Fqt.train(e.getValue()).config(base).precision(p).config());
+                name.append(e.getKey());
+                precision.append(p.name());
+                weights.append(count);
+                ram.append(plan.ramBytes());
+                flash.append(plan.flashBytes());
+            }
+        }
+        return tech.tablesaw.api.Table.create("memory of training, by model and precision").addColumns(name, precision, weights, ram, flash);
+    }
+
     static long size(int[] shape) {
         return Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
     }

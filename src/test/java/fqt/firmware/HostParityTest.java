@@ -240,6 +240,26 @@ class HostParityTest {
         assertParity("inverted_residual_uint8_ema", invertedResidualUint8Ema(), DATA.train().shuffled(24).take(24), DATA.test().take(10));
     }
 
+    /**
+     * The memory plan equals the firmware arena for every reference architecture, in every
+     * precision, all layers trained and the last two (the run's result holds the arena size), and
+     * a few samples train bit-exact.
+     */
+    @Test
+    void referenceArchitecturesPlanTheFirmwareArena() throws Exception {
+        for (var e : fqt.memory.ArchitectureMemoryTest.architectures().entrySet()) {
+            boolean mse = e.getKey().equals("autoencoder");
+            for (Precision p : Precision.values()) {
+                for (int last : new int[] {0, 2}) {
+                    Training t = Fqt.train(e.getValue()).precision(p).trainLast(last).loss(mse ? Loss.MSE : Loss.CROSS_ENTROPY)
+                            .optimizer(Optimizer.sgd(0.01f)).batch(2).seed(40).calibration(8).progress(null);
+                    HostResult java = assertParity(e.getKey() + "_" + p + "_last" + last, t, DATA.train().shuffled(40).take(3), null);
+                    assertEquals(fqt.memory.Memory.plan(t.prepareModel(DATA.train()), t.config()).ramBytes(), java.arenaBytes, e.getKey());
+                }
+            }
+        }
+    }
+
     /** An autoencoder trained on the MSE of its reconstruction (labels unused). */
     @Test
     void autoencoderUint8Mse() throws Exception {
