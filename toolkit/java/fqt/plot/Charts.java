@@ -259,6 +259,28 @@ public final class Charts {
         return c;
     }
 
+    /**
+     * Histograms of per-sample reconstruction errors (anomaly scores), one line per data set, over
+     * {@code bins} equal bins from 0 to the largest score: the share of each set's samples per bin.
+     */
+    public static XYChart scoreHistogram(Map<String, float[]> scores, int bins) {
+        XYChart c = xy("Reconstruction error per sample", "reconstruction error (MSE)", "samples (% of the set)");
+        double max = 0;
+        for (float[] v : scores.values()) for (float x : v) max = Math.max(max, x);
+        if (!(max > 0)) throw new IllegalArgumentException("no positive score to bin");
+        double width = max / bins;
+        double[] centres = new double[bins];
+        for (int b = 0; b < bins; b++) centres[b] = (b + 0.5) * width;
+        int i = 0;
+        for (Map.Entry<String, float[]> e : scores.entrySet()) {
+            double[] share = new double[bins];
+            for (float x : e.getValue()) share[Math.min(bins - 1, (int) (x / width))] += 100.0 / e.getValue().length;
+            c.addSeries(e.getKey(), centres, share).setMarker(SeriesMarkers.NONE).setLineColor(color(i++));
+        }
+        roundTicks(c).getStyler().setXAxisMin(0.0).setYAxisMin(0.0);
+        return c;
+    }
+
     /** RAM of each plan by kind of buffer, stacked, in KiB. */
     public static CategoryChart memoryBreakdown(Map<String, MemoryPlan> plans) {
         CategoryChart c = bars("RAM arena by kind", "memory plan", "RAM (KiB)");

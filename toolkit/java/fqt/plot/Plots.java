@@ -35,6 +35,8 @@ public final class Plots {
     public static BufferedImage memoryBreakdown(Map<String, MemoryPlan> plans) { return image(Charts.memoryBreakdown(plans)); }
     public static BufferedImage layerOps(Model model, Training training) { return image(Charts.layerOps(model, training)); }
 
+    public static BufferedImage scoreHistogram(Map<String, float[]> scores, int bins) { return image(Charts.scoreHistogram(scores, bins)); }
+
     public static BufferedImage confusionMatrix(Evaluation evaluation) { return image(Charts.confusionMatrix(evaluation)); }
 
     public static BufferedImage image(Chart<?, ?> chart) { return BitmapEncoder.getBufferedImage(chart); }

@@ -125,7 +125,18 @@ class NotebooksTest {
                     between(c, "measured_speedup_" + p, 1, 1.1 * c.get("mac_reduction_" + p));
                 }
             },
-            "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0));
+            "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0),
+            "09-graph-models.ipynb", c -> {
+                // "Every weight ... of the board's model equals the simulator's, so the two curves are one"
+                between(c, "weights_differing", 0, 0);
+                between(c, "accuracy_difference_points", 0, 0);
+                // "lift the accuracy on noisy images by more than twenty points ... about a third of the trained structures"
+                between(c, "finetune_gain_points", 20, 100);
+                between(c, "update_fraction", 0.25, 0.45);
+                // "Inverted images ... told apart almost perfectly; rotated and noisy images much less"
+                between(c, "auc_INVERTED", 0.99, 1);
+                for (String s : new String[] {"auc_ROTATED_90", "auc_NOISY"}) between(c, s, 0.6, 0.9);
+            });
 
     static void between(Map<String, Double> claims, String name, double lo, double hi) {
         Double v = claims.get(name);
