@@ -1,9 +1,5 @@
 package fqt.nn;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import fqt.kernels.SoftmaxCrossEntropy;
-import fqt.quant.Rounding;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -15,18 +11,6 @@ import org.junit.jupiter.api.Test;
  * tolerance {@code 1e-3 + 3%}; a wrong backward misses by far more.
  */
 class GradientCheckTest {
-    /** Step of the central differences: large enough for float32, small enough not to cross a ReLU or max kink here. */
-    private static final float H = 2e-3f;
-
-    private static Context ctx() {
-        return new Context(Precision.FLOAT32, Rounding.NEAREST, ErrorRange.EXACT, 0f, 0f, null);
-    }
-
-    private static double loss(Model m, float[] x, int label) {
-        float[] logits = m.forward(x, ctx()).clone();
-        return SoftmaxCrossEntropy.lossAndError(logits, logits.length, label, new float[logits.length]);
-    }
-
     /** Checks the gradient of every weight and bias of every layer with weights. */
     private static void check(Supplier<Model> build, int[] shape) {
         check(build, shape, 5);
@@ -38,42 +22,7 @@ class GradientCheckTest {
         SplittableRandom r = new SplittableRandom(inputSeed);
         float[] x = new float[Layer.size(shape)];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        int label = 1;
-        Context c = ctx();
-        m.forward(x, c);
-        m.backward(label, c);
-        for (WeightLayer l : m.weightLayers()) {
-            Weights w = l.weights();
-            float[] g = w.grad().clone(), gb = w.biasGrad().clone();
-            float[] base = w.toFloat(), bias = w.bias().clone();
-            for (int i = 0; i < base.length; i++) {
-                float[] p = base.clone();
-                p[i] += H;
-                w.set(p, bias, l.name());
-                double up = loss(m, x, label);
-                p[i] -= 2 * H;
-                w.set(p, bias, l.name());
-                double down = loss(m, x, label);
-                assertClose((up - down) / (2 * H), g[i], l.name() + " weight " + i);
-            }
-            w.set(base, bias, l.name());
-            for (int o = 0; o < bias.length; o++) {
-                float[] b = bias.clone();
-                b[o] += H;
-                w.set(base, b, l.name());
-                double up = loss(m, x, label);
-                b[o] -= 2 * H;
-                w.set(base, b, l.name());
-                double down = loss(m, x, label);
-                assertClose((up - down) / (2 * H), gb[o], l.name() + " bias " + o);
-            }
-            w.set(base, bias, l.name());
-        }
-    }
-
-    private static void assertClose(double numeric, double analytic, String what) {
-        assertTrue(Math.abs(numeric - analytic) <= 1e-3 + 0.03 * Math.abs(analytic),
-                what + ": finite difference " + numeric + " vs backward " + analytic);
+        FiniteDifferences.checkWeights(m, x, 1, Loss.CROSS_ENTROPY);
     }
 
     @Test void linearAndLoss() {

@@ -1,5 +1,6 @@
 package fqt.nn;
 
+import static fqt.nn.FiniteDifferences.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import fqt.data.Dataset;
@@ -25,76 +26,11 @@ import org.junit.jupiter.api.Test;
  * quantized gradients of a residual net against FLOAT32's; the fan-out rule; frozen branches.
  */
 class GraphModelTest {
-    /** Step of the central differences, as in {@link GradientCheckTest}. */
-    private static final float H = 2e-3f;
-
-    private static Context ctx(Loss loss) {
-        Context c = new Context(Precision.FLOAT32, Rounding.NEAREST, ErrorRange.EXACT, 0f, 0f, null);
-        c.loss = loss;
-        return c;
-    }
-
-    private static double loss(Model m, float[] x, int label, Loss loss) {
-        float[] out = m.forward(x, ctx(loss)).clone();
-        return loss == Loss.MSE ? MeanSquaredError.loss(out, x, out.length)
-                : SoftmaxCrossEntropy.lossAndError(out, out.length, label, new float[out.length]);
-    }
-
-    /** Largest |numeric - analytic| seen, and the largest relative error where |analytic| > 1e-2. */
-    private static double maxAbs, maxRel;
-
-    /**
-     * Tolerance of every check here, as in {@link GradientCheckTest}: {@code 1e-3 + 3%} of the
-     * analytic value. Float32 forward passes limit the central differences to about 1e-4 absolute
-     * at this step; a wrong backward (a missing share, a mask in the wrong place) misses by far more.
-     */
-    private static void assertClose(double numeric, double analytic, String what) {
-        double d = Math.abs(numeric - analytic);
-        maxAbs = Math.max(maxAbs, d);
-        if (Math.abs(analytic) > 1e-2) maxRel = Math.max(maxRel, d / Math.abs(analytic));
-        assertTrue(d <= 1e-3 + 0.03 * Math.abs(analytic), what + ": finite difference " + numeric + " vs backward " + analytic);
-    }
-
     private static float[] gaussian(int n, long seed, float scale) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * scale);
         return x;
-    }
-
-    /** Every weight and bias gradient of every layer with weights against central differences of the loss. */
-    private static void checkWeights(Model model, float[] x, int label, Loss loss) {
-        Model m = model.copy(); // fresh gradient buffers: backward adds to them
-        Context c = ctx(loss);
-        m.forward(x, c);
-        m.backward(label, c);
-        for (WeightLayer l : m.weightLayers()) {
-            Weights w = l.weights();
-            float[] g = w.grad().clone(), gb = w.biasGrad().clone();
-            float[] base = w.toFloat(), bias = w.bias().clone();
-            for (int i = 0; i < base.length; i++) {
-                float[] p = base.clone();
-                p[i] += H;
-                w.set(p, bias, l.name());
-                double up = loss(m, x, label, loss);
-                p[i] -= 2 * H;
-                w.set(p, bias, l.name());
-                double down = loss(m, x, label, loss);
-                assertClose((up - down) / (2 * H), g[i], l.name() + " weight " + i);
-            }
-            w.set(base, bias, l.name());
-            for (int o = 0; o < bias.length; o++) {
-                float[] b = bias.clone();
-                b[o] += H;
-                w.set(base, b, l.name());
-                double up = loss(m, x, label, loss);
-                b[o] -= 2 * H;
-                w.set(base, b, l.name());
-                double down = loss(m, x, label, loss);
-                assertClose((up - down) / (2 * H), gb[o], l.name() + " bias " + o);
-            }
-            w.set(base, bias, l.name());
-        }
     }
 
     /**
