@@ -272,6 +272,10 @@ final class TorchScriptGraph {
                 }
                 return inPlace(q, a, -1, new Act(graph.step(new SourceOp.Add(source), x.id(), y.id())));
             }
+            case "ops.prim.NumToTensor", "int" -> { // traced code wraps the batch size: int(ops.prim.NumToTensor(torch.size(x, 0)))
+                if (a.size() != 1 || !(a.get(0) instanceof Batch)) throw error(f, line, q + " of " + (a.isEmpty() ? "nothing" : describe(a.get(0))) + " is not supported (only of the batch size)");
+                return a.get(0);
+            }
             case "torch.size" -> {
                 input(a, f, line);
                 if (integer(a, 1, -1, f, line) != 0) throw error(f, line, "torch.size of axis " + a.get(1) + " is not supported (only the batch size, axis 0)");

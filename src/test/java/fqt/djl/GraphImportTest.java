@@ -82,6 +82,24 @@ class GraphImportTest {
         }
     }
 
+    /**
+     * torch.jit.trace writes other code than script (the batch size as ops.prim.NumToTensor, then
+     * int); traced graphs import to the same layers as the scripted ones and match DJL's forward pass.
+     */
+    @Test
+    void tracedGraphsImportLikeScriptedOnes() {
+        Dataset sample = TestData.fashionMnist().test().take(100);
+        for (String name : new String[] {"resnet_small", "mobilenet_v2_small"}) {
+            try (ImportedModel traced = Import.torchScript(Fixtures.path(name + "_traced.pt"), Fixtures.MNIST_INPUT);
+                 ImportedModel scripted = Import.torchScript(Fixtures.path(name + ".pt"), Fixtures.MNIST_INPUT)) {
+                assertEquals(kinds(scripted.model()), kinds(traced.model()), name);
+                assertEquals(Arrays.deepToString(scripted.model().inputs()), Arrays.deepToString(traced.model().inputs()), name + ": the same graph");
+                Verification v = traced.verify(sample);
+                assertTrue(v.passed(), name + ": " + v);
+            }
+        }
+    }
+
     /** Acceptance: the autoencoder's float MSE equals PyTorch's within 1 %; PTQ's is at most 1.5x the float one. */
     @Test
     void autoencoderReconstructsAsInPyTorch() throws IOException {
