@@ -32,6 +32,22 @@ class CliJsonTest {
         assertEquals("a \"quoted\"\nline", back.get("text").getAsString());
     }
 
+    /** {@code --model FILE.pt}: an imported graph trains from the command line (quantized first, its last layers only). */
+    @Test
+    void trainTakesAnImportedGraph() {
+        CliHelpTest.Run r = captured("train", "--model", "src/test/resources/fixtures/resnet_small.pt", "--input-shape", "1,1,28,28",
+                "--train-last", "2", "--limit-train", "64", "--limit-test", "100", "--json", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonObject result = JsonParser.parseString(r.out().lines().reduce((a, b) -> b).orElseThrow()).getAsJsonObject();
+        assertTrue(result.get("test_accuracy").getAsDouble() > 0.6, r.out()); // the pretrained graph's features serve at once
+        CliHelpTest.Run mse = captured("train", "--model", "autoencoder", "--loss", "mse", "--limit-train", "64", "--limit-test", "32", "--json", "--quiet");
+        assertEquals(0, mse.code(), mse.err());
+        assertTrue(mse.out().contains("\"test_mse\"") && !mse.out().contains("test_accuracy"), mse.out());
+        CliHelpTest.Run missing = captured("train", "--model", "nothing.pt", "--json", "--quiet");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nothing.pt: no such file"), missing.err());
+    }
+
     @Test
     void trainPrintsOneJsonObjectPerEpochThenTheResult() {
         CliHelpTest.Run r = captured("train", "--model", "mlp", "--limit-train", "64", "--limit-test", "32", "--epochs", "2", "--lr", "0.02",

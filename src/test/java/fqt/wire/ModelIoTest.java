@@ -104,6 +104,25 @@ class ModelIoTest {
         }
     }
 
+    /** A graph (a fan-out, Add, ReLU6, Clamp) comes back from its image with its edges, state and predictions. */
+    @Test
+    void aGraphIsRebuiltFromTheBlob() {
+        fqt.nn.Graph g = fqt.nn.Graph.input(2, 12, 12);
+        fqt.nn.Graph.Node x = g.input().then(new Conv2d(2, 4, 3, 1, 1)).then(fqt.nn.Clamp.relu6());
+        fqt.nn.Graph.Node y = x.then(new Conv2d(4, 4, 1, 1, 0)).then(new fqt.nn.Clamp(-0.5f, 2f));
+        Model m = Models.init(g.build(x.add(y).then(new ReLU()).then(AvgPool2d.global()).then(new Flatten()).then(new Linear(4, 3))), 9);
+        Dataset data = new Dataset("ramp", new int[] {2, 12, 12}, 3, ramp(4 * 288), new int[] {0, 1, 2, 0});
+        for (Precision p : Precision.values()) {
+            TrainingConfig c = Fqt.train(m).precision(p).calibration(4).trainLast(2).config();
+            Model prepared = Training.prepareModel(m, c, data);
+            byte[] blob = ModelBlob.write(prepared, c);
+            Model read = ModelBlob.read(blob);
+            assertEquals(prepared.toString(), read.toString(), p.toString());
+            assertArrayEquals(blob, ModelBlob.write(read, ModelBlob.readConfig(blob)), p + ": the image again, byte for byte");
+            assertArrayEquals(prepared.predict(data, c.evaluationContext()), read.predict(data, c.evaluationContext()), p.toString());
+        }
+    }
+
     private static float[] ramp(int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (i * 53 % 97) / 97f;
