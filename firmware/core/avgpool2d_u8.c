@@ -38,3 +38,17 @@ void fqt_avgpool2d_u8_backward(const uint8_t *dy, int32_t e_zp, uint8_t *dx, con
                     }
             }
 }
+
+void fqt_avgpool2d_u8_backward_disjoint(const uint8_t *dy, int32_t e_zp, uint8_t *dx, const fqt_pool_geometry *g) {
+    int32_t out_h = fqt_pool_geometry_out_h(g), out_w = fqt_pool_geometry_out_w(g);
+    int32_t in_size = fqt_pool_geometry_in_size(g), o = 0, c, oy, ox, ky, kx, i;
+    for (i = 0; i < in_size; i++) dx[i] = (uint8_t) e_zp;
+    for (c = 0; c < g->channels; c++)
+        for (oy = 0; oy < out_h; oy++)
+            for (ox = 0; ox < out_w; ox++) {
+                int32_t origin = fqt_pool_geometry_origin(g, c, oy, ox);
+                uint8_t code = dy[o++];
+                for (ky = 0; ky < g->k_h; ky++)
+                    for (kx = 0; kx < g->k_w; kx++) dx[origin + ky * g->in_w + kx] = code;
+            }
+}

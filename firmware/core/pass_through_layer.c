@@ -81,11 +81,18 @@ void fqt_pass_through_layer_backward(const fqt_layer *l, const fqt_tensor *x, co
         /* Java's dx.params = dy.params, by value: every error buffer holds its own (ARENA.md 2). */
         *dx->slot = *dy->params;
         dx->params = dx->slot;
+        /* Disjoint average pooling passes its codes on and divides the scale instead (Java's AvgPool2d.errorParams). */
+        if (l->kind == FQT_LAYER_AVGPOOL2D && fqt_pool_geometry_disjoint(&l->pool)) {
+            dx->slot->scale = dy->params->scale / (float) fqt_pool_geometry_window(&l->pool);
+        }
         switch (l->kind) {
         case FQT_LAYER_RELU: fqt_relu_u8_backward(x->q, x->params->zero_point, dy->q, dy->params->zero_point, dx->q, n); break;
         case FQT_LAYER_CLAMP: fqt_clamp_u8_backward(x->q, qlo, qhi, dy->q, dy->params->zero_point, dx->q, n); break;
         case FQT_LAYER_MAXPOOL2D: fqt_maxpool2d_u8_backward(x->q, dy->q, dy->params->zero_point, dx->q, &l->pool); break;
-        case FQT_LAYER_AVGPOOL2D: fqt_avgpool2d_u8_backward(dy->q, dy->params->zero_point, dx->q, &l->pool); break;
+        case FQT_LAYER_AVGPOOL2D:
+            if (fqt_pool_geometry_disjoint(&l->pool)) fqt_avgpool2d_u8_backward_disjoint(dy->q, dy->params->zero_point, dx->q, &l->pool);
+            else fqt_avgpool2d_u8_backward(dy->q, dy->params->zero_point, dx->q, &l->pool);
+            break;
         default: copy(dx->q, dy->q, (size_t) n); break;
         }
         break;

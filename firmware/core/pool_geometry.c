@@ -17,3 +17,7 @@ int32_t fqt_pool_geometry_out_size(const fqt_pool_geometry *g) {
 }
 
 int32_t fqt_pool_geometry_window(const fqt_pool_geometry *g) { return g->k_h * g->k_w; }
+
+int fqt_pool_geometry_disjoint(const fqt_pool_geometry *g) {
+    return (g->stride >= g->k_h && g->stride >= g->k_w) || (fqt_pool_geometry_out_h(g) == 1 && fqt_pool_geometry_out_w(g) == 1);
+}

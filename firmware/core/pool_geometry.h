@@ -17,6 +17,8 @@ int32_t fqt_pool_geometry_out_w(const fqt_pool_geometry *g);
 int32_t fqt_pool_geometry_in_size(const fqt_pool_geometry *g);
 int32_t fqt_pool_geometry_out_size(const fqt_pool_geometry *g);
 int32_t fqt_pool_geometry_window(const fqt_pool_geometry *g);
+/* Every input lies in at most one window (Java's PoolGeometry.disjoint). */
+int fqt_pool_geometry_disjoint(const fqt_pool_geometry *g);
 /* Index of the window's top-left input for output (c, oy, ox); inline, the pools call it per output. */
 static inline int32_t fqt_pool_geometry_origin(const fqt_pool_geometry *g, int32_t c, int32_t oy, int32_t ox) {
     return (c * g->in_h + oy * g->stride) * g->in_w + ox * g->stride;

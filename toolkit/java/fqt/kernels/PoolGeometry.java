@@ -15,6 +15,8 @@ public record PoolGeometry(int channels, int inH, int inW, int kH, int kW, int s
     public int inSize() { return channels * inH * inW; }
     public int outSize() { return channels * outH() * outW(); }
     public int window() { return kH * kW; }
+    /** Every input lies in at most one window (global pooling, or a stride of at least the kernel). */
+    public boolean disjoint() { return stride >= kH && stride >= kW || outH() == 1 && outW() == 1; }
 
     /** Index of the window's top-left input for output (c, oy, ox). */
     int origin(int c, int oy, int ox) {

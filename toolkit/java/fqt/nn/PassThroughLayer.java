@@ -12,6 +12,9 @@ abstract class PassThroughLayer extends Layer {
     abstract void backwardU8F32(byte[] x, int xZp, float[] dy, float[] dx);
     abstract void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx);
 
+    /** The parameters of the uint8 input error, given the output error's: the same, unless the layer rescales ({@link AvgPool2d}). */
+    fqt.quant.QuantParams errorParams(fqt.quant.QuantParams dy) { return dy; }
+
     /** Called with the input's parameters before each uint8 forward or backward ({@link Clamp}'s bounds). */
     void inputParams(fqt.quant.QuantParams p) {}
 
@@ -34,7 +37,7 @@ abstract class PassThroughLayer extends Layer {
             case FLOAT32 -> backwardF32(x.f, dy.f, dx.f);
             case MIXED -> backwardU8F32(x.q, x.params.zeroPoint(), dy.f, dx.f);
             case UINT8 -> {
-                dx.params = dy.params;
+                dx.params = errorParams(dy.params);
                 backwardU8(x.q, x.params.zeroPoint(), dy.q, dy.params.zeroPoint(), dx.q);
             }
         }
