@@ -10,7 +10,6 @@ import fqt.board.SerialPortInfo;
 import fqt.data.DataSplit;
 import fqt.data.Dataset;
 import fqt.data.FashionMnist;
-import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.train.Training;
 import java.nio.file.Path;

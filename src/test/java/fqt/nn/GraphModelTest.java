@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import fqt.data.Dataset;
 import fqt.kernels.MeanSquaredError;
-import fqt.kernels.SoftmaxCrossEntropy;
 import fqt.quant.Rounding;
 import fqt.quant.Xorshift32;
 import fqt.testing.TestData;
