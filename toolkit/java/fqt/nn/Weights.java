@@ -262,6 +262,10 @@ public final class Weights {
         }
     }
 
+    /**
+     * Refuses a NaN or infinite weight or bias, naming the layer and the element: the arrays are
+     * public ({@link #bias()}), so a value written into them is checked before a run or an image uses it.
+     */
     public void checkFinite(String layer) {
         if (q == null) checkFinite(real, layer + " weights");
         checkFinite(bias, layer + " bias");

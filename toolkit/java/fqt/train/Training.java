@@ -106,6 +106,7 @@ public final class Training {
         if (c.precision() == Precision.FLOAT32 && model.quantized()) {
             throw new IllegalArgumentException("FLOAT32 training needs a float model; this one is quantized (train it in MIXED or UINT8)");
         }
+        for (WeightLayer w : model.weightLayers()) w.weights().checkFinite(w.name());
         Model m = model.copy();
         if (c.trainLast() > 0) m.trainLast(c.trainLast());
         List<WeightLayer> w = m.weightLayers();

@@ -85,6 +85,7 @@ public final class ModelBlob {
                                  : ": train a float model in FLOAT32, or this one in MIXED or UINT8"));
         }
         if (model.inputShape().length > 3) throw new IllegalArgumentException("inputs of rank " + model.inputShape().length + ": the blob holds up to 3");
+        for (WeightLayer w : model.weightLayers()) w.weights().checkFinite(w.name());
         ByteArrayOutputStream layers = new ByteArrayOutputStream();
         for (Layer l : model.layers()) layers.writeBytes(layer(l, quantized));
         byte[] plan = plan(ActivationPlan.of(model, c));

@@ -100,6 +100,12 @@ class TrainingTest {
         w[3] = Float.POSITIVE_INFINITY;
         String wmsg = assertThrows(ArithmeticException.class, () -> first.weights().set(w, first.weights().bias(), first.name())).getMessage();
         assertTrue(wmsg.contains("layer 0") && wmsg.contains("element 3"), wmsg);
+        // A NaN written into the public bias array is refused before training and before an image is written, naming it.
+        Model poisoned = Models.smallCnn(DATA.shape(), 10, 1);
+        poisoned.weightLayers().get(2).weights().bias()[7] = Float.NaN;
+        String bias = assertThrows(ArithmeticException.class, () -> Fqt.train(poisoned).precision(Precision.FLOAT32).fit(TRAIN.take(10), null)).getMessage();
+        assertTrue(bias.contains("Linear") && bias.contains("bias") && bias.contains("element 7 is NaN"), bias);
+        assertThrows(ArithmeticException.class, () -> fqt.wire.ModelBlob.write(poisoned, Fqt.train(poisoned).precision(Precision.FLOAT32).config()));
         String div = assertThrows(ArithmeticException.class,
                 () -> small(Precision.FLOAT32).optimizer(Optimizer.sgd(1e30f)).fit(TRAIN.take(200), null)).getMessage();
         assertTrue(div.contains("learning rate"), div);
