@@ -341,6 +341,11 @@ uint8_t training_write_state(const proto_frame *req, uint8_t *resp, uint16_t *re
         memcpy(&model.loss_range_state.min, &state_head[5], 4);
         memcpy(&model.loss_range_state.max, &state_head[6], 4);
         for (int32_t i = 0; i < model.n_layers; i++) model.layers[i].w.samples = (int32_t)state_head[STATE_FIXED_WORDS + i];
+        int status = fqt_model_blob_check_state(&model, &trainer);
+        if (status != FQT_OK) {
+            loaded = 0; /* the arena holds a state training cannot have produced: load the model again */
+            return fail(PROTO_ERR_REFUSED, status, resp, resp_len);
+        }
         ack.arena_bytes = (uint32_t)arena_used;
     }
     *resp_len = (uint16_t)proto_load_ack_encode(&ack, resp, PROTO_MAX_PAYLOAD);

@@ -722,3 +722,50 @@ int fqt_model_blob_write(const fqt_model *m, const fqt_trainer *t, uint8_t *out,
     *len = n;
     return FQT_OK;
 }
+
+/* Unseen as clear() leaves it, or finite with min <= max. */
+static int range_ok(const fqt_range_tracker *r) {
+    if (r == 0 || (r->min == 1.0f && r->max == -1.0f)) return 1;
+    return is_finite(r->min) && is_finite(r->max) && r->min <= r->max;
+}
+
+static int all_finite(const float *v, size_t n) {
+    size_t i;
+    if (v == 0) return 1;
+    for (i = 0; i < n; i++) if (!is_finite(v[i])) return 0;
+    return 1;
+}
+
+int fqt_model_blob_check_state(const fqt_model *m, const fqt_trainer *t) {
+    int quantized = fqt_precision_quantized_features(t->config.precision);
+    const fqt_optimizer *o = &t->config.optimizer;
+    int32_t i;
+    if (t->rng.state == 0u || t->in_batch < 0 || t->in_batch >= t->config.batch) return FQT_ERR_CONFIG;
+    if (!range_ok(m->loss_range)) return FQT_ERR_PARAMS;
+    for (i = 0; i <= m->n_layers; i++) if (!range_ok(m->sum_ranges[i])) return FQT_ERR_PARAMS;
+    for (i = 0; i < m->n_layers; i++) {
+        const fqt_layer *l = &m->layers[i];
+        const fqt_weights *w = &l->w;
+        size_t count = (size_t) fqt_weights_count(w), s = (size_t) w->structures;
+        if (quantized && fqt_layer_requantizes(l)) {
+            fqt_quant_params p;
+            if (!fqt_quant_params_valid(&l->out->params) || !fqt_range_tracker_seen(&l->out->range) || !range_ok(&l->out->range)
+                || fqt_range_tracker_params(&l->out->range, &p) != FQT_OK) return FQT_ERR_PARAMS;
+        }
+        if (!fqt_layer_has_weights(l)) continue;
+        if (!range_ok(l->err_range)) return FQT_ERR_PARAMS;
+        if (w->samples < 0 || w->samples > t->config.batch || (l->frozen && w->samples != 0)) return FQT_ERR_CONFIG;
+        if (l->frozen) continue;
+        if (!l->w.bias_only && (quantized ? !fqt_quant_params_valid(w->params) : !all_finite(w->real, count))) return FQT_ERR_PARAMS;
+        if (!all_finite(w->bias, s) || !all_finite(w->bias_grad, s) || !all_finite(w->grad, w->grad != 0 && !w->bias_only ? count : 0)) {
+            return FQT_ERR_PARAMS;
+        }
+        {
+            size_t per_weight = w->bias_only ? 0 : count;
+            size_t floats = (per_weight * (size_t) fqt_optimizer_state_bytes_per_weight(o)
+                             + s * (size_t) fqt_optimizer_state_bytes_per_structure(o)) / 4;
+            if (!all_finite(w->opt, floats)) return FQT_ERR_PARAMS;
+        }
+    }
+    return FQT_OK;
+}

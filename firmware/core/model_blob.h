@@ -29,5 +29,12 @@ int fqt_model_blob_load(const uint8_t *blob, size_t len, uint8_t *arena, size_t 
 size_t fqt_model_blob_size(const fqt_model *m, const fqt_trainer *t);
 /* Writes the model's current state with the run's settings (as fqt.wire.ModelBlob.write does for a Java model). */
 int fqt_model_blob_write(const fqt_model *m, const fqt_trainer *t, uint8_t *out, size_t cap, size_t *len);
+/*
+ * Checks a restored training state (a checkpoint written over the arena) for what training can
+ * produce: a non-zero random state, the batch position and per-layer sample counts in range,
+ * finite weights, biases, gradients and optimizer state, valid quantization parameters and
+ * ranges. A CRC proves only that the bytes arrived as sent.
+ */
+int fqt_model_blob_check_state(const fqt_model *m, const fqt_trainer *t);
 
 #endif

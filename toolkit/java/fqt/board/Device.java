@@ -294,7 +294,7 @@ public final class Device {
     }
 
     /** Sends an image in chunks; returns the arena bytes the last chunk's answer reports. */
-    private long load(int type, byte[] image, String what) {
+    long load(int type, byte[] image, String what) {
         long arena = 0;
         for (int at = 0, n; at < image.length; at += n) {
             n = Math.min(image.length - at, requestBytes - CHUNK_HEADER);
@@ -313,7 +313,7 @@ public final class Device {
         return arena;
     }
 
-    private byte[] readImage(int type, String what) {
+    byte[] readImage(int type, String what) {
         byte[] image = null;
         int at = 0;
         do {

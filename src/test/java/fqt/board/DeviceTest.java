@@ -119,6 +119,29 @@ class DeviceTest {
         }
     }
 
+    /**
+     * A checkpoint whose CRC is right but whose contents training cannot produce (a NaN bias) is
+     * refused by the board, which then wants the model loaded again; a sound one is taken back.
+     */
+    @Test
+    void anInconsistentCheckpointIsRefused() {
+        Training small = Fqt.train(Models.mlp(DATA.shape(), 10, 1, 16)).precision(Precision.UINT8).batch(4).calibration(16).progress(null);
+        try (Board board = Boards.virtual(CortexM.M4)) {
+            Device dev = board.deploy(small, TRAIN).progress(null).checkpointEvery(0);
+            dev.train(TRAIN.take(6), 1);
+            byte[] state = dev.readImage(fqt.wire.Messages.READ_STATE, "read state");
+            dev.load(fqt.wire.Messages.WRITE_STATE, state, "write state"); // as read: accepted
+            var plan = fqt.memory.Memory.plan(small.prepareModel(TRAIN), small.config());
+            int layers = small.model().layers().size();
+            int at = 4 * (7 + layers) + (int) plan.buffer("L3.bias").offset(); // the state's header, then the arena
+            byte[] bad = state.clone();
+            java.nio.ByteBuffer.wrap(bad).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(at, Float.NaN);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> dev.load(fqt.wire.Messages.WRITE_STATE, bad, "write state"));
+            assertTrue(e.getMessage().contains("write state") && e.getMessage().contains("refused"), e.getMessage());
+            assertTrue(board.info().ramBytes() > 0, "the board still answers");
+        }
+    }
+
     @Test
     void aModelTooBigForTheBoardIsRefusedBeforeUpload() {
         Training big = Fqt.train(Models.mlp(DATA.shape(), 10, 1, 2048, 1024)).precision(Precision.FLOAT32)
