@@ -24,31 +24,17 @@ void fqt_avgpool2d_u8_forward(const uint8_t *x, uint8_t *y, const fqt_pool_geome
 
 void fqt_avgpool2d_u8_backward(const uint8_t *dy, int32_t e_zp, uint8_t *dx, const fqt_pool_geometry *g) {
     int32_t out_h = fqt_pool_geometry_out_h(g), out_w = fqt_pool_geometry_out_w(g), n = fqt_pool_geometry_window(g);
-    int32_t in_size = fqt_pool_geometry_in_size(g), o = 0, c, oy, ox, ky, kx, i;
+    int32_t in_size = fqt_pool_geometry_in_size(g), disjoint = fqt_pool_geometry_disjoint(g), o = 0, c, oy, ox, ky, kx, i;
     for (i = 0; i < in_size; i++) dx[i] = (uint8_t) e_zp;
     for (c = 0; c < g->channels; c++)
         for (oy = 0; oy < out_h; oy++)
             for (ox = 0; ox < out_w; ox++) {
                 int32_t origin = fqt_pool_geometry_origin(g, c, oy, ox);
-                int32_t share = floor_div(2 * ((int32_t) dy[o++] - e_zp) + n, 2 * n);
+                int32_t code = dy[o++], share = floor_div(2 * (code - e_zp) + n, 2 * n);
                 for (ky = 0; ky < g->k_h; ky++)
                     for (kx = 0; kx < g->k_w; kx++) {
                         i = origin + ky * g->in_w + kx;
-                        dx[i] = (uint8_t) fqt_quant_params_clamp((int32_t) dx[i] + share);
+                        dx[i] = (uint8_t) (disjoint ? code : fqt_quant_params_clamp((int32_t) dx[i] + share));
                     }
-            }
-}
-
-void fqt_avgpool2d_u8_backward_disjoint(const uint8_t *dy, int32_t e_zp, uint8_t *dx, const fqt_pool_geometry *g) {
-    int32_t out_h = fqt_pool_geometry_out_h(g), out_w = fqt_pool_geometry_out_w(g);
-    int32_t in_size = fqt_pool_geometry_in_size(g), o = 0, c, oy, ox, ky, kx, i;
-    for (i = 0; i < in_size; i++) dx[i] = (uint8_t) e_zp;
-    for (c = 0; c < g->channels; c++)
-        for (oy = 0; oy < out_h; oy++)
-            for (ox = 0; ox < out_w; ox++) {
-                int32_t origin = fqt_pool_geometry_origin(g, c, oy, ox);
-                uint8_t code = dy[o++];
-                for (ky = 0; ky < g->k_h; ky++)
-                    for (kx = 0; kx < g->k_w; kx++) dx[origin + ky * g->in_w + kx] = code;
             }
 }

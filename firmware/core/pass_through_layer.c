@@ -89,10 +89,7 @@ void fqt_pass_through_layer_backward(const fqt_layer *l, const fqt_tensor *x, co
         case FQT_LAYER_RELU: fqt_relu_u8_backward(x->q, x->params->zero_point, dy->q, dy->params->zero_point, dx->q, n); break;
         case FQT_LAYER_CLAMP: fqt_clamp_u8_backward(x->q, qlo, qhi, dy->q, dy->params->zero_point, dx->q, n); break;
         case FQT_LAYER_MAXPOOL2D: fqt_maxpool2d_u8_backward(x->q, dy->q, dy->params->zero_point, dx->q, &l->pool); break;
-        case FQT_LAYER_AVGPOOL2D:
-            if (fqt_pool_geometry_disjoint(&l->pool)) fqt_avgpool2d_u8_backward_disjoint(dy->q, dy->params->zero_point, dx->q, &l->pool);
-            else fqt_avgpool2d_u8_backward(dy->q, dy->params->zero_point, dx->q, &l->pool);
-            break;
+        case FQT_LAYER_AVGPOOL2D: fqt_avgpool2d_u8_backward(dy->q, dy->params->zero_point, dx->q, &l->pool); break;
         default: copy(dx->q, dy->q, (size_t) n); break;
         }
         break;

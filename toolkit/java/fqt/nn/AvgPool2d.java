@@ -41,13 +41,9 @@ public final class AvgPool2d extends PassThroughLayer {
     @Override void forwardU8(byte[] x, int xZp, byte[] y) { AvgPool2dU8.forward(x, y, g); }
     @Override void backwardF32(float[] x, float[] dy, float[] dx) { AvgPool2dF32.backward(dy, dx, g); }
     @Override void backwardU8F32(byte[] x, int xZp, float[] dy, float[] dx) { AvgPool2dF32.backward(dy, dx, g); }
-    @Override
-    void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx) {
-        if (g.disjoint()) AvgPool2dU8.backwardDisjoint(dy, eZp, dx, g);
-        else AvgPool2dU8.backward(dy, eZp, dx, g);
-    }
+    @Override void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx) { AvgPool2dU8.backward(dy, eZp, dx, g); }
 
-    /** Disjoint windows pass their codes on and divide the scale by the window instead (exact: AvgPool2dU8.backwardDisjoint). */
+    /** Disjoint windows pass their codes on and divide the scale by the window instead (exact: AvgPool2dU8.backward). */
     @Override
     fqt.quant.QuantParams errorParams(fqt.quant.QuantParams dy) {
         return g.disjoint() ? new fqt.quant.QuantParams(dy.scale() / g.window(), dy.zeroPoint()) : dy;

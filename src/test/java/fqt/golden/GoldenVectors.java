@@ -655,11 +655,6 @@ public final class GoldenVectors {
         c.f32("max_dx_mixed", maxDxMixed);
         c.output("avg_y", avgY);
         c.output("avg_dx", avgDx);
-        if (g.disjoint()) { // the layer's path for windows that do not overlap (the caller divides the scale)
-            byte[] disjoint = new byte[g.inSize()];
-            AvgPool2dU8.backwardDisjoint(dy, eZp, disjoint, g);
-            c.output("avg_dx_disjoint", disjoint);
-        }
         c.f32("max_yf", maxYf);
         c.f32("max_dxf", maxDxf);
         c.f32("avg_yf", avgYf);

@@ -317,7 +317,7 @@ class GraphModelTest {
      * and UINT8 agree the loss comes from the uint8 features and weights (the ReLU6 masks of uint8
      * codes differ from float32's near 0 and 6). UINT8 once lost more below resnet8's 7x7 global
      * average pool (0.977-0.984 in stack 3), whose backward divided each error code by 49; a pool
-     * with disjoint windows now passes the codes on and divides the scale (AvgPool2dU8.backwardDisjoint).
+     * with disjoint windows now passes the codes on and divides the scale (AvgPool2dU8.backward).
      * Bounds: MIXED above 0.98 (within 11 degrees, QuantizedGradientTest's bound for the small CNN),
      * UINT8 above 0.98 too: 0.008 below the lowest measured value. A fan-out that loses a share or an Add that passes the wrong error turns whole
      * layers' gradients, far below these bounds.
