@@ -301,7 +301,7 @@ public final class Model {
         else System.arraycopy(lossError, 0, top.f, 0, classes);
         c.selection.beginSample(loss);
         boolean[] runs = runsBackward();
-        for (int t = 0; t <= n; t++) if (sums[t] != null) Arrays.fill(sums[t], 0f);
+        boolean[] started = new boolean[n + 1]; // a fan-out's sum starts at 0 with its first share, as model.c does
         for (int l = n - 1; l >= 0; l--) {
             if (!runs[l]) continue;
             Layer layer = layers.get(l);
@@ -313,7 +313,7 @@ public final class Model {
                     if (t == 0 || !runs[t - 1]) continue;
                     Tensor dx = sums[t] != null ? (dy.quantized() ? sharesQ[t] : sharesF[t]) : errors[t];
                     copyError(dy, dx);
-                    if (sums[t] != null) addShare(dx, sums[t]);
+                    if (sums[t] != null) addShare(dx, sums[t], started, t);
                 }
             } else {
                 int t = layer.inputs[0];
@@ -323,7 +323,7 @@ public final class Model {
                     dx = sums[t] == null ? errors[t] : c.precision == Precision.UINT8 && !realShare ? sharesQ[t] : sharesF[t];
                 }
                 layer.backward(features[t], features[l + 1], dy, dx, c);
-                if (dx != null && sums[t] != null) addShare(dx, sums[t]);
+                if (dx != null && sums[t] != null) addShare(dx, sums[t], started, t);
             }
         }
         for (WeightLayer w : weightLayers()) if (!w.frozen) w.w.samples++;
@@ -362,8 +362,12 @@ public final class Model {
         }
     }
 
-    /** sum += the real values of one share ({@code (q - zp) * scale} for uint8 codes). */
-    private static void addShare(Tensor share, float[] sum) {
+    /** sum += the real values of one share ({@code (q - zp) * scale} for uint8 codes); the first share starts the sum at 0. */
+    private static void addShare(Tensor share, float[] sum, boolean[] started, int t) {
+        if (!started[t]) {
+            Arrays.fill(sum, 0f);
+            started[t] = true;
+        }
         for (int i = 0; i < sum.length; i++) sum[i] += share.quantized() ? share.params.dequantize(share.q[i] & 0xFF) : share.f[i];
     }
 
