@@ -63,13 +63,9 @@ public final class ActivationPlan {
      * with an input whose error a trainable layer below needs.
      */
     public static boolean[] runsBackward(Model model, Memory.Role[] roles) {
-        boolean[] runs = new boolean[model.layers().size()];
-        for (Layer l : model.layers()) {
-            boolean r = roles[l.index()] != null && roles[l.index()] != Memory.Role.FROZEN;
-            for (int t : l.inputs()) r |= t > 0 && runs[t - 1];
-            runs[l.index()] = r;
-        }
-        return runs;
+        boolean[] trains = new boolean[roles.length];
+        for (int i = 0; i < roles.length; i++) trains[i] = roles[i] != null && roles[i] != Memory.Role.FROZEN;
+        return model.runsBackward(trains);
     }
 
     /** True when the error of tensor t is computed: its producer runs backward. */

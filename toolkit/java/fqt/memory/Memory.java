@@ -10,11 +10,16 @@ import fqt.nn.Precision;
 import fqt.nn.WeightLayer;
 import fqt.nn.Weights;
 import fqt.select.PartialUpdates;
+import fqt.train.Fqt;
 import fqt.train.Optimizer;
 import fqt.train.Training;
 import fqt.train.TrainingConfig;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * The static memory plan of training a model on the device: {@code Memory.plan(model, training)}.
@@ -198,17 +203,17 @@ public final class Memory {
      * one row per model and precision (model, precision, weights, ram_bytes, flash_bytes). The
      * README's table of the reference architectures is this table.
      */
-    public static tech.tablesaw.api.Table compare(java.util.Map<String, Model> models, TrainingConfig base, Precision... precisions) {
-        var name = tech.tablesaw.api.StringColumn.create("model");
-        var precision = tech.tablesaw.api.StringColumn.create("precision");
-        var weights = tech.tablesaw.api.LongColumn.create("weights");
-        var ram = tech.tablesaw.api.LongColumn.create("ram_bytes");
-        var flash = tech.tablesaw.api.LongColumn.create("flash_bytes");
+    public static Table compare(Map<String, Model> models, TrainingConfig base, Precision... precisions) {
+        var name = StringColumn.create("model");
+        var precision = StringColumn.create("precision");
+        var weights = LongColumn.create("weights");
+        var ram = LongColumn.create("ram_bytes");
+        var flash = LongColumn.create("flash_bytes");
         for (var e : models.entrySet()) {
             long count = 0;
             for (WeightLayer l : e.getValue().weightLayers()) count += l.weights().count() + l.weights().structures;
             for (Precision p : precisions) {
-                MemoryPlan plan = plan(e.getValue(), fqt.train.Fqt.train(e.getValue()).config(base).precision(p).config());
+                MemoryPlan plan = plan(e.getValue(), Fqt.train(e.getValue()).config(base).precision(p).config());
                 name.append(e.getKey());
                 precision.append(p.name());
                 weights.append(count);
@@ -216,7 +221,7 @@ public final class Memory {
                 flash.append(plan.flashBytes());
             }
         }
-        return tech.tablesaw.api.Table.create("memory of training, by model and precision").addColumns(name, precision, weights, ram, flash);
+        return Table.create("memory of training, by model and precision").addColumns(name, precision, weights, ram, flash);
     }
 
     static long size(int[] shape) {

@@ -184,10 +184,16 @@ public final class Model {
      * through every branch.
      */
     public boolean[] runsBackward() {
-        int n = layers.size();
-        boolean[] runs = new boolean[n];
+        boolean[] trains = new boolean[layers.size()];
+        for (Layer l : layers) trains[l.index] = l instanceof WeightLayer w && !w.frozen;
+        return runsBackward(trains);
+    }
+
+    /** {@link #runsBackward()} for other trainable flags by layer (the memory plan's, from a configuration's trainLast). */
+    public boolean[] runsBackward(boolean[] trains) {
+        boolean[] runs = new boolean[layers.size()];
         for (Layer l : layers) {
-            boolean r = l instanceof WeightLayer w && !w.frozen;
+            boolean r = trains[l.index];
             for (int t : l.inputs) r |= t > 0 && runs[t - 1];
             runs[l.index] = r;
         }
