@@ -35,6 +35,7 @@ static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
     int quantized = fqt_precision_quantized_features(cfg->precision);
     int ema_errors = cfg->precision == FQT_PRECISION_UINT8 && cfg->error_range == FQT_ERROR_RANGE_EMA;
     size_t value_bytes = quantized ? 1 : 4;
+    fqt_gradients gradients = fqt_gradients_of(cfg->precision, cfg->batch);
     int32_t i;
     for (i = 0; i < m->n_layers; i++) {
         fqt_layer *l = &m->layers[i];
@@ -50,14 +51,22 @@ static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
         if (!l->frozen) w->bias = (float *) place4(a, 4 * s);
         if (quantized && trained(l)) w->params = (fqt_quant_params *) place4(a, sizeof(fqt_quant_params));
         w->grad = 0;
+        w->grad_codes = 0;
+        w->grad_scale = 0;
+        w->bias_grad = 0;
         w->touched = 0;
         if (!l->frozen) {
             size_t per_weight = trained(l) ? count : 0;
-            w->grad = (float *) place4(a, 4 * per_weight);
-            w->bias_grad = (float *) place4(a, 4 * s);
+            if (gradients == FQT_GRADIENTS_FLOAT32) {
+                w->grad = (float *) place4(a, 4 * per_weight);
+            } else if (gradients == FQT_GRADIENTS_INT8) {
+                w->grad_codes = (uint8_t *) place4(a, per_weight);
+                w->grad_scale = (float *) place4(a, per_weight != 0 ? 4 * s : 0);
+            }
+            if (gradients != FQT_GRADIENTS_IN_PLACE) w->bias_grad = (float *) place4(a, 4 * s);
             w->opt = (float *) place4(a, per_weight * (size_t) fqt_optimizer_state_bytes_per_weight(&cfg->optimizer)
                                              + s * (size_t) fqt_optimizer_state_bytes_per_structure(&cfg->optimizer));
-            if (fqt_train_config_ranking(cfg)) w->touched = (uint8_t *) place4(a, s);
+            if (fqt_train_config_ranking(cfg) && gradients != FQT_GRADIENTS_IN_PLACE) w->touched = (uint8_t *) place4(a, s);
         }
         if (quantized) l->out = (fqt_output_qparams *) place4(a, sizeof(fqt_output_qparams));
         /* UINT8 EMA: the range of the errors it requantizes itself (a fan-out's sum has its own). */
@@ -152,6 +161,19 @@ static void scratch(arena *a, fqt_model *m, fqt_trainer *t) {
     t->ctx.pad_scratch = (int16_t *) place4(a, 2 * shorts);
 }
 
+/* 3b. grad_row (INT8 and IN_PLACE gradients): the largest structure of a layer that updates, then its bias. */
+static void gradient_row(arena *a, fqt_model *m, fqt_trainer *t) {
+    size_t floats = 0;
+    int32_t i;
+    t->ctx.grad_row = 0;
+    if (fqt_gradients_of(t->config.precision, t->config.batch) == FQT_GRADIENTS_FLOAT32) return;
+    for (i = 0; i < m->n_layers; i++) {
+        const fqt_layer *l = &m->layers[i];
+        if (fqt_layer_has_weights(l) && !l->frozen) floats = max_size(floats, (size_t) l->w.structure_size + 1);
+    }
+    t->ctx.grad_row = (float *) place4(a, 4 * floats);
+}
+
 /* 5. Selection: select_idx, then with ranking the selector's buffers. */
 static void selection(arena *a, fqt_model *m, fqt_trainer *t) {
     size_t backward = 0, updated = 0, updated_layers = 0;
@@ -181,6 +203,7 @@ size_t fqt_arena_layout(fqt_model *m, fqt_trainer *t, uint8_t *base) {
     parameters(&a, m, t);
     activations(&a, m, t);
     scratch(&a, m, t);
+    gradient_row(&a, m, t);
     selection(&a, m, t);
     t->eval_ctx.acc_scratch = t->ctx.acc_scratch;
     t->eval_ctx.pad_scratch = t->ctx.pad_scratch;

@@ -7,6 +7,6 @@
 
 #include <stdint.h>
 
-void fqt_bias_grad_f32_backward(const float *dy, float *gb, int32_t per, const int32_t *sel, int32_t n_sel);
+void fqt_bias_grad_f32_backward(const float *dy, float *gb, int32_t row0, int32_t per, const int32_t *sel, int32_t n_sel);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-void fqt_bias_grad_u8_backward(const uint8_t *dy, int32_t dy_zp, float s_e, float *gb, int32_t per,
+void fqt_bias_grad_u8_backward(const uint8_t *dy, int32_t dy_zp, float s_e, float *gb, int32_t row0, int32_t per,
                                const int32_t *sel, int32_t n_sel);
 
 #endif

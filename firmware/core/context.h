@@ -11,6 +11,9 @@
 #include "requantize.h"
 #include "select.h"
 #include "tensor.h"
+#include "weights.h"
+
+struct fqt_optimizer;
 
 /* Values are Java's ordinals (also the model blob's codes). */
 typedef enum {
@@ -50,6 +53,9 @@ typedef struct {
     int32_t *acc_scratch;    /* scratch_i32 of the arena */
     int16_t *pad_scratch;    /* scratch_i16 of the arena */
     int32_t *sel;            /* select_idx of the arena */
+    fqt_gradients gradients; /* where the layers keep their gradients (fqt_gradients_of) */
+    const struct fqt_optimizer *optimizer; /* IN_PLACE: the update inside each backward step */
+    float *grad_row;         /* grad_row of the arena: one structure's gradient, then its bias */
     fqt_select_hook on_select;
     void *hook_user;
     /* Multiply-accumulates executed, summed over the layers, counted as Java's Context counts them. */

@@ -14,7 +14,7 @@ void fqt_conv2d_f32_forward(const float *x, const float *w, const float *b, floa
 void fqt_conv2d_f32_backward_error(const float *dy, const float *w, float *dx, const fqt_conv_geometry *g,
                                    const int32_t *sel, int32_t n_sel);
 /* gw[o][c][ky][kx] += sum over the plane of dy * x; gb[o] += sum of dy[o]. */
-void fqt_conv2d_f32_backward_weight(const float *x, const float *dy, float *gw, float *gb, const fqt_conv_geometry *g,
+void fqt_conv2d_f32_backward_weight(const float *x, const float *dy, float *gw, float *gb, int32_t row0, const fqt_conv_geometry *g,
                                     const int32_t *sel, int32_t n_sel);
 
 #endif

@@ -547,8 +547,8 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
 }
 
 void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t *dy, int32_t dy_zp, float s_e,
-                                   float grad_scale, float *gw, float *gb, int16_t *pad, const fqt_conv_geometry *g,
-                                   const int32_t *sel, int32_t n_sel) {
+                                   float grad_scale, float *gw, float *gb, int32_t row0, int16_t *pad,
+                                   const fqt_conv_geometry *g, const int32_t *sel, int32_t n_sel) {
     int32_t out_h = fqt_conv_geometry_out_h(g), out_w = fqt_conv_geometry_out_w(g), plane = out_h * out_w;
     int32_t cin = fqt_conv_geometry_in_per_group(g), s = g->stride, p = g->pad;
     int32_t k, ci, ky, kx, oy, ox, i;
@@ -578,10 +578,10 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
                 *row++ = 0;
                 *row++ = 0;
             }
-            gb[o] += (float) sum_e * s_e;
+            gb[o - row0] += (float) sum_e * s_e;
             for (ci = 0; ci < cin; ci++) {
                 int32_t acc[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-                float *gf = gw + (o * cin + ci) * 9;
+                float *gf = gw + ((o - row0) * cin + ci) * 9;
                 dots3x3_padded(e_rows, out_h, out_w, pad + (c0 + ci) * padded_plane, acc);
                 for (i = 0; i < 9; i++) gf[i] += (float) acc[i] * grad_scale;
             }
@@ -589,7 +589,7 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
         }
 #endif
         for (i = base; i < base + plane; i++) sum_e += (int32_t) dy[i] - dy_zp;
-        gb[o] += (float) sum_e * s_e;
+        gb[o - row0] += (float) sum_e * s_e;
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {
@@ -597,7 +597,7 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
 #if defined(__ARM_FEATURE_DSP)
                 if (use_dsp(g)) {
                     int32_t acc[3] = {0, 0, 0};
-                    float *gr = gw + ((o * cin + ci) * g->k_h + ky) * 3;
+                    float *gr = gw + (((o - row0) * cin + ci) * g->k_h + ky) * 3;
                     if (oy_lo < oy_hi) {
                         dots3(dy + base + oy_lo * out_w, out_w, out_w, dy_zp, x + (c * g->in_h + oy_lo - p + ky) * g->in_w, g->in_w,
                               g->in_w, -p, x_zp, oy_hi - oy_lo, acc);
@@ -616,7 +616,7 @@ void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
                             acc += ((int32_t) dy[y_row + ox] - dy_zp) * ((int32_t) x[x_row + ox * s] - x_zp);
                         }
                     }
-                    gw[((o * cin + ci) * g->k_h + ky) * g->k_w + kx] += (float) acc * grad_scale;
+                    gw[(((o - row0) * cin + ci) * g->k_h + ky) * g->k_w + kx] += (float) acc * grad_scale;
                 }
             }
         }

@@ -21,7 +21,7 @@ void fqt_conv2d_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
                                   int16_t *pad, const fqt_conv_geometry *g, const int32_t *sel, int32_t n_sel);
 /* gw += float(sum (dy-dy_zp)(x-x_zp)) * grad_scale (grad_scale = sX * sE); gb[o] += float(sum (dy-dy_zp)) * sE. */
 void fqt_conv2d_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t *dy, int32_t dy_zp, float s_e,
-                                   float grad_scale, float *gw, float *gb, int16_t *pad, const fqt_conv_geometry *g,
+                                   float grad_scale, float *gw, float *gb, int32_t row0, int16_t *pad, const fqt_conv_geometry *g,
                                    const int32_t *sel, int32_t n_sel);
 
 #endif

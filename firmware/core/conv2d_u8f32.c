@@ -27,7 +27,7 @@ void fqt_conv2d_u8f32_backward_error(const float *dy, const uint8_t *w, int32_t 
 }
 
 void fqt_conv2d_u8f32_backward_weight(const uint8_t *x, int32_t x_zp, float s_x, const float *dy, float *gw, float *gb,
-                                      const fqt_conv_geometry *g, const int32_t *sel, int32_t n_sel) {
+                                      int32_t row0, const fqt_conv_geometry *g, const int32_t *sel, int32_t n_sel) {
     int32_t out_h = fqt_conv_geometry_out_h(g), out_w = fqt_conv_geometry_out_w(g), plane = out_h * out_w;
     int32_t cin = fqt_conv_geometry_in_per_group(g), s = g->stride, p = g->pad;
     int32_t k, ci, ky, kx, oy, ox, i;
@@ -35,7 +35,7 @@ void fqt_conv2d_u8f32_backward_weight(const uint8_t *x, int32_t x_zp, float s_x,
         int32_t o = sel[k], base = o * plane, c0 = fqt_conv_geometry_first_input(g, o);
         float sum_e = 0.0f;
         for (i = base; i < base + plane; i++) sum_e += dy[i];
-        gb[o] += sum_e;
+        gb[o - row0] += sum_e;
         for (ci = 0; ci < cin; ci++) {
             int32_t c = c0 + ci;
             for (ky = 0; ky < g->k_h; ky++) {
@@ -48,7 +48,7 @@ void fqt_conv2d_u8f32_backward_weight(const uint8_t *x, int32_t x_zp, float s_x,
                         int32_t y_row = base + oy * out_w;
                         for (ox = ox_lo; ox < ox_hi; ox++) acc += dy[y_row + ox] * (float) ((int32_t) x[x_row + ox * s] - x_zp);
                     }
-                    gw[((o * cin + ci) * g->k_h + ky) * g->k_w + kx] += acc * s_x;
+                    gw[(((o - row0) * cin + ci) * g->k_h + ky) * g->k_w + kx] += acc * s_x;
                 }
             }
         }

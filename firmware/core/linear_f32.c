@@ -21,14 +21,14 @@ void fqt_linear_f32_backward_error(const float *dy, const float *w, float *dx, i
     }
 }
 
-void fqt_linear_f32_backward_weight(const float *x, const float *dy, float *gw, float *gb, int32_t in,
+void fqt_linear_f32_backward_weight(const float *x, const float *dy, float *gw, float *gb, int32_t row0, int32_t in,
                                     const int32_t *sel, int32_t n_sel) {
     int32_t k, i;
     for (k = 0; k < n_sel; k++) {
         int32_t o = sel[k];
-        int32_t row = o * in;
+        int32_t row = (o - row0) * in;
         float e = dy[o];
-        gb[o] += e;
+        gb[o - row0] += e;
         for (i = 0; i < in; i++) gw[row + i] += e * x[i];
     }
 }

@@ -8,7 +8,7 @@ void fqt_linear_f32_forward(const float *x, const float *w, const float *b, floa
 /* dx[i] = sum over selected o of dy[o] * w[o][i]. */
 void fqt_linear_f32_backward_error(const float *dy, const float *w, float *dx, int32_t in, const int32_t *sel, int32_t n_sel);
 /* gw[o][i] += dy[o] * x[i], gb[o] += dy[o] for the selected rows. */
-void fqt_linear_f32_backward_weight(const float *x, const float *dy, float *gw, float *gb, int32_t in,
+void fqt_linear_f32_backward_weight(const float *x, const float *dy, float *gw, float *gb, int32_t row0, int32_t in,
                                     const int32_t *sel, int32_t n_sel);
 
 #endif

@@ -123,16 +123,16 @@ static inline void two_rows4(float *g0, float *g1, const float *x, float d0, flo
 #endif
 
 void fqt_linear_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t *dy, int32_t dy_zp, float s_e,
-                                   float grad_scale, float *gw, float *gb, int32_t in, const int32_t *sel, int32_t n_sel,
-                                   float *x_real) {
+                                   float grad_scale, float *gw, float *gb, int32_t row0, int32_t in, const int32_t *sel,
+                                   int32_t n_sel, float *x_real) {
     int32_t k = 0, i;
     /* float(x[i] - x_zp) once, not once per row: the same value (exact). */
     for (i = 0; i < in; i++) x_real[i] = (float) ((int32_t) x[i] - x_zp);
-    for (k = 0; k < n_sel; k++) gb[sel[k]] += (float) ((int32_t) dy[sel[k]] - dy_zp) * s_e;
+    for (k = 0; k < n_sel; k++) gb[sel[k] - row0] += (float) ((int32_t) dy[sel[k]] - dy_zp) * s_e;
     k = 0;
 #if defined(__ARM_FP)
     for (; k + 2 <= n_sel; k += 2) {
-        float *g0 = gw + sel[k] * in, *g1 = gw + sel[k + 1] * in;
+        float *g0 = gw + (sel[k] - row0) * in, *g1 = gw + (sel[k + 1] - row0) * in;
         float d0 = (float) ((int32_t) dy[sel[k]] - dy_zp) * grad_scale, d1 = (float) ((int32_t) dy[sel[k + 1]] - dy_zp) * grad_scale;
         for (i = 0; i + 4 <= in; i += 4) two_rows4(g0 + i, g1 + i, x_real + i, d0, d1);
         for (; i < in; i++) {
@@ -142,7 +142,7 @@ void fqt_linear_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t
     }
 #endif
     for (; k < n_sel; k++) {
-        float *g = gw + sel[k] * in, d = (float) ((int32_t) dy[sel[k]] - dy_zp) * grad_scale;
+        float *g = gw + (sel[k] - row0) * in, d = (float) ((int32_t) dy[sel[k]] - dy_zp) * grad_scale;
         for (i = 0; i < in; i++) g[i] += d * x_real[i];
     }
 }

@@ -19,7 +19,7 @@ void fqt_linear_u8_backward_error(const uint8_t *dy, int32_t dy_zp, const uint8_
  * x_real: scratch of `in` floats (the arena's scratch_i32, ARENA.md).
  */
 void fqt_linear_u8_backward_weight(const uint8_t *x, int32_t x_zp, const uint8_t *dy, int32_t dy_zp, float s_e,
-                                   float grad_scale, float *gw, float *gb, int32_t in, const int32_t *sel, int32_t n_sel,
+                                   float grad_scale, float *gw, float *gb, int32_t row0, int32_t in, const int32_t *sel, int32_t n_sel,
                                    float *x_real);
 
 #endif

@@ -13,13 +13,13 @@ void fqt_linear_u8f32_backward_error(const float *dy, const uint8_t *w, int32_t 
 }
 
 void fqt_linear_u8f32_backward_weight(const uint8_t *x, int32_t x_zp, float s_x, const float *dy, float *gw, float *gb,
-                                      int32_t in, const int32_t *sel, int32_t n_sel) {
+                                      int32_t row0, int32_t in, const int32_t *sel, int32_t n_sel) {
     int32_t k, i;
     for (k = 0; k < n_sel; k++) {
         int32_t o = sel[k];
-        int32_t row = o * in;
+        int32_t row = (o - row0) * in;
         float d;
-        gb[o] += dy[o];
+        gb[o - row0] += dy[o];
         d = dy[o] * s_x;
         for (i = 0; i < in; i++) gw[row + i] += d * (float) ((int32_t) x[i] - x_zp);
     }

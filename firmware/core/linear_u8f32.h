@@ -8,7 +8,7 @@
 void fqt_linear_u8f32_backward_error(const float *dy, const uint8_t *w, int32_t w_zp, float s_w, float *dx, int32_t in,
                                      const int32_t *sel, int32_t n_sel);
 /* gw[o][i] += (dy[o] * sX) * float(x[i]-x_zp), gb[o] += dy[o]. */
-void fqt_linear_u8f32_backward_weight(const uint8_t *x, int32_t x_zp, float s_x, const float *dy, float *gw, float *gb,
+void fqt_linear_u8f32_backward_weight(const uint8_t *x, int32_t x_zp, float s_x, const float *dy, float *gw, float *gb, int32_t row0,
                                       int32_t in, const int32_t *sel, int32_t n_sel);
 
 #endif

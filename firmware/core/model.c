@@ -140,7 +140,9 @@ int fqt_model_backward(fqt_model *m, fqt_context *c, int32_t label, float *loss)
         }
     }
     for (l = 0; l < n; l++) {
-        if (fqt_layer_has_weights(&m->layers[l]) && !m->layers[l].frozen) m->layers[l].w.samples++;
+        if (c->gradients != FQT_GRADIENTS_IN_PLACE && fqt_layer_has_weights(&m->layers[l]) && !m->layers[l].frozen) {
+            m->layers[l].w.samples++;
+        }
     }
     return FQT_OK;
 }

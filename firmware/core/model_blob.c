@@ -532,7 +532,9 @@ static void load(const uint8_t *b, fqt_model *m, fqt_trainer *t, const uint32_t 
         w->samples = 0;
         if (!l->frozen) {
             if (w->grad != 0) for (k = 0; k < (int32_t) count; k++) w->grad[k] = 0.0f;
-            for (k = 0; k < w->structures; k++) w->bias_grad[k] = 0.0f;
+            if (w->grad_codes != 0) for (k = 0; k < (int32_t) count; k++) w->grad_codes[k] = FQT_GRAD_ZERO_POINT;
+            if (w->grad_scale != 0) for (k = 0; k < w->structures; k++) w->grad_scale[k] = 0.0f;
+            if (w->bias_grad != 0) for (k = 0; k < w->structures; k++) w->bias_grad[k] = 0.0f;
             if (w->touched != 0) for (k = 0; k < w->structures; k++) w->touched[k] = 0;
             fqt_optimizer_init_state(&t->config.optimizer, w);
         }
@@ -757,7 +759,9 @@ int fqt_model_blob_check_state(const fqt_model *m, const fqt_trainer *t) {
         if (w->samples < 0 || w->samples > t->config.batch || (l->frozen && w->samples != 0)) return FQT_ERR_CONFIG;
         if (l->frozen) continue;
         if (!l->w.bias_only && (quantized ? !fqt_quant_params_valid(w->params) : !all_finite(w->real, count))) return FQT_ERR_PARAMS;
-        if (!all_finite(w->bias, s) || !all_finite(w->bias_grad, s) || !all_finite(w->grad, w->grad != 0 && !w->bias_only ? count : 0)) {
+        if (!all_finite(w->bias, s) || !all_finite(w->bias_grad, w->bias_grad != 0 ? s : 0)
+            || !all_finite(w->grad, w->grad != 0 && !w->bias_only ? count : 0)
+            || !all_finite(w->grad_scale, w->grad_scale != 0 ? s : 0)) {
             return FQT_ERR_PARAMS;
         }
         {

@@ -1,6 +1,6 @@
 /*
  * Mirrors fqt.train.Optimizer and its implementations (Sgd, StandardizedSgd, Momentum, Adam): each
- * turns a structure's gradient sum over the batch into an update delta in the same buffers, in
+ * turns a structure's gradient sum over the batch into an update delta in the same place, in
  * float32 with Java's operation order. State layout in fqt_weights.opt (floats; per weight only for
  * layers whose weights train):
  *   standardized SGD: mean[S], std[S]                     (std < 0: no batch seen yet)
@@ -37,6 +37,11 @@ int32_t fqt_optimizer_state_bytes_per_weight(const fqt_optimizer *opt);
 int32_t fqt_optimizer_state_bytes_per_structure(const fqt_optimizer *opt);
 /* Sets the state of a fresh layer (Java allocates it lazily with these values). */
 void fqt_optimizer_init_state(const fqt_optimizer *opt, fqt_weights *w);
-void fqt_optimizer_delta(const fqt_optimizer *opt, fqt_weights *w, int32_t o);
+/*
+ * Structure o's delta from its sums over `samples` samples: g[0, structure_size) (NULL for a
+ * bias-only layer's zeros) becomes the weight deltas, the bias delta is returned; commit 0 leaves
+ * the state as it was (the first pass of an update without a gradient buffer).
+ */
+float fqt_optimizer_delta(const fqt_optimizer *opt, fqt_weights *w, int32_t o, float *g, float gb, int32_t samples, int commit);
 
 #endif

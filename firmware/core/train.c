@@ -10,6 +10,11 @@ int fqt_train_config_ranking(const fqt_train_config *cfg) {
     return cfg->lambda_min < 1.0f;
 }
 
+fqt_gradients fqt_gradients_of(fqt_precision precision, int32_t batch) {
+    if (batch == 1) return FQT_GRADIENTS_IN_PLACE;
+    return precision == FQT_PRECISION_UINT8 ? FQT_GRADIENTS_INT8 : FQT_GRADIENTS_FLOAT32;
+}
+
 void fqt_trainer_init(fqt_trainer *t) {
     fqt_context *c = &t->ctx;
     fqt_xorshift32_init_long(&t->rng, t->config.seed);
@@ -21,6 +26,8 @@ void fqt_trainer_init(fqt_trainer *t) {
     c->rng = &t->rng;
     c->training = 1;
     c->selector = fqt_train_config_ranking(&t->config) ? &t->selector : 0;
+    c->gradients = fqt_gradients_of(t->config.precision, t->config.batch);
+    c->optimizer = &t->config.optimizer;
     t->eval_ctx = *c;
     t->eval_ctx.rng = &t->eval_rng;
     t->eval_ctx.training = 0;
@@ -59,7 +66,8 @@ int fqt_trainer_sample(fqt_trainer *t, const float *input, const uint8_t *codes,
         for (i = 0; i < m->n_layers; i++) {
             fqt_layer *l = &m->layers[i];
             if (!fqt_layer_has_weights(l) || l->frozen) continue;
-            status = fqt_weights_update(&l->w, &t->config.optimizer, t->config.rounding, &t->rng);
+            status = fqt_weights_update(&l->w, &t->config.optimizer, t->ctx.gradients, t->ctx.grad_row, t->ctx.sel, t->config.rounding,
+                                        &t->rng);
             if (status != FQT_OK) return status;
         }
         t->update_time += fqt_context_now(&t->ctx) - start;

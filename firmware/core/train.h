@@ -40,6 +40,8 @@ typedef struct {
 
 /* Whether structures are ranked (partial updates with lambda_min below 1). */
 int fqt_train_config_ranking(const fqt_train_config *cfg);
+/* Gradients.of: IN_PLACE at batch 1, else INT8 in UINT8, else FLOAT32. */
+fqt_gradients fqt_gradients_of(fqt_precision precision, int32_t batch);
 
 typedef struct {
     fqt_train_config config;

@@ -82,36 +82,62 @@ int fqt_weight_layer_forward(fqt_layer *l, const fqt_tensor *x, fqt_tensor *y, f
     return FQT_OK;
 }
 
-static void weight_grad(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, const int32_t *sel, int32_t n_sel,
-                        fqt_precision p, int16_t *pad, float *x_real) {
+/*
+ * The gradients of structures sel[0, n_sel) added to rows of gw and gb from structure row0 on
+ * (WeightLayer.gradients); bias-only: the bias gradient (no MACs) alone.
+ */
+static void gradients(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *dy, fqt_context *c, float *gw, float *gb, int32_t row0,
+                      const int32_t *sel, int32_t n_sel) {
     fqt_weights *w = &l->w;
     int linear = l->kind == FQT_LAYER_LINEAR;
-    switch (p) {
+    int32_t per = dy->size / w->structures;
+    switch (c->precision) {
     case FQT_PRECISION_FLOAT32:
-        if (linear) fqt_linear_f32_backward_weight(x->f, dy->f, w->grad, w->bias_grad, l->in_features, sel, n_sel);
-        else fqt_conv2d_f32_backward_weight(x->f, dy->f, w->grad, w->bias_grad, &l->conv, sel, n_sel);
+        if (w->bias_only) fqt_bias_grad_f32_backward(dy->f, gb, row0, per, sel, n_sel);
+        else if (linear) fqt_linear_f32_backward_weight(x->f, dy->f, gw, gb, row0, l->in_features, sel, n_sel);
+        else fqt_conv2d_f32_backward_weight(x->f, dy->f, gw, gb, row0, &l->conv, sel, n_sel);
         break;
     case FQT_PRECISION_MIXED:
-        if (linear) {
-            fqt_linear_u8f32_backward_weight(x->q, x->params->zero_point, x->params->scale, dy->f, w->grad, w->bias_grad,
-                                             l->in_features, sel, n_sel);
+        if (w->bias_only) {
+            fqt_bias_grad_f32_backward(dy->f, gb, row0, per, sel, n_sel);
+        } else if (linear) {
+            fqt_linear_u8f32_backward_weight(x->q, x->params->zero_point, x->params->scale, dy->f, gw, gb, row0, l->in_features,
+                                             sel, n_sel);
         } else {
-            fqt_conv2d_u8f32_backward_weight(x->q, x->params->zero_point, x->params->scale, dy->f, w->grad, w->bias_grad,
-                                             &l->conv, sel, n_sel);
+            fqt_conv2d_u8f32_backward_weight(x->q, x->params->zero_point, x->params->scale, dy->f, gw, gb, row0, &l->conv, sel,
+                                             n_sel);
         }
         break;
     case FQT_PRECISION_UINT8: {
         float s_e = dy->params->scale, grad_scale = x->params->scale * dy->params->scale;
-        if (linear) {
-            fqt_linear_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
-                                          w->grad, w->bias_grad, l->in_features, sel, n_sel, x_real);
+        if (w->bias_only) {
+            fqt_bias_grad_u8_backward(dy->q, dy->params->zero_point, s_e, gb, row0, per, sel, n_sel);
+        } else if (linear) {
+            fqt_linear_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale, gw, gb,
+                                          row0, l->in_features, sel, n_sel, (float *) (void *) c->acc_scratch);
         } else {
-            fqt_conv2d_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale,
-                                          w->grad, w->bias_grad, pad, &l->conv, sel, n_sel);
+            fqt_conv2d_u8_backward_weight(x->q, x->params->zero_point, dy->q, dy->params->zero_point, s_e, grad_scale, gw, gb,
+                                          row0, c->pad_scratch, &l->conv, sel, n_sel);
         }
         break;
     }
     }
+}
+
+/* What a structure's gradient alone needs: the row source of the layer's update in its backward step. */
+typedef struct {
+    fqt_layer *l;
+    const fqt_tensor *x, *dy;
+    fqt_context *c;
+} row_job;
+
+/* Structure o's gradient alone, in the scratch row (WeightLayer.rowGradient). */
+static void row_gradient(void *user, int32_t o, float *row, float *row_bias) {
+    const row_job *j = (const row_job *) user;
+    int32_t i;
+    for (i = 0; i < j->l->w.structure_size; i++) row[i] = 0.0f;
+    *row_bias = 0.0f;
+    gradients(j->l, j->x, j->dy, j->c, row, row_bias, o, &o, 1);
 }
 
 /*
@@ -140,38 +166,11 @@ void fqt_zero_saturated_errors(const fqt_tensor *y, fqt_tensor *dy) {
     }
 }
 
-int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *y, fqt_tensor *dy, fqt_tensor *dx,
-                              fqt_context *c) {
+/* The error of the selected structures propagated to the input, with the weights as they are (WeightLayer.propagate). */
+static int propagate(fqt_layer *l, const fqt_tensor *dy, fqt_tensor *dx, fqt_context *c, int32_t n_sel) {
     fqt_weights *w = &l->w;
-    int32_t *sel = c->sel, n_sel, o, per;
-    int linear = l->kind == FQT_LAYER_LINEAR, weight_grad_on;
-    if (y->q != 0) fqt_zero_saturated_errors(y, dy);
-    if (l->frozen || c->selector == 0 || l->full_update) {
-        for (o = 0; o < w->structures; o++) sel[o] = o;
-        n_sel = w->structures;
-    } else {
-        uint64_t start = fqt_context_now(c);
-        n_sel = fqt_selector_select(c->selector, l->select_slot, dy, w->structures, sel);
-        c->select_time += fqt_context_now(c) - start;
-    }
-    if (!l->frozen) {
-        fqt_weights_mark_touched(w, sel, n_sel);
-        if (c->on_select != 0) c->on_select(c->hook_user, l->index, sel, n_sel);
-    }
-    weight_grad_on = !l->frozen && !w->bias_only;
-    c->backward_macs += macs_per_structure(l) * n_sel * ((weight_grad_on ? 1 : 0) + (dx != 0 ? 1 : 0));
-    /* Bias-only: the bias gradient takes the weight-gradient kernel's place. */
-    per = dy->size / w->structures;
-    if (weight_grad_on) {
-        weight_grad(l, x, dy, sel, n_sel, c->precision, c->pad_scratch, (float *) (void *) c->acc_scratch);
-    } else if (!l->frozen) {
-        if (c->precision == FQT_PRECISION_UINT8) {
-            fqt_bias_grad_u8_backward(dy->q, dy->params->zero_point, dy->params->scale, w->bias_grad, per, sel, n_sel);
-        } else {
-            fqt_bias_grad_f32_backward(dy->f, w->bias_grad, per, sel, n_sel);
-        }
-    }
-    if (dx == 0) return FQT_OK;
+    int32_t *sel = c->sel;
+    int linear = l->kind == FQT_LAYER_LINEAR;
     switch (c->precision) {
     case FQT_PRECISION_FLOAT32:
         if (linear) fqt_linear_f32_backward_error(dy->f, w->real, dx->f, l->in_features, sel, n_sel);
@@ -202,4 +201,48 @@ int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tenso
         return fqt_context_quantize_errors_acc(c, c->acc_scratch, acc_scale, l->err_range, dx);
     }
     }
+}
+
+int fqt_weight_layer_backward(fqt_layer *l, const fqt_tensor *x, const fqt_tensor *y, fqt_tensor *dy, fqt_tensor *dx,
+                              fqt_context *c) {
+    fqt_weights *w = &l->w;
+    int32_t *sel = c->sel, n_sel, o;
+    int weight_grad_on, status;
+    row_job job;
+    int32_t k;
+    if (y->q != 0) fqt_zero_saturated_errors(y, dy);
+    if (l->frozen || c->selector == 0 || l->full_update) {
+        for (o = 0; o < w->structures; o++) sel[o] = o;
+        n_sel = w->structures;
+    } else {
+        uint64_t start = fqt_context_now(c);
+        n_sel = fqt_selector_select(c->selector, l->select_slot, dy, w->structures, sel);
+        c->select_time += fqt_context_now(c) - start;
+    }
+    if (!l->frozen) {
+        if (c->gradients != FQT_GRADIENTS_IN_PLACE) fqt_weights_mark_touched(w, sel, n_sel);
+        if (c->on_select != 0) c->on_select(c->hook_user, l->index, sel, n_sel);
+    }
+    weight_grad_on = !l->frozen && !w->bias_only;
+    c->backward_macs += macs_per_structure(l) * n_sel * ((weight_grad_on ? 1 : 0) + (dx != 0 ? 1 : 0));
+    job.l = l;
+    job.x = x;
+    job.dy = dy;
+    job.c = c;
+    if (!l->frozen && c->gradients == FQT_GRADIENTS_FLOAT32) gradients(l, x, dy, c, w->grad, w->bias_grad, 0, sel, n_sel);
+    if (!l->frozen && c->gradients == FQT_GRADIENTS_INT8) {
+        for (k = 0; k < n_sel; k++) {
+            row_gradient(&job, sel[k], c->grad_row, c->grad_row + w->structure_size);
+            status = fqt_weights_accumulate(w, sel[k], c->grad_row, c->grad_row[w->structure_size], c->rounding, c->rng);
+            if (status != FQT_OK) return status;
+        }
+    }
+    if (dx != 0) {
+        status = propagate(l, dy, dx, c, n_sel);
+        if (status != FQT_OK) return status;
+    }
+    if (!l->frozen && c->gradients == FQT_GRADIENTS_IN_PLACE) {
+        return fqt_weights_update_rows(w, c->optimizer, sel, n_sel, 1, row_gradient, &job, c->grad_row, c->rounding, c->rng);
+    }
+    return FQT_OK;
 }

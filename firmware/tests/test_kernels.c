@@ -36,7 +36,7 @@ void test_linear_u8(golden_case *c) {
     fqt_linear_u8_forward(x, golden_int(c, "x_zp"), w, golden_int(c, "w_zp"), bias_q, y, in, out, &rq);
     fqt_linear_u8_backward_error(dy, golden_int(c, "dy_zp"), w, golden_int(c, "w_zp"), dx_acc, in, sel, (int32_t) n_sel);
     fqt_linear_u8_backward_weight(x, golden_int(c, "x_zp"), dy, golden_int(c, "dy_zp"), golden_float(c, "s_e"),
-                                  golden_float(c, "grad_scale"), gw, gb, in, sel, (int32_t) n_sel, x_real);
+                                  golden_float(c, "grad_scale"), gw, gb, 0, in, sel, (int32_t) n_sel, x_real);
     golden_expect(c, "y.u8", y, (size_t) out, 1);
     golden_expect_int(c, "acc_min", golden_int(c, "acc_min"), rq.acc_min);
     golden_expect_int(c, "acc_max", golden_int(c, "acc_max"), rq.acc_max);
@@ -54,7 +54,7 @@ void test_linear_f32(golden_case *c) {
     int32_t *sel = I32("sel", &n_sel);
     fqt_linear_f32_forward(x, w, b, y, in, out);
     fqt_linear_f32_backward_error(dy, w, dx, in, sel, (int32_t) n_sel);
-    fqt_linear_f32_backward_weight(x, dy, gw, gb, in, sel, (int32_t) n_sel);
+    fqt_linear_f32_backward_weight(x, dy, gw, gb, 0, in, sel, (int32_t) n_sel);
     golden_expect(c, "y.f32", y, 4 * (size_t) out, 4);
     golden_expect(c, "dx.f32", dx, 4 * (size_t) in, 4);
     golden_expect(c, "gw.f32", gw, 4 * (size_t) (in * out), 4);
@@ -69,7 +69,7 @@ void test_linear_u8f32(golden_case *c) {
     float *dy = F32("dy", NULL), *dx = (float *) malloc(4 * (size_t) in), *gw = F32("gw_in", NULL), *gb = F32("gb_in", NULL);
     int32_t *sel = I32("sel", &n_sel);
     fqt_linear_u8f32_backward_error(dy, w, golden_int(c, "w_zp"), golden_float(c, "s_w"), dx, in, sel, (int32_t) n_sel);
-    fqt_linear_u8f32_backward_weight(x, golden_int(c, "x_zp"), golden_float(c, "s_x"), dy, gw, gb, in, sel, (int32_t) n_sel);
+    fqt_linear_u8f32_backward_weight(x, golden_int(c, "x_zp"), golden_float(c, "s_x"), dy, gw, gb, 0, in, sel, (int32_t) n_sel);
     golden_expect(c, "dx.f32", dx, 4 * (size_t) in, 4);
     golden_expect(c, "gw.f32", gw, 4 * (size_t) (in * out), 4);
     golden_expect(c, "gb.f32", gb, 4 * (size_t) out, 4);
@@ -108,7 +108,7 @@ void test_conv2d_u8(golden_case *c) {
     fqt_conv2d_u8_forward(x, golden_int(c, "x_zp"), w, golden_int(c, "w_zp"), bias_q, y, &g, acc, pad, &rq);
     fqt_conv2d_u8_backward_error(dy, golden_int(c, "dy_zp"), w, golden_int(c, "w_zp"), dx_acc, pad, &g, sel, (int32_t) n_sel);
     fqt_conv2d_u8_backward_weight(x, golden_int(c, "x_zp"), dy, golden_int(c, "dy_zp"), golden_float(c, "s_e"),
-                                  golden_float(c, "grad_scale"), gw, gb, pad, &g, sel, (int32_t) n_sel);
+                                  golden_float(c, "grad_scale"), gw, gb, 0, pad, &g, sel, (int32_t) n_sel);
     golden_expect(c, "y.u8", y, out, 1);
     golden_expect_int(c, "acc_min", golden_int(c, "acc_min"), rq.acc_min);
     golden_expect_int(c, "acc_max", golden_int(c, "acc_max"), rq.acc_max);
@@ -127,7 +127,7 @@ void test_conv2d_f32(golden_case *c) {
     int32_t *sel = I32("sel", &n_sel);
     fqt_conv2d_f32_forward(x, w, b, y, &g);
     fqt_conv2d_f32_backward_error(dy, w, dx, &g, sel, (int32_t) n_sel);
-    fqt_conv2d_f32_backward_weight(x, dy, gw, gb, &g, sel, (int32_t) n_sel);
+    fqt_conv2d_f32_backward_weight(x, dy, gw, gb, 0, &g, sel, (int32_t) n_sel);
     golden_expect(c, "y.f32", y, 4 * out, 4);
     golden_expect(c, "dx.f32", dx, 4 * in, 4);
     golden_expect(c, "gw.f32", gw, 4 * wc, 4);
@@ -142,7 +142,7 @@ void test_conv2d_u8f32(golden_case *c) {
     float *dy = F32("dy", NULL), *dx = (float *) malloc(4 * in), *gw = F32("gw_in", NULL), *gb = F32("gb_in", NULL);
     int32_t *sel = I32("sel", &n_sel);
     fqt_conv2d_u8f32_backward_error(dy, w, golden_int(c, "w_zp"), golden_float(c, "s_w"), dx, &g, sel, (int32_t) n_sel);
-    fqt_conv2d_u8f32_backward_weight(x, golden_int(c, "x_zp"), golden_float(c, "s_x"), dy, gw, gb, &g, sel, (int32_t) n_sel);
+    fqt_conv2d_u8f32_backward_weight(x, golden_int(c, "x_zp"), golden_float(c, "s_x"), dy, gw, gb, 0, &g, sel, (int32_t) n_sel);
     golden_expect(c, "dx.f32", dx, 4 * in, 4);
     golden_expect(c, "gw.f32", gw, 4 * wc, 4);
     golden_expect(c, "gb.f32", gb, 4 * (size_t) g.out_c, 4);
@@ -219,8 +219,8 @@ void test_bias_grad(golden_case *c) {
     uint8_t *dy = U8("dy", NULL);
     float *dyf = F32("dyf", NULL), *gb = F32("gb_in", NULL), *gbf = F32("gb_in", NULL);
     int32_t *sel = I32("sel", &n_sel);
-    fqt_bias_grad_u8_backward(dy, golden_int(c, "zp"), golden_float(c, "s_e"), gb, per, sel, (int32_t) n_sel);
-    fqt_bias_grad_f32_backward(dyf, gbf, per, sel, (int32_t) n_sel);
+    fqt_bias_grad_u8_backward(dy, golden_int(c, "zp"), golden_float(c, "s_e"), gb, 0, per, sel, (int32_t) n_sel);
+    fqt_bias_grad_f32_backward(dyf, gbf, 0, per, sel, (int32_t) n_sel);
     golden_expect(c, "gb_u8.f32", gb, 4 * (size_t) s, 4);
     golden_expect(c, "gb_f32.f32", gbf, 4 * (size_t) s, 4);
     free(dy); free(dyf); free(gb); free(gbf); free(sel);

@@ -14,7 +14,7 @@ public enum Kind {
     WEIGHTS,
     /** One float32 per structure. */
     BIASES,
-    /** float32 gradient sums of a batch, per trainable weight and bias. */
+    /** Gradient sums of a batch (float32, or int8 with a scale per structure) and the one-structure gradient row. */
     GRADIENTS,
     /** Optimizer state (momentum, Adam moments, running mean/std). */
     OPTIMIZER,

@@ -3,6 +3,7 @@ package fqt.memory;
 import fqt.memory.Buffer.Region;
 import fqt.nn.Conv2d;
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Layer;
 import fqt.nn.Linear;
 import fqt.nn.Model;
@@ -76,18 +77,21 @@ public final class Memory {
         ram.addRegion(ActivationPlan.of(model, s));
         ram.add("scratch_i32", Kind.SCRATCH, 4L * scratchInts(model, p, role, runs), -1);
         ram.add("scratch_i16", Kind.SCRATCH, 2L * scratchShorts(model, p, role, runs), -1);
+        ram.add("grad_row", Kind.GRADIENTS, 4L * gradientRow(model, s, role), -1);
         selection(model, s, role, runs, ram);
         return new MemoryPlan(s.describe(), p, ram.buffers(), ram.size(), flash.buffers(), flash.size());
     }
 
     /**
      * Per layer with weights, in model order: weights, bias and weight qparams (Flash when the layer
-     * does not update them), gradients, optimizer state, touched flags, output qparams, error range.
+     * does not update them), gradient sums ({@link Gradients}: float32, or int8 codes and a scale per
+     * structure, or none in place), optimizer state, touched flags, output qparams, error range.
      */
     private static void parameters(Model model, TrainingConfig s, Role[] role, boolean[] runs, int valueBytes, Arena ram, Arena flash) {
         Precision p = s.precision();
         boolean emaErrors = p == Precision.UINT8 && s.errorRange() == ErrorRange.EMA;
         Optimizer opt = s.optimizer();
+        Gradients gradients = Gradients.of(p, s.batch());
         for (Layer layer : model.requantizingLayers()) {
             int i = layer.index();
             if (!(layer instanceof WeightLayer l)) { // Add: its output's parameters and range
@@ -103,11 +107,15 @@ public final class Memory {
             if (p.quantizedFeatures()) weights.add(pre + "weights.qparams", Kind.QPARAMS, 8, i);
             if (r != Role.FROZEN) {
                 long perWeight = r == Role.TRAINABLE ? w.count() : 0;
-                ram.add(pre + "grad", Kind.GRADIENTS, 4L * perWeight, i);
-                ram.add(pre + "bias_grad", Kind.GRADIENTS, 4L * w.structures, i);
+                if (gradients == Gradients.FLOAT32) ram.add(pre + "grad", Kind.GRADIENTS, 4L * perWeight, i);
+                if (gradients == Gradients.INT8) {
+                    ram.add(pre + "grad", Kind.GRADIENTS, perWeight, i);
+                    ram.add(pre + "grad.scale", Kind.GRADIENTS, perWeight > 0 ? 4L * w.structures : 0, i);
+                }
+                if (gradients != Gradients.IN_PLACE) ram.add(pre + "bias_grad", Kind.GRADIENTS, 4L * w.structures, i);
                 ram.add(pre + "optimizer", Kind.OPTIMIZER,
                         perWeight * opt.stateBytesPerWeight() + (long) w.structures * opt.stateBytesPerStructure(), i);
-                if (s.partialUpdates().ranking()) ram.add(pre + "touched", Kind.SELECTION, w.structures, i);
+                if (s.partialUpdates().ranking() && gradients != Gradients.IN_PLACE) ram.add(pre + "touched", Kind.SELECTION, w.structures, i);
             }
             if (p.quantizedFeatures()) ram.add(pre + "out.qparams", Kind.QPARAMS, 16, i);
             if (emaErrors && quantizesErrors(model, runs, l)) ram.add(pre + "error.range", Kind.QPARAMS, 8, i);
@@ -171,6 +179,19 @@ public final class Memory {
             if (p == Precision.UINT8 && propagates(runs, l)) shorts = Math.max(shorts, g.outC() * plane);
         }
         return shorts;
+    }
+
+    /**
+     * float32 elements of {@code grad_row} (INT8 and IN_PLACE {@link Gradients}): one structure's
+     * gradient and its bias, for the largest structure of a layer that updates.
+     */
+    static long gradientRow(Model model, TrainingConfig s, Role[] role) {
+        if (Gradients.of(s.precision(), s.batch()) == Gradients.FLOAT32) return 0;
+        long floats = 0;
+        for (WeightLayer l : model.weightLayers()) {
+            if (role[l.index()] != Role.FROZEN) floats = Math.max(floats, l.weights().structureSize + 1L);
+        }
+        return floats;
     }
 
     /**

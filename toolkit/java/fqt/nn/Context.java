@@ -23,6 +23,10 @@ public final class Context {
     public Selection selection = Selection.ALL;
     /** What {@link Model#backward} minimizes. */
     public Loss loss = Loss.CROSS_ENTROPY;
+    /** Where the layers keep their gradients ({@link Gradients#of}); FLOAT32 buffers unless a training says otherwise. */
+    public Gradients gradients = Gradients.FLOAT32;
+    /** The update rule that {@link Gradients#IN_PLACE} applies inside the backward pass. */
+    public UpdateRule<?> update;
     final Requantizer rq = new Requantizer();
     int[] accScratch = new int[0];
     /** Multiply-accumulates executed, per layer, since the last {@link #resetCounters()}. */

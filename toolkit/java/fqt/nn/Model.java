@@ -332,7 +332,7 @@ public final class Model {
                 if (dx != null && sums[t] != null) addShare(dx, sums[t], started, t);
             }
         }
-        for (WeightLayer w : weightLayers()) if (!w.frozen) w.w.samples++;
+        if (c.gradients != Gradients.IN_PLACE) for (WeightLayer w : weightLayers()) if (!w.frozen) w.w.samples++;
         return loss;
     }
 

@@ -14,6 +14,8 @@ public abstract class WeightLayer extends Layer {
     boolean frozen;
     int[] biasQ;
     int[] sel;
+    /** The one structure whose gradient the scratch row takes. */
+    private final int[] one = new int[1];
 
     WeightLayer(int structures, int structureSize) {
         this.w = new Weights(structures, structureSize);
@@ -51,14 +53,14 @@ public abstract class WeightLayer extends Layer {
         return other;
     }
 
-    // Kernels of the concrete layer, on flat arrays.
+    // Kernels of the concrete layer, on flat arrays. Weight gradients add to rows gw and gb from structure row0 on.
     abstract void forwardF32(float[] x, float[] y);
     abstract void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq);
-    abstract void weightGradF32(float[] x, float[] dy, int nSel);
+    abstract void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel);
     abstract void errorF32(float[] dy, float[] dx, int nSel);
-    abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, int nSel);
+    abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel);
     abstract void errorU8F32(float[] dy, float[] dx, int nSel);
-    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, int nSel);
+    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel);
     /** int32 input errors in units of {@code sW * sE}; the context requantizes them. */
     abstract void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel);
     /** MACs of one structure's weight gradient (also of its share of the error propagation). */
@@ -85,41 +87,73 @@ public abstract class WeightLayer extends Layer {
         }
     }
 
+    /**
+     * One backward step: the selection, then the gradients as the context's {@link Gradients} keeps
+     * them (FLOAT32: added to the layer's sums; INT8: each selected structure's gradient in the
+     * scratch row, added to its int8 sums in selection order), then the error propagation with the
+     * weights as they are, then (IN_PLACE) the update of the selected structures.
+     */
     @Override
     void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Context c) {
         if (y.quantized()) zeroSaturatedErrors(y, dy);
         int nSel = frozen ? Selection.ALL.select(index, dy, w.structures, sel) : c.selection.select(index, dy, w.structures, sel);
         if (!frozen) {
-            w.markTouched(sel, nSel);
+            if (c.gradients != Gradients.IN_PLACE) w.markTouched(sel, nSel);
             c.selected[index] += nSel;
             c.available[index] += w.structures;
         }
         boolean weightGrad = !frozen && !w.biasOnly;
         long macs = macsPerStructure() * nSel;
         c.backwardMacs[index] += (weightGrad ? macs : 0) + (dx != null ? macs : 0);
-        // Bias-only: the bias gradient (no MACs) takes the weight-gradient kernel's place.
+        if (!frozen && c.gradients == Gradients.FLOAT32) gradients(x, dy, c, w.grad, w.biasGrad, 0, sel, nSel);
+        if (!frozen && c.gradients == Gradients.INT8) {
+            for (int k = 0; k < nSel; k++) {
+                rowGradient(x, dy, c, sel[k]);
+                w.accumulate(sel[k], c.rounding, c.rng);
+            }
+        }
+        if (dx != null) propagate(dy, dx, c, nSel);
+        if (!frozen && c.gradients == Gradients.IN_PLACE) {
+            w.updateInPlace(c.update, sel, nSel, o -> rowGradient(x, dy, c, o), c.rounding, c.rng);
+        }
+    }
+
+    /** Structure o's gradient alone, in the weights' scratch row. */
+    private void rowGradient(Tensor x, Tensor dy, Context c, int o) {
+        w.clearRow();
+        one[0] = o;
+        gradients(x, dy, c, w.row, w.rowBias, o, one, 1);
+    }
+
+    /** The gradients of structures {@code s[0, n)} added to rows of gw and gb from structure row0 on; bias-only: the bias gradient (no MACs) alone. */
+    private void gradients(Tensor x, Tensor dy, Context c, float[] gw, float[] gb, int row0, int[] s, int n) {
         int per = dy.size / w.structures;
         switch (c.precision) {
             case FLOAT32 -> {
-                if (weightGrad) weightGradF32(x.f, dy.f, nSel);
-                else if (!frozen) BiasGradF32.backward(dy.f, w.biasGrad, per, sel, nSel);
-                if (dx != null) errorF32(dy.f, dx.f, nSel);
+                if (!w.biasOnly) weightGradF32(x.f, dy.f, gw, gb, row0, s, n);
+                else BiasGradF32.backward(dy.f, gb, row0, per, s, n);
             }
             case MIXED -> {
-                if (weightGrad) weightGradU8F32(x.q, x.params, dy.f, nSel);
-                else if (!frozen) BiasGradF32.backward(dy.f, w.biasGrad, per, sel, nSel);
-                if (dx != null) errorU8F32(dy.f, dx.f, nSel);
+                if (!w.biasOnly) weightGradU8F32(x.q, x.params, dy.f, gw, gb, row0, s, n);
+                else BiasGradF32.backward(dy.f, gb, row0, per, s, n);
             }
             case UINT8 -> {
-                if (weightGrad) weightGradU8(x.q, x.params, dy.q, dy.params, nSel);
-                else if (!frozen) BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), w.biasGrad, per, sel, nSel);
-                if (dx != null) {
-                    errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
-                    float accScale = w.params.scale() * dy.params.scale();
-                    // A float dx is one share of a fan-out's error: the model sums the shares and requantizes once.
-                    if (dx.quantized()) c.quantizeErrors(c.accScratch, accScale, errRange, dx);
-                    else Context.realErrors(c.accScratch, accScale, dx.f, dx.size);
-                }
+                if (!w.biasOnly) weightGradU8(x.q, x.params, dy.q, dy.params, gw, gb, row0, s, n);
+                else BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), gb, row0, per, s, n);
+            }
+        }
+    }
+
+    private void propagate(Tensor dy, Tensor dx, Context c, int nSel) {
+        switch (c.precision) {
+            case FLOAT32 -> errorF32(dy.f, dx.f, nSel);
+            case MIXED -> errorU8F32(dy.f, dx.f, nSel);
+            case UINT8 -> {
+                errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
+                float accScale = w.params.scale() * dy.params.scale();
+                // A float dx is one share of a fan-out's error: the model sums the shares and requantizes once.
+                if (dx.quantized()) c.quantizeErrors(c.accScratch, accScale, errRange, dx);
+                else Context.realErrors(c.accScratch, accScale, dx.f, dx.size);
             }
         }
     }

@@ -9,8 +9,9 @@ import java.util.Arrays;
 /**
  * The trainable parameters of one layer: a weight tensor of {@code structures x structureSize}
  * (a structure is a conv filter or a fully connected row: the unit of partial updates) stored as
- * float32 or as uint8 with one scale and zero point, a float32 bias per structure, and float32
- * gradient buffers that sum the samples of a batch.
+ * float32 or as uint8 with one scale and zero point, a float32 bias per structure, and the
+ * gradients of a batch as {@link Gradients} says: float32 sums, int8 sums with a scale per
+ * structure, or none (each structure updated in its backward step, from one structure's scratch row).
  */
 public final class Weights {
     public final int structures;
@@ -22,6 +23,12 @@ public final class Weights {
     final float[] grad;
     final float[] biasGrad;
     final boolean[] touched;
+    /** {@link Gradients#INT8}: the sums' codes (zero point 128) and one scale per structure; allocated on first use. */
+    private byte[] gradCodes;
+    private float[] gradScale;
+    /** One structure's gradient (weights, then its bias in {@link #rowBias}): the scratch of INT8 and IN_PLACE. */
+    final float[] row;
+    final float[] rowBias = new float[1];
     /** New real values, then values in the new scale, during a requantization (host working memory). */
     private float[] work;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
@@ -44,6 +51,7 @@ public final class Weights {
         this.grad = new float[structures * structureSize];
         this.biasGrad = new float[structures];
         this.touched = new boolean[structures];
+        this.row = new float[structureSize];
     }
 
     Weights copy() {
@@ -135,13 +143,159 @@ public final class Weights {
     }
 
     /**
-     * Ends a batch: the rule turns each touched structure's gradient into a delta, then the deltas
-     * are applied ({@link #applyDeltas}). Nothing happens when no sample was accumulated.
+     * Ends a batch of samples summed as {@code gradients} says: FLOAT32, the rule turns each touched
+     * structure's sum into its delta in place, then {@link #applyDeltas}; INT8, each touched
+     * structure's sum is dequantized into the scratch row for {@link #updateRows}. Nothing happens
+     * when no sample was summed ({@link Gradients#IN_PLACE} sums none).
      */
-    public <S> void update(UpdateRule<S> rule, Rounding rounding, Xorshift32 rng) {
+    public <S> void update(UpdateRule<S> rule, Gradients gradients, Rounding rounding, Xorshift32 rng) {
         if (samples == 0) return;
-        rule.deltas(this, state(rule));
+        S st = state(rule);
+        if (gradients == Gradients.INT8) {
+            int[] list = new int[structures];
+            int n = 0;
+            for (int o = 0; o < structures; o++) if (touched[o]) list[n++] = o;
+            updateRows(rule, list, n, samples, this::dequantizeSum, rounding, rng);
+            if (gradCodes != null) Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
+            if (gradScale != null) Arrays.fill(gradScale, 0f);
+            Arrays.fill(biasGrad, 0f);
+            Arrays.fill(touched, false);
+            samples = 0;
+            return;
+        }
+        for (int o = 0; o < structures; o++) {
+            if (touched[o]) biasGrad[o] = rule.delta(this, st, o, grad, o * structureSize, biasGrad[o], samples, true);
+        }
         applyDeltas(rounding, rng);
+    }
+
+    /** Zero point of the INT8 gradient codes: codes 1..255 hold -127..127 steps of the structure's scale. */
+    static final int GRAD_ZERO_POINT = 128;
+    /** Largest step count of an INT8 gradient sum: its scale is the largest magnitude / 127. */
+    static final float GRAD_STEPS = 127f;
+
+    /** Where {@link #updateRows} takes structure o's gradient sum: it leaves it in {@link #row} and {@link #rowBias}. */
+    interface RowSource { void load(int o); }
+
+    /**
+     * {@link Gradients#INT8}: adds the gradient in {@link #row} and {@link #rowBias} to structure
+     * o's sums. The weights' sum {@code v = (code - 128) * scale + g} sets the new scale
+     * {@code max |v| / 127} (0 when every v is 0), and the codes are {@code round(v / scale) + 128} with
+     * the training's rounding, in index order (one draw per weight when stochastic); the bias sum is float32.
+     */
+    void accumulate(int o, Rounding rounding, Xorshift32 rng) {
+        biasGrad[o] += rowBias[0];
+        if (biasOnly) return; // no weight sums
+        if (gradCodes == null) {
+            gradCodes = new byte[count()];
+            gradScale = new float[structures];
+            Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
+        }
+        int from = o * structureSize;
+        float s = gradScale[o], m = 0f;
+        for (int j = 0; j < structureSize; j++) {
+            float v = (float) ((gradCodes[from + j] & 0xFF) - GRAD_ZERO_POINT) * s + row[j];
+            row[j] = v;
+            m = Math.max(m, Math.abs(v));
+        }
+        if (!Float.isFinite(m)) throw new ArithmeticException("gradient of structure " + o + " became " + m);
+        float ns = m / GRAD_STEPS;
+        gradScale[o] = ns;
+        if (ns == 0f) {
+            Arrays.fill(gradCodes, from, from + structureSize, (byte) GRAD_ZERO_POINT);
+        } else {
+            for (int j = 0; j < structureSize; j++) row[j] = row[j] / ns;
+            RoundingLoops.round(row, 0, structureSize, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, rng);
+        }
+    }
+
+    /** {@link RowSource} of INT8 sums: structure o's codes times its scale, and its bias sum. */
+    private void dequantizeSum(int o) {
+        float s = gradScale == null ? 0f : gradScale[o];
+        if (gradCodes == null) Arrays.fill(row, 0f);
+        else for (int j = 0, i = o * structureSize; j < structureSize; j++, i++) row[j] = (float) ((gradCodes[i] & 0xFF) - GRAD_ZERO_POINT) * s;
+        rowBias[0] = biasGrad[o];
+    }
+
+    /** Clears the scratch row before a gradient kernel adds one structure's gradient to it. */
+    void clearRow() {
+        Arrays.fill(row, 0f);
+        rowBias[0] = 0f;
+    }
+
+    /**
+     * {@link Gradients#IN_PLACE}: the update of one sample inside the backward step, for the
+     * structures {@code sel[0, n)} (ascending); {@code source} computes a structure's gradient.
+     */
+    <S> void updateInPlace(UpdateRule<S> rule, int[] sel, int n, RowSource source, Rounding rounding, Xorshift32 rng) {
+        updateRows(rule, sel, n, 1, source, rounding, rng);
+    }
+
+    /**
+     * The update of the structures {@code list[0, n)} (ascending) whose gradient sums over
+     * {@code samples} samples {@code source} puts in the scratch row, one structure at a time, without a
+     * buffer of the layer's gradients. Float32 weights (or bias-only): one pass, delta and
+     * {@code w -= delta} per structure. uint8 weights take two passes in index order, because the new
+     * scale and zero point depend on every structure's new values: the first computes each listed
+     * structure's delta (state left as it was) for the new range, which untouched structures join
+     * with their extreme codes; the second computes each delta again (state committed) and quantizes
+     * the new values with the new parameters, requantizing untouched structures too when the
+     * parameters changed, with the rounding of {@link #applyDeltas}.
+     */
+    private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, RowSource source, Rounding rounding, Xorshift32 rng) {
+        S st = state(rule);
+        if (q == null || biasOnly) {
+            for (int k = 0; k < n; k++) {
+                int o = list[k];
+                source.load(o);
+                bias[o] -= rule.delta(this, st, o, row, 0, rowBias[0], samples, true);
+                if (biasOnly) continue; // the weights stay: a standardization's weight deltas are dropped
+                for (int j = 0, i = o * structureSize; j < structureSize; j++, i++) real[i] -= row[j];
+            }
+            version++;
+            return;
+        }
+        float s = params.scale();
+        int z = params.zeroPoint();
+        float[] real = dequantized;
+        for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (int o = 0, k = 0; o < structures; o++) {
+            int from = o * structureSize;
+            float mn, mx;
+            if (k < n && list[k] == o) {
+                k++;
+                source.load(o);
+                rule.delta(this, st, o, row, 0, rowBias[0], samples, false);
+                for (int j = 0; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] - row[j];
+                mn = min(row, 0, structureSize);
+                mx = max(row, 0, structureSize);
+            } else {
+                mn = extremeValue(from, false);
+                mx = extremeValue(from, true);
+            }
+            if (mn < lo) lo = mn;
+            if (mx > hi) hi = mx;
+        }
+        QuantParams next = QuantParams.fromRange(lo, hi);
+        boolean rescale = !next.equals(params);
+        float ns = next.scale();
+        for (int o = 0, k = 0; o < structures; o++) {
+            int from = o * structureSize;
+            if (k < n && list[k] == o) {
+                k++;
+                source.load(o);
+                bias[o] -= rule.delta(this, st, o, row, 0, rowBias[0], samples, true);
+                for (int j = 0; j < structureSize; j++) row[j] = (real[q[from + j] & 0xFF] - row[j]) / ns;
+            } else if (rescale) {
+                for (int j = 0; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] / ns;
+            } else {
+                continue;
+            }
+            RoundingLoops.round(row, 0, structureSize, q, from, next.zeroPoint(), QuantParams.QMIN, rounding, rng);
+        }
+        params = next;
+        version++;
     }
 
     /** The state of {@code rule} for this layer; another rule starts from a fresh state. */
@@ -181,37 +335,17 @@ public final class Weights {
             float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
             for (int o = 0; o < structures; o++) {
                 int from = o * structureSize, to = from + structureSize;
+                float mn, mx;
                 if (touched[o]) {
                     for (int i = from; i < to; i++) v[i] = real[q[i] & 0xFF] - grad[i];
-                    // Min/max of floats: neither the order of the comparisons nor the sign of a zero
-                    // extreme changes the parameters fromRange makes; a NaN (which Math.min would
-                    // return) is skipped, as the comparison loop skips it.
-                    float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
-                    for (int i = from; i < to; i++) {
-                        mn = Math.min(mn, v[i]);
-                        mx = Math.max(mx, v[i]);
-                    }
-                    if (mn != mn || mx != mx) {
-                        mn = Float.POSITIVE_INFINITY;
-                        mx = Float.NEGATIVE_INFINITY;
-                        for (int i = from; i < to; i++) {
-                            if (v[i] < mn) mn = v[i];
-                            if (v[i] > mx) mx = v[i];
-                        }
-                    }
-                    if (mn < lo) lo = mn;
-                    if (mx > hi) hi = mx;
-                } else { // dequantization is monotonic: the extreme codes give the extreme values
-                    int cMin = 255, cMax = 0;
-                    for (int i = from; i < to; i++) {
-                        int c = q[i] & 0xFF;
-                        if (c < cMin) cMin = c;
-                        if (c > cMax) cMax = c;
-                    }
-                    float vMin = params.dequantize(cMin), vMax = params.dequantize(cMax);
-                    if (vMin < lo) lo = vMin;
-                    if (vMax > hi) hi = vMax;
+                    mn = min(v, from, to);
+                    mx = max(v, from, to);
+                } else {
+                    mn = extremeValue(from, false);
+                    mx = extremeValue(from, true);
                 }
+                if (mn < lo) lo = mn;
+                if (mx > hi) hi = mx;
             }
             QuantParams next = QuantParams.fromRange(lo, hi);
             boolean rescale = !next.equals(params);
@@ -223,6 +357,38 @@ public final class Weights {
         Arrays.fill(touched, false);
         samples = 0;
         version++;
+    }
+
+    /**
+     * Min (max) of {@code v[from, to)}: neither the order of the comparisons nor the sign of a zero
+     * extreme changes the parameters fromRange makes; a NaN (which Math.min would return) is skipped,
+     * as the firmware's comparison loop skips it.
+     */
+    private static float min(float[] v, int from, int to) {
+        float m = Float.POSITIVE_INFINITY;
+        for (int i = from; i < to; i++) m = Math.min(m, v[i]);
+        if (m != m) {
+            m = Float.POSITIVE_INFINITY;
+            for (int i = from; i < to; i++) if (v[i] < m) m = v[i];
+        }
+        return m;
+    }
+
+    private static float max(float[] v, int from, int to) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) m = Math.max(m, v[i]);
+        if (m != m) {
+            m = Float.NEGATIVE_INFINITY;
+            for (int i = from; i < to; i++) if (v[i] > m) m = v[i];
+        }
+        return m;
+    }
+
+    /** The real value of the largest (smallest) code of the structure at {@code from}: dequantization is monotonic. */
+    private float extremeValue(int from, boolean largest) {
+        int c = largest ? 0 : 255;
+        for (int i = from; i < from + structureSize; i++) c = largest ? Math.max(c, q[i] & 0xFF) : Math.min(c, q[i] & 0xFF);
+        return params.dequantize(c);
     }
 
     /** Host working memory of {@link #applyDeltas}: one float per weight. */

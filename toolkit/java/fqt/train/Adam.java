@@ -34,20 +34,28 @@ public record Adam(float lr, float beta1, float beta2) implements Optimizer, Upd
     public State newState(Weights w) { return new State(w.count(), w.structures); }
 
     @Override
-    public void delta(Weights w, State s, int o) {
-        s.pow1[o] = s.pow1[o] * beta1;
-        s.pow2[o] = s.pow2[o] * beta2;
-        float c1 = 1f - s.pow1[o], c2 = 1f - s.pow2[o];
-        float n = (float) w.samples();
-        float[] g = w.grad();
-        for (int i = o * w.structureSize; i < (o + 1) * w.structureSize; i++) g[i] = step(s.m, s.v, i, g[i] / n, c1, c2);
-        w.biasGrad()[o] = step(s.mb, s.vb, o, w.biasGrad()[o] / n, c1, c2);
+    public float delta(Weights w, State s, int o, float[] g, int from, float gb, int samples, boolean commit) {
+        float pow1 = s.pow1[o] * beta1, pow2 = s.pow2[o] * beta2;
+        if (commit) {
+            s.pow1[o] = pow1;
+            s.pow2[o] = pow2;
+        }
+        float c1 = 1f - pow1, c2 = 1f - pow2;
+        float n = (float) samples;
+        for (int j = 0, i = o * w.structureSize; j < w.structureSize; j++, i++) {
+            g[from + j] = step(s.m, s.v, i, g[from + j] / n, c1, c2, commit);
+        }
+        return step(s.mb, s.vb, o, gb / n, c1, c2, commit);
     }
 
-    private float step(float[] m, float[] v, int i, float g, float c1, float c2) {
-        m[i] = beta1 * m[i] + (1f - beta1) * g;
-        v[i] = beta2 * v[i] + (1f - beta2) * (g * g);
-        return lr * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + EPS);
+    private float step(float[] m, float[] v, int i, float g, float c1, float c2, boolean commit) {
+        float mi = beta1 * m[i] + (1f - beta1) * g;
+        float vi = beta2 * v[i] + (1f - beta2) * (g * g);
+        if (commit) {
+            m[i] = mi;
+            v[i] = vi;
+        }
+        return lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + EPS);
     }
 
     @Override public String name() { return "adam"; }

@@ -16,15 +16,16 @@ public record Momentum(float lr, float mu) implements Optimizer, UpdateRule<Mome
     @Override public State newState(Weights w) { return new State(new float[w.count()], new float[w.structures]); }
 
     @Override
-    public void delta(Weights w, State s, int o) {
-        float n = (float) w.samples();
-        float[] g = w.grad();
-        for (int i = o * w.structureSize; i < (o + 1) * w.structureSize; i++) {
-            s.v[i] = mu * s.v[i] + g[i] / n;
-            g[i] = lr * s.v[i];
+    public float delta(Weights w, State s, int o, float[] g, int from, float gb, int samples, boolean commit) {
+        float n = (float) samples;
+        for (int j = 0, i = o * w.structureSize; j < w.structureSize; j++, i++) {
+            float v = mu * s.v[i] + g[from + j] / n;
+            if (commit) s.v[i] = v;
+            g[from + j] = lr * v;
         }
-        s.vb[o] = mu * s.vb[o] + w.biasGrad()[o] / n;
-        w.biasGrad()[o] = lr * s.vb[o];
+        float vb = mu * s.vb[o] + gb / n;
+        if (commit) s.vb[o] = vb;
+        return lr * vb;
     }
 
     @Override public String name() { return "momentum"; }

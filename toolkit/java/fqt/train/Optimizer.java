@@ -1,5 +1,6 @@
 package fqt.train;
 
+import fqt.nn.Gradients;
 import fqt.nn.UpdateRule;
 import fqt.nn.Weights;
 import fqt.quant.Rounding;
@@ -30,7 +31,7 @@ public sealed interface Optimizer permits Sgd, StandardizedSgd, Momentum, Adam {
     default UpdateRule<?> rule() { return (UpdateRule<?>) this; }
 
     /** Ends a batch of {@code w}: deltas from the summed gradients, then the update. */
-    default void update(Weights w, Rounding rounding, Xorshift32 rng) { w.update(rule(), rounding, rng); }
+    default void update(Weights w, Gradients gradients, Rounding rounding, Xorshift32 rng) { w.update(rule(), gradients, rounding, rng); }
 
     /** {@code delta = g * (lr / samples)}: the batch mean gradient times the learning rate. */
     static Sgd sgd(float lr) { return new Sgd(lr); }

@@ -10,11 +10,10 @@ public record Sgd(float lr) implements Optimizer, UpdateRule<Void> {
     }
 
     @Override
-    public void delta(Weights w, Void state, int o) {
-        float k = lr / (float) w.samples();
-        float[] g = w.grad();
-        for (int i = o * w.structureSize; i < (o + 1) * w.structureSize; i++) g[i] = g[i] * k;
-        w.biasGrad()[o] = w.biasGrad()[o] * k;
+    public float delta(Weights w, Void state, int o, float[] g, int from, float gb, int samples, boolean commit) {
+        float k = lr / (float) samples;
+        for (int i = from; i < from + w.structureSize; i++) g[i] = g[i] * k;
+        return gb * k;
     }
 
     @Override public Void newState(Weights w) { return null; }

@@ -168,7 +168,7 @@ public final class Training {
                 inBatch++;
                 samplesDone++;
                 if (inBatch == batch || k == order.length - 1) {
-                    for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), cfg.rounding(), c.rng);
+                    for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), c.gradients, cfg.rounding(), c.rng);
                     step++;
                     boolean last = k == order.length - 1;
                     double testAcc = last && test != null ? cfg.evaluate(m, test) : Double.NaN;

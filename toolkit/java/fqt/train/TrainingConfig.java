@@ -3,6 +3,7 @@ package fqt.train;
 import fqt.data.Dataset;
 import fqt.nn.Context;
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Loss;
 import fqt.nn.Model;
 import fqt.nn.Precision;
@@ -67,6 +68,8 @@ public record TrainingConfig(Precision precision, Rounding rounding, Optimizer o
     private Context context(Xorshift32 stream) {
         Context c = new Context(precision, rounding, errorRange, alphaA, alphaE, stream);
         c.loss = loss;
+        c.gradients = Gradients.of(precision, batch);
+        c.update = optimizer.rule();
         return c;
     }
 

@@ -43,7 +43,7 @@ final class JavaRun {
             r.losses.add(m.backward(ordered.label(k), c));
             inBatch++;
             if (inBatch == t.batch() || k == ordered.size() - 1) {
-                for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), t.rounding(), c.rng);
+                for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), c.gradients, t.rounding(), c.rng);
                 inBatch = 0;
             }
         }

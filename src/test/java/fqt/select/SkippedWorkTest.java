@@ -85,7 +85,7 @@ class SkippedWorkTest {
             boolean[] touched = new boolean[w.structures];
             for (int o = 0; o < w.structures; o++) touched[o] = w.touched(o);
             var oldParams = w.params();
-            w.update(Optimizer.sgd(0.5f), Rounding.STOCHASTIC, c.rng);
+            w.update(Optimizer.sgd(0.5f), c.gradients, Rounding.STOCHASTIC, c.rng);
             float[] after = w.toFloat();
             int changed = 0;
             for (int o = 0; o < w.structures; o++) {
