@@ -31,7 +31,10 @@ import fqt.train.TrainingRun;
 import fqt.wire.ModelBlob;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -81,6 +84,30 @@ class HostParityTest {
         return Fqt.train(m).precision(Precision.UINT8).rounding(Rounding.NEAREST).optimizer(Optimizer.sgd(0.02f))
                 .batch(4).seed(12).calibration(16).progress(null)
                 .partialUpdates(PartialUpdates.lambdaMin(0.4).lambdaMax(0.9).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS));
+    }
+
+    /**
+     * Batch 1 (Gradients.IN_PLACE): each layer updates its selected structures inside its backward
+     * step, with no gradient buffer, in every precision, with stateful optimizers, partial updates
+     * and bias-only layers; the random stream runs through the two-pass uint8 update.
+     */
+    static Stream<Training> inPlace() {
+        PartialUpdates partial = PartialUpdates.lambdaMin(0.3).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS);
+        return Stream.of(
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 7)).precision(Precision.UINT8).rounding(Rounding.STOCHASTIC)
+                        .optimizer(Optimizer.standardizedSgd(0.005f)).batch(1).seed(22).calibration(32).partialUpdates(partial).progress(null),
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 8)).precision(Precision.UINT8).rounding(Rounding.NEAREST)
+                        .optimizer(Optimizer.sgd(0.01f)).batch(1).seed(23).calibration(32).biasOnly(true).progress(null),
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 9)).precision(Precision.MIXED).rounding(Rounding.STOCHASTIC)
+                        .optimizer(Optimizer.adam(0.001f)).batch(1).seed(24).calibration(32).partialUpdates(partial).progress(null),
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 10)).precision(Precision.FLOAT32)
+                        .optimizer(Optimizer.momentum(0.005f, 0.9f)).batch(1).seed(25).progress(null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("inPlace")
+    void inPlaceUpdatesAtBatchOne(Training t) throws Exception {
+        assertParity("in_place", t, DATA.train().shuffled(15).take(40), DATA.test().take(20));
     }
 
     @Test

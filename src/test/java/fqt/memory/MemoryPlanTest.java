@@ -33,22 +33,24 @@ class MemoryPlanTest {
 
     @Test
     void mlpUint8FullTrainingByHand() {
-        Training t = Fqt.train(mlp()).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f));
+        Training t = Fqt.train(mlp()).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f)); // batch 16: int8 sums
         MemoryPlan plan = Memory.plan(mlp(), t);
         // name, offset, bytes: offsets are the previous end rounded up to 4
         assertLayout(plan.ramBuffers(), new Object[][] {
                 {"L1.weights", 0, 16 * 8},          // uint8
                 {"L1.bias", 128, 8 * 4},            // float32 per structure
                 {"L1.weights.qparams", 160, 8},
-                {"L1.grad", 168, 16 * 8 * 4},       // float32 per weight
-                {"L1.bias_grad", 680, 8 * 4},       // (plain SGD: no optimizer state)
-                {"L1.out.qparams", 712, 16},        // scale, zero point, running min, max
-                {"L3.weights", 728, 8 * 4},
-                {"L3.bias", 760, 4 * 4},
-                {"L3.weights.qparams", 776, 8},
-                {"L3.grad", 784, 8 * 4 * 4},
-                {"L3.bias_grad", 912, 4 * 4},
-                {"L3.out.qparams", 928, 16},
+                {"L1.grad", 168, 16 * 8},           // int8 sums, one per weight
+                {"L1.grad.scale", 296, 8 * 4},      // their float32 scale per structure
+                {"L1.bias_grad", 328, 8 * 4},       // (plain SGD: no optimizer state)
+                {"L1.out.qparams", 360, 16},        // scale, zero point, running min, max
+                {"L3.weights", 376, 8 * 4},
+                {"L3.bias", 408, 4 * 4},
+                {"L3.weights.qparams", 424, 8},
+                {"L3.grad", 432, 8 * 4},
+                {"L3.grad.scale", 464, 4 * 4},
+                {"L3.bias_grad", 480, 4 * 4},
+                {"L3.out.qparams", 496, 16},
                 // The activation region (ActivationPlan; steps: 0 input, i + 1 layer i forward, 5 loss,
                 // 9 - l layer l backward). Flatten and ReLU run in place: buffers {t0,t1} 16 B alive
                 // 0..8 (L1's weight gradient reads t1 at 8), {t2,t3} 8 B 2..8 (ReLU's mask at 7, L1's
@@ -56,24 +58,57 @@ class MemoryPlanTest {
                 // e3 16 B 6..7, e4 12 B 4..6; the float loss 16 B 4..5. Largest first, lowest free offset:
                 // x0 at 0, loss 16, e3 16 (not alive with loss), e2 32, e4 32 (not alive with e2),
                 // x2 48, x4 44 (fits between e4 and x2).
-                {"x0", 944, 16},
-                {"x1", 944, 16},
-                {"x2", 944 + 48, 8},
-                {"x3", 944 + 48, 8},
-                {"x4", 944 + 44, 4},
-                {"e2", 944 + 32, 16},
-                {"e3", 944 + 16, 16},
-                {"e4", 944 + 32, 12},
-                {"loss", 944 + 16, 16},
-                {"activations", 944, 56},
+                {"x0", 512, 16},
+                {"x1", 512, 16},
+                {"x2", 512 + 48, 8},
+                {"x3", 512 + 48, 8},
+                {"x4", 512 + 44, 4},
+                {"e2", 512 + 32, 16},
+                {"e3", 512 + 16, 16},
+                {"e4", 512 + 32, 12},
+                {"loss", 512 + 16, 16},
+                {"activations", 512, 56},
                 // max(L1 forward: 8 biases; L3 forward: 4; L3 error propagation: 8 inputs; L1 weight
                 // gradient: its 16 inputs as float32) int32
-                {"scratch_i32", 1000, 16 * 4},
-                {"select_idx", 1064, 8 * 4},        // most structures going backward: L1's 8
+                {"scratch_i32", 568, 16 * 4},
+                {"grad_row", 632, (16 + 1) * 4},    // one structure's float32 gradient: L1's rows, and a bias
+                {"select_idx", 700, 8 * 4},         // most structures going backward: L1's 8
         });
-        assertEquals(1096, plan.ramBytes(), "the old sequential layout (ping-pong slots) took 1116");
+        assertEquals(732, plan.ramBytes(), "float32 sums took 1096, and the old sequential layout 1116");
         assertLayout(plan.flashBuffers(), new Object[][] {{"input.qparams", 0, 8}});
         assertEquals(8, plan.flashBytes());
+        assertBreakdownSums(plan);
+    }
+
+    /** Batch 1: each structure is updated in its backward step, so no layer keeps gradient sums. */
+    @Test
+    void mlpUint8InPlaceByHand() {
+        Training t = Fqt.train(mlp()).precision(Precision.UINT8).optimizer(Optimizer.sgd(0.1f)).batch(1);
+        MemoryPlan plan = Memory.plan(mlp(), t);
+        assertLayout(plan.ramBuffers(), new Object[][] {
+                {"L1.weights", 0, 16 * 8},
+                {"L1.bias", 128, 8 * 4},
+                {"L1.weights.qparams", 160, 8},
+                {"L1.out.qparams", 168, 16},
+                {"L3.weights", 184, 8 * 4},
+                {"L3.bias", 216, 4 * 4},
+                {"L3.weights.qparams", 232, 8},
+                {"L3.out.qparams", 240, 16},
+                {"x0", 256, 16},                    // the same region as at batch 16
+                {"x1", 256, 16},
+                {"x2", 256 + 48, 8},
+                {"x3", 256 + 48, 8},
+                {"x4", 256 + 44, 4},
+                {"e2", 256 + 32, 16},
+                {"e3", 256 + 16, 16},
+                {"e4", 256 + 32, 12},
+                {"loss", 256 + 16, 16},
+                {"activations", 256, 56},
+                {"scratch_i32", 312, 16 * 4},
+                {"grad_row", 376, (16 + 1) * 4},
+                {"select_idx", 444, 8 * 4},
+        });
+        assertEquals(476, plan.ramBytes());
         assertBreakdownSums(plan);
     }
 
@@ -129,9 +164,10 @@ class MemoryPlanTest {
                 {"L3.weights", 160, 8 * 4},
                 {"L3.bias", 192, 4 * 4},
                 {"L3.weights.qparams", 208, 8},
-                {"L3.grad", 216, 8 * 4 * 4},
-                {"L3.bias_grad", 344, 4 * 4},
-                {"L3.out.qparams", 360, 16},
+                {"L3.grad", 216, 8 * 4},            // int8 sums (batch 16)
+                {"L3.grad.scale", 248, 4 * 4},
+                {"L3.bias_grad", 264, 4 * 4},
+                {"L3.out.qparams", 280, 16},
         });
         // lowest = 1; steps 2n + 1 - l = 9 - l going backward. t2 and t3 are the outputs of L1 and
         // L2: the saturation mask keeps them until those layers run backward (8 and 7).
@@ -176,7 +212,10 @@ class MemoryPlanTest {
         long weights = 72 + 1152 + 50176 + 640;
         assertEquals(weights, u8.ramByKind().get(Kind.WEIGHTS));
         assertEquals(4 * weights, f32.ramByKind().get(Kind.WEIGHTS));
-        assertEquals(4 * (weights + 8 + 16 + 64 + 10), u8.ramByKind().get(Kind.GRADIENTS));
+        long structures = 8 + 16 + 64 + 10, largestRow = 784 + 1;
+        // UINT8 batch 16: int8 sums, a scale and a float32 bias sum per structure, one float32 row
+        assertEquals(weights + 4 * structures + 4 * structures + 4 * largestRow, u8.ramByKind().get(Kind.GRADIENTS));
+        assertEquals(4 * (weights + structures), mixed.ramByKind().get(Kind.GRADIENTS));
         assertEquals(4 * (u8.buffer("e10").bytes() - 8), mixed.buffer("e10").bytes(), "float32 errors are 4x uint8 ones (without their qparams)");
         assertEquals(4 * u8.buffer("x1").bytes(), f32.buffer("x1").bytes());
         assertTrue(u8.ramBytes() < mixed.ramBytes() && mixed.ramBytes() < f32.ramBytes());
