@@ -10,6 +10,8 @@
 #       board-profiles: all), with its memory (firmware state, arena, stack, model store) printed
 #   make -f firmware/port/mps2/board.mk golden-images  fqt-golden.elf (testdata/golden/) for m3, m4, m7
 #                                                      and m0plus (on QEMU's microbit, Cortex-M0)
+#   make -f firmware/port/mps2/board.mk board-nrf52840-arena MPS2_ARENA_MIN=N   does an arena of N bytes fit?
+#       (links firmware/build/nrf52840/arena-check.elf; else ld says by how many bytes RAM overflows)
 # Everything lands under firmware/build/. Names start with MPS2_ or board- so an including
 # Makefile keeps its own.
 
@@ -117,6 +119,12 @@ $(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) 
 board-$(1): $(MPS2_BUILD)/$(1)/fqt-app.elf
 	@$(MPS2_SIZE) $$<
 	@$(MPS2_NM) -t d $$< | awk -v board=$(1) -f $(MPS2_DIR)/memory.awk
+
+# Does an arena of MPS2_ARENA_MIN bytes fit? Links a throw-away image with at least that arena.
+board-$(1)-arena: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o)
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -L$(MPS2_BOARDS) -T$(1).ld -Wl,--defsym=__arena_min=$(MPS2_ARENA_MIN) $$^ -lm \
+		-o $(MPS2_BUILD)/$(1)/arena-check.elf
+	@$(MPS2_NM) -t d $(MPS2_BUILD)/$(1)/arena-check.elf | awk -v board=$(1) -f $(MPS2_DIR)/memory.awk
 endef
 
 $(eval $(call MPS2_PROFILE,nrf52840,m4,cortex-m4f))
@@ -133,7 +141,7 @@ boards: board-m4 board-m7 board-m3 board-m0plus
 
 golden-images: golden-m3 golden-m4 golden-m7 golden-m0plus
 
-.PHONY: board-profiles $(MPS2_PROFILES:%=board-%) boards board-m4 board-m7 board-m3 board-m0plus board-core-m4 board-core-m7 board-core-m3 board-core-m0plus \
+.PHONY: board-profiles $(MPS2_PROFILES:%=board-%) $(MPS2_PROFILES:%=board-%-arena) boards board-m4 board-m7 board-m3 board-m0plus board-core-m4 board-core-m7 board-core-m3 board-core-m0plus \
 	golden-images golden-m3 golden-m4 golden-m7 golden-m0plus
 
 -include $(shell find $(addprefix $(MPS2_BUILD)/,mps2-an386 mps2-an500 mps2-an385 microbit $(MPS2_PROFILES) core-m4 core-m7 core-m3 core-m0plus) -name '*.d' 2>/dev/null)
