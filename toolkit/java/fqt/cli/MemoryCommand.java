@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         + " firmware for the board with that arena (the linker's verdict)."})
 final class MemoryCommand implements Callable<Integer> {
     /** ld's message when a region is too small. */
-    private static final Pattern OVERFLOW = Pattern.compile("region `(\\w+)' overflowed by (\\d+) bytes");
+    private static final Pattern OVERFLOW = Pattern.compile("region `(\\w+)' overflowed by (\\d+) bytes?");
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
             description = DataMixin.MODELS + ", or a TorchScript file (.pt) (default: ${DEFAULT-VALUE})")
