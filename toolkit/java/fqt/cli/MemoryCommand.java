@@ -20,7 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ./fqt memory}: the RAM and Flash a training needs (Memory.plan) and whether it fits each board profile. */
 @Command(name = "memory", description = {
@@ -56,6 +58,8 @@ final class MemoryCommand implements Callable<Integer> {
 
     @Mixin TrainingMixin training;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
         List<BoardProfile> profiles = profiles();
@@ -71,7 +75,7 @@ final class MemoryCommand implements Callable<Integer> {
                 for (BoardProfile b : profiles) rows.add(row(p, batch, plan, b));
             }
         }
-        for (Map<String, Object> r : rows) System.out.println(json ? Json.object(r) : text(r));
+        for (Map<String, Object> r : rows) spec.commandLine().getOut().println(json ? Json.object(r) : text(r));
         return 0;
     }
 
