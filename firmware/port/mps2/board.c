@@ -8,6 +8,8 @@
 /* Symbols from sections.ld. */
 extern const uint8_t __build_id_start[];
 extern const uint8_t __ram_bytes[];
+extern const uint32_t __stack_top[];
+extern const uint8_t __stack_min[];
 extern uint8_t __arena_start[];
 extern uint8_t __arena_end[];
 extern const uint8_t __model_store_half[];
@@ -54,6 +56,13 @@ uint8_t *board_model_image(void)
 void board_model_blob_write(uint32_t offset, const void *data, uint32_t n)
 {
     memcpy(__model_blob_start + offset, data, n);
+}
+
+uint32_t board_stack_used(void)
+{
+    const uint32_t *p = (const uint32_t *)((uintptr_t)__stack_top - (uintptr_t)__stack_min);
+    while (p < __stack_top && *p == BOARD_STACK_PAINT) p++;
+    return (uint32_t)((uintptr_t)__stack_top - (uintptr_t)p);
 }
 
 const char *board_profile_name(void)

@@ -36,6 +36,13 @@ uint8_t *board_model_image(void);
  * the bytes (nRF52840: NVMC; RP2040: flash_range_erase / flash_range_program from RAM). */
 void board_model_blob_write(uint32_t offset, const void *data, uint32_t n);
 
+/* What the stack reserve holds where the stack has not been (startup.c paints it at reset). */
+#define BOARD_STACK_PAINT 0x57ACC0DEu
+
+/* The deepest the stack has gone since reset, in bytes: the reserve less its still painted words
+ * from the bottom. Equal to the reserve when it has all been used (or overrun). */
+uint32_t board_stack_used(void);
+
 /* The board profile the image was linked for ("nrf52840", or the QEMU machine "mps2-an386"). */
 const char *board_profile_name(void);
 

@@ -81,7 +81,7 @@ public final class Board implements AutoCloseable {
         requireOpen();
         Messages.Info m = Messages.Info.decode(link.call(Messages.INFO, new byte[0], "info"));
         return new BoardInfo(m.core(), m.clockHz(), m.ramBytes(), m.firmwareVersion(), HexFormat.of().formatHex(m.buildId()),
-                m.arenaCapacity(), m.blobCapacity(), m.board());
+                m.arenaCapacity(), m.blobCapacity(), m.board(), m.stackUsed());
     }
 
     /** Sends {@code data} (at most 4096 bytes) and returns what the board sends back: a link test. */

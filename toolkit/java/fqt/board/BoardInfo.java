@@ -13,12 +13,13 @@ import java.util.Locale;
  * @param arenaCapacity   the largest training arena ({@code Memory.plan(...).ramBytes()}) it holds
  * @param blobCapacity    the largest model blob it holds (its Flash model store)
  * @param board           the board profile the firmware was linked for ({@link Boards#profile}), or the QEMU machine
+ * @param stackUsed       the deepest the board's stack has gone since reset (its painted reserve), in bytes
  */
 public record BoardInfo(String core, long clockHz, long ramBytes, String firmwareVersion, String buildId, long arenaCapacity,
-        long blobCapacity, String board) {
+        long blobCapacity, String board, long stackUsed) {
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s (%s), %.1f MHz, %d KiB RAM (arena %,d B), blobs up to %,d B, firmware %s, build %s",
-                board, core, clockHz / 1e6, ramBytes / 1024, arenaCapacity, blobCapacity, firmwareVersion, buildId);
+        return String.format(Locale.ROOT, "%s (%s), %.1f MHz, %d KiB RAM (arena %,d B, stack used %,d B), blobs up to %,d B,"
+                + " firmware %s, build %s", board, core, clockHz / 1e6, ramBytes / 1024, arenaCapacity, stackUsed, blobCapacity, firmwareVersion, buildId);
     }
 }

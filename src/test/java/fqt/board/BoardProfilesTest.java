@@ -12,7 +12,10 @@ import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.train.Fqt;
 import fqt.train.Training;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,15 +36,18 @@ class BoardProfilesTest {
 
     @Test
     void theStoredProfilesAreWhatTheLinkLeaves() {
+        StringBuilder linkedLines = new StringBuilder(), storedLines = new StringBuilder();
         for (BoardProfile p : Boards.profiles()) {
             LinkedMemory linked = LinkedMemory.of(Firmware.appElf(p));
-            assertEquals(Boards.profileLine(p, linked), Boards.profileLine(p, p.memory()),
-                    "fqt/board/profiles.csv differs from the link of " + p.name() + ": put the first line there");
+            linkedLines.append(Boards.profileLine(p, linked)).append('\n');
+            storedLines.append(Boards.profileLine(p, p.memory())).append('\n');
             // sections.ld's layout: state, 8-aligned arena and stack fill the arena's RAM, which holds data and bss too here.
             if (!p.name().equals("teensy41")) {
                 assertEquals(p.ramBytes(), BoardProfile.alignUp(linked.firmwareStateBytes(), 8) + linked.arenaBytes() + linked.stackReserve(), p.name());
             }
         }
+        assertEquals(linkedLines.toString(), storedLines.toString(),
+                "toolkit/resources/fqt/board/profiles.csv differs from the link: put the expected lines there");
         assertEquals(List.of("nrf52840", "rp2040", "teensy41", "stm32f746", "stm32l4r5"), Boards.profiles().stream().map(BoardProfile::name).toList());
         assertEquals(256 * 1024, Boards.profile("nrf52840").ramBytes());
         assertEquals(264 * 1024, Boards.profile("rp2040").ramBytes());
@@ -67,6 +73,24 @@ class BoardProfilesTest {
         BoardProfile nrf = Boards.profile("nrf52840");
         assertFalse(big.fits(nrf));
         assertEquals(-nrf.headroom(big), overflow(Firmware.linkCheck(nrf, big.ramBytes())), "the linker's shortfall is the plan's");
+    }
+
+    /** README's table of the profiles is this one (the stored figures, which the test above keeps equal to the link). */
+    @Test
+    void theReadmeTableIsTheProfiles() throws Exception {
+        StringBuilder t = new StringBuilder("| profile | core | RAM | Flash | firmware state | stack reserve | arena left | blob capacity | virtual board |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (BoardProfile p : Boards.profiles()) {
+            LinkedMemory m = p.memory();
+            t.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %,d | %,d | %s |%n", p.name(), p.core().key(), m.ramBytes(),
+                    m.flashBytes(), m.firmwareStateBytes(), m.stackReserve(), m.arenaBytes(), m.modelStoreBytes(),
+                    p.virtualMachine() == null ? "link check only" : "QEMU " + p.virtualMachine()));
+        }
+        String readme = Files.readString(Path.of("README.md"));
+        String start = "<!-- board profiles: BoardProfilesTest -->\n", end = "<!-- end of board profiles -->";
+        int from = readme.indexOf(start), to = readme.indexOf(end);
+        assertTrue(from >= 0 && to > from, "README.md has the board profiles table");
+        assertEquals(t.toString(), readme.substring(from + start.length(), to), "README.md's board profiles: put this table there");
     }
 
     @Test

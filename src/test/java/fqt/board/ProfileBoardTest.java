@@ -60,6 +60,9 @@ class ProfileBoardTest {
             assertEquals(plan.ramBytes(), dev.arenaBytes(), "the board's arena is the plan's, to the byte");
             dev.train(TRAIN, 1);
             assertArrayEquals(ModelBlob.write(simulated.model(), simulated.config()), dev.pullBlob(), "the trained model, bit for bit");
+            long stack = board.info().stackUsed();
+            System.out.printf("nrf52840 virtual board: %,d B of its %,d B stack reserve used by training%n", stack, NRF.memory().stackReserve());
+            assertTrue(stack > 0 && stack < NRF.memory().stackReserve(), stack + " B of stack used");
         }
     }
 
