@@ -2,12 +2,11 @@
 
 #include <string.h>
 
+#include "board.h"
 #include "fqt_status.h"
 #include "messages.h"
 #include "model_blob.h"
 #include "timing.h"
-
-#include "board.h"
 
 /* Most results a TRAIN_BATCH answer holds: count u16, then 32 bytes each. */
 #define MAX_BATCH ((PROTO_MAX_PAYLOAD - 2u) / PROTO_SAMPLE_RESULT_BYTES)
@@ -22,9 +21,9 @@
 #define STATE_FIXED_WORDS 7u /* magic, version, arena bytes, rng state, in_batch, loss range min, max */
 #define STATE_HEAD_BYTES(layers) (4u * (STATE_FIXED_WORDS + (uint32_t)(layers)))
 
-/* The arena (RAM the linker left, board_arena) and the model store in Flash (board.h): the blob
- * stays put there, its frozen parameters used in place; its start is page-aligned, so 4-aligned
- * as the blob loader wants. */
+/* The arena: the RAM the linker left (board_arena). The blob goes to the board's Flash model store
+ * (board.h) and stays put there, its frozen parameters used in place; the store starts on a page,
+ * so 4-aligned as the blob loader wants. */
 static uint8_t *arena;
 static uint32_t arena_capacity;
 static uint32_t state_head[STATE_FIXED_WORDS + FQT_MAX_LAYERS];
