@@ -120,6 +120,11 @@ $(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) 
 board-$(1): $(MPS2_BUILD)/$(1)/fqt-app.elf
 	@$(MPS2_NM) -t d $$< | awk -v board=$(1) -f $(MPS2_DIR)/memory.awk
 
+# The same with Flash at 0x0, where the MPS2 machines have their code memory (the profile's sizes
+# there): what its virtual board runs when its real Flash is elsewhere.
+$(MPS2_BUILD)/$(1)/fqt-app-virtual.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_BOARDS)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -L$(MPS2_BOARDS) -T$(1).ld -Wl,--defsym=__mps2_origins=1 -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
+
 # Does an arena of MPS2_ARENA_MIN bytes fit? Links a throw-away image with at least that arena.
 board-$(1)-arena: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o)
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -L$(MPS2_BOARDS) -T$(1).ld -Wl,--defsym=__arena_min=$(MPS2_ARENA_MIN) $$^ -lm \

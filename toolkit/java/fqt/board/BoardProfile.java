@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param name           e.g. {@code nrf52840}: the linker script's and build directory's name
  * @param core           the CPU it is built for
  * @param memory         RAM, Flash and what the firmware takes of them
- * @param virtualMachine the QEMU machine that runs the image as linked, or null (link check only)
+ * @param virtualMachine the QEMU machine of its virtual board ({@link Boards#virtual(BoardProfile)}), or null (link check only)
  */
 public record BoardProfile(String name, CortexM core, LinkedMemory memory, String virtualMachine) {
     /** RAM and Flash origin of a {@link #custom} profile: where most Cortex-M parts have them. */
@@ -27,6 +27,7 @@ public record BoardProfile(String name, CortexM core, LinkedMemory memory, Strin
     public BoardProfile {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a board profile needs a name");
         if (core == null || memory == null) throw new IllegalArgumentException("board profile " + name + " needs a core and its memory");
+        if (virtualMachine != null) Qemu.cpu(virtualMachine); // a machine the virtual boards know
     }
 
     /**

@@ -46,15 +46,16 @@ public final class Boards {
      * and delays bytes as {@code faults} says: the protocol's CRC and retries must hide them.
      */
     public static Board virtual(CortexM core, LineFaults faults) {
-        return start(core, null, Firmware.appElf(core), "virtual " + core.key() + " board", faults);
+        return start(Qemu.machine(core), core, null, Firmware.appElf(core), "virtual " + core.key() + " board", faults);
     }
 
     /**
      * Starts a virtual board limited to {@code profile}'s memory: the firmware linked for it
-     * ({@code make board-NAME}, built first when missing or out of date) on the QEMU machine of its
-     * core, which then has the profile's RAM and Flash and no more. Only profiles whose memory is
-     * where the MPS2 machines' is run ({@link BoardProfile#virtualMachine()}: nrf52840); the others
-     * are linked and checked, not run.
+     * (built first when missing or out of date, {@link Firmware#virtualAppElf}) on its QEMU machine
+     * ({@link BoardProfile#virtualMachine()}), of which it uses the profile's RAM and Flash and no
+     * more. nrf52840 runs the image as linked (its memory is where the MPS2 machines' is); rp2040,
+     * stm32f746 and stm32l4r5 run it linked with the same sizes but Flash at 0x0 (the RP2040's
+     * Cortex-M0+ code on mps2-an385's Cortex-M3); teensy41 (8 MB of Flash) has no virtual board.
      */
     public static Board virtual(BoardProfile profile) {
         return virtual(profile, null);
@@ -63,19 +64,20 @@ public final class Boards {
     /** {@link #virtual(BoardProfile)} through a relay with {@code faults}, as {@link #virtual(CortexM, LineFaults)}. */
     public static Board virtual(BoardProfile profile, LineFaults faults) {
         if (profile.virtualMachine() == null) {
-            throw new IllegalArgumentException("board profile " + profile.name() + " has no virtual board: its memory is not where QEMU's"
-                    + " MPS2 machines have theirs; ./fqt firmware build --board " + profile.name() + " links and checks it");
+            throw new IllegalArgumentException("board profile " + profile.name() + " has no virtual board: QEMU's MPS2 machines cannot"
+                    + " hold its memory; ./fqt firmware build --board " + profile.name() + " links and checks it");
         }
-        return start(profile.core(), profile, Firmware.appElf(profile), "virtual " + profile.name() + " board", faults);
+        return start(profile.virtualMachine(), profile.core(), profile, Firmware.virtualAppElf(profile), "virtual " + profile.name() + " board",
+                faults);
     }
 
-    private static Board start(CortexM core, BoardProfile profile, Path elf, String what, LineFaults faults) {
-        Qemu qemu = Qemu.startWithPty(core, elf, QEMU_START_TIMEOUT);
+    private static Board start(String machine, CortexM core, BoardProfile profile, Path elf, String what, LineFaults faults) {
+        Qemu qemu = Qemu.startWithPty(machine, elf, QEMU_START_TIMEOUT);
         try {
             Line line = new SerialLine(qemu.ptyPath(), qemu::diagnosis);
             if (faults != null) line = new FaultyLine(line, faults);
             Link link = connect(line, VIRTUAL_SYNC_MILLIS, qemu::diagnosis);
-            return new Board(link, qemu, what + " (QEMU " + Qemu.machine(core) + ", pid " + qemu.pid() + ")", core, profile, faults);
+            return new Board(link, qemu, what + " (QEMU " + machine + ", pid " + qemu.pid() + ")", core, profile, faults);
         } catch (RuntimeException e) {
             qemu.close();
             throw e;

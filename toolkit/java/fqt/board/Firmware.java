@@ -46,6 +46,16 @@ public final class Firmware {
         return built(dir().resolve("build").resolve(profile.name()).resolve("fqt-app.elf"));
     }
 
+    /**
+     * What {@code profile}'s virtual board runs: {@link #appElf(BoardProfile)} when its Flash starts
+     * at 0x0 as the MPS2 machines' code memory does, else the same link with Flash at 0x0
+     * ({@code fqt-app-virtual.elf}: the profile's sizes, the MPS2 origins), built first.
+     */
+    public static Path virtualAppElf(BoardProfile profile) {
+        if (profile.memory().flashOrigin() == 0) return appElf(profile);
+        return built(dir().resolve("build").resolve(profile.name()).resolve("fqt-app-virtual.elf"));
+    }
+
     /** The training runner image for a virtual board ({@code firmware/port/mps2/test/runner.c}), built first. */
     static Path runnerElf(CortexM core) {
         return built(core, "fqt-runner.elf");

@@ -40,6 +40,13 @@ class BoardProfilesTest {
         for (BoardProfile p : Boards.profiles()) {
             LinkedMemory linked = LinkedMemory.of(Firmware.appElf(p));
             linkedLines.append(Boards.profileLine(p, linked)).append('\n');
+            if (p.virtualMachine() != null) {
+                LinkedMemory v = LinkedMemory.of(Firmware.virtualAppElf(p));
+                assertEquals(new LinkedMemory(v.ramOrigin(), v.ramBytes(), linked.flashOrigin(), v.flashBytes(), v.stackReserve(),
+                        v.firmwareStateBytes(), v.codeBytes(), v.arenaBytes(), v.modelStoreBytes()), linked,
+                        p.name() + "'s virtual board has its memory but for where Flash starts");
+                assertEquals(0, v.flashOrigin(), p.name() + "'s virtual board has Flash where the MPS2 machines' code memory is");
+            }
             storedLines.append(Boards.profileLine(p, p.memory())).append('\n');
             // sections.ld's layout: state, 8-aligned arena and stack fill the arena's RAM, which holds data and bss too here.
             if (!p.name().equals("teensy41")) {
@@ -84,7 +91,8 @@ class BoardProfilesTest {
             LinkedMemory m = p.memory();
             t.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %,d | %,d | %s |%n", p.name(), p.core().key(), m.ramBytes(),
                     m.flashBytes(), m.firmwareStateBytes(), m.stackReserve(), m.arenaBytes(), m.modelStoreBytes(),
-                    p.virtualMachine() == null ? "link check only" : "QEMU " + p.virtualMachine()));
+                    p.virtualMachine() == null ? "link check only"
+                            : "QEMU " + p.virtualMachine() + (m.flashOrigin() == 0 ? "" : ", Flash at 0x0")));
         }
         String readme = Files.readString(Path.of("README.md"));
         String start = "<!-- board profiles: BoardProfilesTest -->\n", end = "<!-- end of board profiles -->";
@@ -120,8 +128,8 @@ class BoardProfilesTest {
         String tiny = assertThrows(IllegalArgumentException.class, () -> BoardProfile.custom("tiny", CortexM.M0PLUS, 32 * 1024, 256 * 1024, 4096))
                 .getMessage();
         assertTrue(tiny.contains("tiny") && tiny.contains("32,768 B of RAM"), tiny);
-        String noVm = assertThrows(IllegalArgumentException.class, () -> Boards.virtual(Boards.profile("rp2040"))).getMessage();
-        assertTrue(noVm.contains("rp2040") && noVm.contains("no virtual board"), noVm);
+        String noVm = assertThrows(IllegalArgumentException.class, () -> Boards.virtual(Boards.profile("teensy41"))).getMessage();
+        assertTrue(noVm.contains("teensy41") && noVm.contains("no virtual board"), noVm);
     }
 
     /** The bytes ld says RAM overflowed by; fails when the link did not overflow. */
