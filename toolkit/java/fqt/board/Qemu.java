@@ -73,7 +73,7 @@ final class Qemu implements AutoCloseable {
             case M4 -> "mps2-an386";
             case M7 -> "mps2-an500";
             case M0PLUS -> throw new IllegalArgumentException(
-                    "QEMU has no Cortex-M0+ board: use m4 or m7 (./fqt firmware build --board m0plus reports the M0+ code size)");
+                    "QEMU has no Cortex-M0+ board: use m4 or m7, or the rp2040 profile's virtual board (Boards.virtual(Boards.profile(\"rp2040\")))");
         };
     }
 
