@@ -17,7 +17,6 @@ import fqt.train.TrainingConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -225,6 +224,10 @@ public final class Memory {
         return Table.create("memory of training, by model and precision").addColumns(name, precision, weights, ram, flash);
     }
 
+    static long size(int[] shape) {
+        return Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+    }
+
     /**
      * Whether {@code model} trains with {@code training} on each board: one row per profile (board,
      * core, ram_need = the plan's arena + the firmware's own state + the stack reserve, ram_bytes,
@@ -241,7 +244,7 @@ public final class Memory {
         var headroom = LongColumn.create("headroom");
         var flash = LongColumn.create("flash_bytes");
         var flashSize = LongColumn.create("flash_size");
-        var fits = BooleanColumn.create("fits");
+        var fits = tech.tablesaw.api.BooleanColumn.create("fits");
         for (fqt.board.BoardProfile b : boards) {
             board.append(b.name());
             core.append(b.core().key());
@@ -255,9 +258,5 @@ public final class Memory {
         }
         return Table.create("memory of training on each board: " + plan.settings())
                 .addColumns(board, core, need, ram, arena, headroom, flash, flashSize, fits);
-    }
-
-    static long size(int[] shape) {
-        return Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
     }
 }
