@@ -35,6 +35,10 @@ static uint8_t info(uint8_t *resp, uint16_t *resp_len)
     m.core = text(board_core_name());
     m.firmware_version = text(FIRMWARE_VERSION);
     m.build_id.data = board_build_id(&m.build_id.len);
+    m.arena_capacity = training_arena_capacity();
+    m.blob_capacity = board_model_store_bytes();
+    m.board = text(board_profile_name());
+    m.stack_used = board_stack_used();
     *resp_len = (uint16_t)proto_info_encode(&m, resp, PROTO_MAX_PAYLOAD);
     return PROTO_OK;
 }

@@ -2,15 +2,12 @@
 
 #include <string.h>
 
+#include "board.h"
 #include "fqt_status.h"
 #include "messages.h"
 #include "model_blob.h"
 #include "timing.h"
 
-/* RAM of the MPS2 boards (4 MiB): the arena, the blob as loaded and the image written back, with
- * what is left for the link buffers, the model structs and the stack. */
-#define ARENA_BYTES (2816u * 1024u)
-#define BLOB_BYTES (512u * 1024u)
 /* Most results a TRAIN_BATCH answer holds: count u16, then 32 bytes each. */
 #define MAX_BATCH ((PROTO_MAX_PAYLOAD - 2u) / PROTO_SAMPLE_RESULT_BYTES)
 /* Most predictions an EVALUATE answer holds. */
@@ -24,13 +21,11 @@
 #define STATE_FIXED_WORDS 7u /* magic, version, arena bytes, rng state, in_batch, loss range min, max */
 #define STATE_HEAD_BYTES(layers) (4u * (STATE_FIXED_WORDS + (uint32_t)(layers)))
 
-static union {
-    int64_t align; /* ARENA.md: the arena is 8-aligned */
-    uint8_t bytes[ARENA_BYTES];
-} arena;
-/* 4-aligned, as the blob loader wants; frozen parameters are used in place, so it stays put. */
-static uint32_t blob_words[BLOB_BYTES / 4u];
-static uint32_t image_words[BLOB_BYTES / 4u];
+/* The arena: the RAM the linker left (board_arena). The blob goes to the board's Flash model store
+ * (board.h) and stays put there, its frozen parameters used in place; the store starts on a page,
+ * so 4-aligned as the blob loader wants. */
+static uint8_t *arena;
+static uint32_t arena_capacity;
 static uint32_t state_head[STATE_FIXED_WORDS + FQT_MAX_LAYERS];
 
 static fqt_model model;
@@ -46,9 +41,13 @@ static uint32_t trainable_structures;
 static uint32_t sample_selected;
 static uint32_t layer_selections[FQT_MAX_LAYERS];
 static float float_input[PROTO_MAX_PAYLOAD / 4u];
-static proto_sample_result results[MAX_BATCH];
-static int32_t predicted[MAX_EVAL];
-static uint8_t chunk[MAX_CHUNK];
+/* What one answer is built from: each request encodes its answer before the next one runs, so the
+ * three share their bytes (8 KiB less of the RAM the arena gets). */
+static union {
+    proto_sample_result results[MAX_BATCH];
+    int32_t predicted[MAX_EVAL];
+    uint8_t chunk[MAX_CHUNK];
+} answer;
 
 static uint8_t fail(uint8_t status, int32_t detail, uint8_t *resp, uint16_t *resp_len)
 {
@@ -63,6 +62,16 @@ static void on_select(void *user, int32_t layer, const int32_t *sel, int32_t n_s
     (void)sel;
     sample_selected += (uint32_t)n_sel;
     layer_selections[layer] += (uint32_t)n_sel;
+}
+
+void training_init(void)
+{
+    arena = board_arena(&arena_capacity);
+}
+
+uint32_t training_arena_capacity(void)
+{
+    return arena_capacity;
 }
 
 void training_reset(void)
@@ -99,20 +108,21 @@ uint8_t training_load(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
     if (m.offset == 0u) {
         /* A new load: the model held so far is dropped. */
         training_reset();
-        if (m.total_bytes > BLOB_BYTES) return fail(PROTO_ERR_CAPACITY, (int32_t)BLOB_BYTES, resp, resp_len);
+        if (m.total_bytes > board_model_store_bytes()) {
+            return fail(PROTO_ERR_CAPACITY, (int32_t)board_model_store_bytes(), resp, resp_len);
+        }
         blob_total = m.total_bytes;
     } else if (m.total_bytes != blob_total || m.offset != blob_received) {
         return fail(PROTO_ERR_OFFSET, (int32_t)blob_received, resp, resp_len);
     }
-    memcpy((uint8_t *)blob_words + m.offset, m.data.data, m.data.len);
+    board_model_blob_write(m.offset, m.data.data, m.data.len);
     blob_received = m.offset + m.data.len;
-    proto_load_ack ack = {blob_received, BLOB_BYTES, 0u};
+    proto_load_ack ack = {blob_received, board_model_store_bytes(), 0u};
     if (blob_received == blob_total) {
-        int status = fqt_model_blob_load((const uint8_t *)blob_words, blob_total, arena.bytes, sizeof arena.bytes, &model,
-                                         &trainer, &arena_used);
+        int status = fqt_model_blob_load(board_model_blob(), blob_total, arena, arena_capacity, &model, &trainer, &arena_used);
         blob_total = blob_received = 0;
         /* A model whose arena does not fit is "too big for the board", with the arena's capacity. */
-        if (status == FQT_ERR_ARENA) return fail(PROTO_ERR_CAPACITY, (int32_t)ARENA_BYTES, resp, resp_len);
+        if (status == FQT_ERR_ARENA) return fail(PROTO_ERR_CAPACITY, (int32_t)arena_capacity, resp, resp_len);
         if (status != FQT_OK) return fail(PROTO_ERR_REFUSED, status, resp, resp_len);
         start_run();
         ack.arena_bytes = (uint32_t)arena_used;
@@ -173,9 +183,9 @@ uint8_t training_sample(const proto_frame *req, uint8_t *resp, uint16_t *resp_le
     if (proto_train_sample_decode(req->payload, req->len, &m) != PROTO_OK) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
     if (!loaded) return fail(PROTO_ERR_NO_MODEL, 0, resp, resp_len);
     if (m.input.len != input_bytes()) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
-    int status = run_sample(m.flags & PROTO_SAMPLE_LAST_OF_EPOCH, m.label, m.input.data, &results[0]);
+    int status = run_sample(m.flags & PROTO_SAMPLE_LAST_OF_EPOCH, m.label, m.input.data, &answer.results[0]);
     if (status != FQT_OK) return fail(PROTO_ERR_REFUSED, status, resp, resp_len);
-    *resp_len = (uint16_t)proto_sample_result_encode(&results[0], resp, PROTO_MAX_PAYLOAD);
+    *resp_len = (uint16_t)proto_sample_result_encode(&answer.results[0], resp, PROTO_MAX_PAYLOAD);
     return PROTO_OK;
 }
 
@@ -192,10 +202,10 @@ uint8_t training_batch(const proto_frame *req, uint8_t *resp, uint16_t *resp_len
         const uint8_t *input;
         proto_samples_at(&m, i, &label, &input);
         int last = i + 1u == m.count && (m.flags & PROTO_SAMPLE_LAST_OF_EPOCH) != 0u;
-        int status = run_sample(last, label, input, &results[i]);
+        int status = run_sample(last, label, input, &answer.results[i]);
         if (status != FQT_OK) return fail(PROTO_ERR_REFUSED, status, resp, resp_len);
     }
-    *resp_len = (uint16_t)proto_results_encode(results, m.count, resp, PROTO_MAX_PAYLOAD);
+    *resp_len = (uint16_t)proto_results_encode(answer.results, m.count, resp, PROTO_MAX_PAYLOAD);
     return PROTO_OK;
 }
 
@@ -220,10 +230,10 @@ uint8_t training_evaluate(const proto_frame *req, uint8_t *resp, uint16_t *resp_
             memcpy(float_input, input, input_bytes());
             x = float_input;
         }
-        int status = fqt_trainer_predict(&trainer, x, codes, &predicted[i]);
+        int status = fqt_trainer_predict(&trainer, x, codes, &answer.predicted[i]);
         if (status != FQT_OK) return fail(PROTO_ERR_REFUSED, status, resp, resp_len);
     }
-    *resp_len = (uint16_t)proto_predictions_encode(predicted, m.count, resp, PROTO_MAX_PAYLOAD);
+    *resp_len = (uint16_t)proto_predictions_encode(answer.predicted, m.count, resp, PROTO_MAX_PAYLOAD);
     return PROTO_OK;
 }
 
@@ -236,14 +246,14 @@ static uint8_t read_chunk(const proto_read_weights *m, uint32_t total, void (*fi
     if (n > m->max_bytes) n = m->max_bytes;
     if (n > MAX_CHUNK) n = MAX_CHUNK;
     fill(m->offset, n);
-    proto_weights_chunk c = {total, m->offset, {chunk, n}};
+    proto_weights_chunk c = {total, m->offset, {answer.chunk, n}};
     *resp_len = (uint16_t)proto_weights_chunk_encode(&c, resp, PROTO_MAX_PAYLOAD);
     return PROTO_OK;
 }
 
 static void fill_image(uint32_t offset, uint32_t n)
 {
-    memcpy(chunk, (const uint8_t *)image_words + offset, n);
+    memcpy(answer.chunk, board_model_image() + offset, n);
 }
 
 uint8_t training_read_weights(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
@@ -253,8 +263,9 @@ uint8_t training_read_weights(const proto_frame *req, uint8_t *resp, uint16_t *r
     if (!loaded) return fail(PROTO_ERR_NO_MODEL, 0, resp, resp_len);
     if (m.offset == 0u) {
         /* A read starts: the image of this moment, so a multi-chunk read is consistent. */
-        if (fqt_model_blob_size(&model, &trainer) > BLOB_BYTES) return fail(PROTO_ERR_CAPACITY, (int32_t)BLOB_BYTES, resp, resp_len);
-        int status = fqt_model_blob_write(&model, &trainer, (uint8_t *)image_words, BLOB_BYTES, &image_len);
+        uint32_t cap = board_model_store_bytes();
+        if (fqt_model_blob_size(&model, &trainer) > cap) return fail(PROTO_ERR_CAPACITY, (int32_t)cap, resp, resp_len);
+        int status = fqt_model_blob_write(&model, &trainer, board_model_image(), cap, &image_len);
         if (status != FQT_OK) return fail(PROTO_ERR_REFUSED, status, resp, resp_len);
     }
     return read_chunk(&m, (uint32_t)image_len, fill_image, resp, resp_len);
@@ -287,7 +298,7 @@ static void fill_state(uint32_t offset, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++, offset++) {
         uint32_t head = STATE_HEAD_BYTES(model.n_layers);
-        chunk[i] = offset < head ? ((const uint8_t *)state_head)[offset] : arena.bytes[offset - head];
+        answer.chunk[i] = offset < head ? ((const uint8_t *)state_head)[offset] : arena[offset - head];
     }
 }
 
@@ -326,7 +337,7 @@ uint8_t training_write_state(const proto_frame *req, uint8_t *resp, uint16_t *re
     uint32_t head = STATE_HEAD_BYTES(model.n_layers);
     for (uint32_t i = 0, at = m.offset; i < m.data.len; i++, at++) {
         if (at < head) ((uint8_t *)state_head)[at] = m.data.data[i];
-        else arena.bytes[at - head] = m.data.data[i];
+        else arena[at - head] = m.data.data[i];
     }
     state_received = m.offset + m.data.len;
     proto_load_ack ack = {state_received, state_total, 0u};

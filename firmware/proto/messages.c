@@ -205,6 +205,10 @@ uint32_t proto_info_encode(const proto_info *m, uint8_t *out, uint32_t cap)
     put_counted(&w, m->core);
     put_counted(&w, m->firmware_version);
     put_counted(&w, m->build_id);
+    put_u32(&w, m->arena_capacity);
+    put_u32(&w, m->blob_capacity);
+    put_counted(&w, m->board);
+    put_u32(&w, m->stack_used);
     return finish(&w);
 }
 
@@ -216,6 +220,10 @@ int proto_info_decode(const uint8_t *p, uint32_t len, proto_info *m)
     m->core = get_counted(&r);
     m->firmware_version = get_counted(&r);
     m->build_id = get_counted(&r);
+    m->arena_capacity = get_u32(&r);
+    m->blob_capacity = get_u32(&r);
+    m->board = get_counted(&r);
+    m->stack_used = get_u32(&r);
     return done(&r);
 }
 

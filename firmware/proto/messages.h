@@ -82,6 +82,10 @@ typedef struct {
     proto_bytes core;             /* e.g. "cortex-m4f" */
     proto_bytes firmware_version; /* e.g. "0.1.0" */
     proto_bytes build_id;         /* raw GNU build-id */
+    uint32_t arena_capacity;      /* the largest training arena it holds */
+    uint32_t blob_capacity;       /* the largest model blob it holds */
+    proto_bytes board;            /* the board profile it was linked for, e.g. "nrf52840" */
+    uint32_t stack_used;          /* the deepest the stack has gone since reset */
 } proto_info;
 
 /* One chunk of a model blob (fqt.wire.ModelBlob bytes): total_bytes u32, offset u32, data. Chunks

@@ -5,8 +5,13 @@
 #   make -f firmware/port/mps2/board.mk board-m3     mps2-an385 (Cortex-M3, no DSP, no FPU): the same
 #   make -f firmware/port/mps2/board.mk board-m0plus Cortex-M0+: compile firmware/core/ only
 #   make -f firmware/port/mps2/board.mk boards       all four
+#   make -f firmware/port/mps2/board.mk board-nrf52840  the application linked for a board profile's
+#       memory map (firmware/port/boards/PROFILE.ld: nrf52840, rp2040, teensy41, stm32f746, stm32l4r5;
+#       board-profiles: all), with its memory (firmware state, arena, stack, model store) printed
 #   make -f firmware/port/mps2/board.mk golden-images  fqt-golden.elf (testdata/golden/) for m3, m4, m7
 #                                                      and m0plus (on QEMU's microbit, Cortex-M0)
+#   make -f firmware/port/mps2/board.mk board-nrf52840-arena MPS2_ARENA_MIN=N   does an arena of N bytes fit?
+#       (links firmware/build/nrf52840/arena-check.elf; else ld says by how many bytes RAM overflows)
 # Everything lands under firmware/build/. Names start with MPS2_ or board- so an including
 # Makefile keeps its own.
 
@@ -15,10 +20,12 @@ MPS2_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 MPS2_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 MPS2_FW := $(abspath $(MPS2_DIR)/../..)
+MPS2_BOARDS := $(MPS2_FW)/port/boards
 MPS2_BUILD := $(MPS2_FW)/build
 
 MPS2_CC := arm-none-eabi-gcc
 MPS2_SIZE := arm-none-eabi-size
+MPS2_NM := arm-none-eabi-nm
 
 # Float semantics identical to Java: no fused multiply-add, no fast-math; signed overflow wraps.
 # No strict aliasing: arena buffers are reused as float, int32 and uint8 (as in firmware/Makefile).
@@ -53,7 +60,7 @@ MPS2_GOLDEN_LDFLAGS := -nostartfiles --specs=nano.specs --specs=rdimon.specs -Wl
 define MPS2_GOLDEN
 $(MPS2_BUILD)/$(1)/obj/%.o: $(MPS2_FW)/%.c
 	@mkdir -p $$(@D)
-	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -I$(MPS2_FW)/tests -c $$< -o $$@
+	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -DFQT_BOARD_PROFILE='"$(1)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -I$(MPS2_FW)/tests -c $$< -o $$@
 
 $(MPS2_BUILD)/$(1)/fqt-golden.elf: $(MPS2_GOLDEN_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_DIR)/$(1).ld $(MPS2_DIR)/sections.ld
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_GOLDEN_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
@@ -75,7 +82,7 @@ $(MPS2_BUILD)/$(1)/fqt-runner.elf: $(MPS2_RUNNER_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj
 	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
 
 board-$(2): $(MPS2_BUILD)/$(1)/fqt-app.elf $(MPS2_BUILD)/$(1)/startup-test.elf $(MPS2_BUILD)/$(1)/fqt-runner.elf board-core-$(2)
-	@$(MPS2_SIZE) $(MPS2_BUILD)/$(1)/fqt-app.elf $(MPS2_BUILD)/$(1)/fqt-runner.elf
+	@$(MPS2_NM) -t d $(MPS2_BUILD)/$(1)/fqt-app.elf | awk -v board=$(1) -f $(MPS2_DIR)/memory.awk
 endef
 
 # firmware/core/ compiled (not linked) for one CPU, with its code size: $(1) CPU key.
@@ -96,15 +103,52 @@ $(eval $(call MPS2_BOARD,mps2-an385,m3,cortex-m3))
 $(eval $(call MPS2_GOLDEN,microbit,m0plus,cortex-m0plus))
 $(foreach cpu,m4 m7 m3 m0plus,$(eval $(call MPS2_CORE,$(cpu))))
 
+# The application linked for a board profile's memory map: $(1) profile (firmware/port/boards/$(1).ld),
+# $(2) CPU key, $(3) core name. The port is the MPS2 one (its UART and SysTick): on nrf52840, whose
+# memory starts where the MPS2 machines' does, the image runs on QEMU's mps2-an386; for the other
+# profiles the link is the check (RAM and Flash at their real addresses). The memory report reads
+# the linker's symbols (fqt.board.FirmwareMemory reads the same ones).
+define MPS2_PROFILE
+$(MPS2_BUILD)/$(1)/obj/%.o: $(MPS2_FW)/%.c
+	@mkdir -p $$(@D)
+	$(MPS2_CC) $(MPS2_CFLAGS) $(MPS2_CPU_$(2)) -DFQT_BOARD_CORE='"$(3)"' -DFQT_BOARD_PROFILE='"$(1)"' -I$(MPS2_DIR) -I$(MPS2_FW)/app -I$(MPS2_FW)/proto -I$(MPS2_FW)/core -c $$< -o $$@
+
+$(MPS2_BUILD)/$(1)/fqt-app.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_BOARDS)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -L$(MPS2_BOARDS) -T$(1).ld -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
+
+# (Not arm-none-eabi-size: it counts the arena, the stack reserve and the model store as bss.)
+board-$(1): $(MPS2_BUILD)/$(1)/fqt-app.elf
+	@$(MPS2_NM) -t d $$< | awk -v board=$(1) -f $(MPS2_DIR)/memory.awk
+
+# The same with Flash at 0x0, where the MPS2 machines have their code memory (the profile's sizes
+# there): what its virtual board runs when its real Flash is elsewhere.
+$(MPS2_BUILD)/$(1)/fqt-app-virtual.elf: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o) $(MPS2_BOARDS)/$(1).ld $(MPS2_DIR)/sections.ld
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -L$(MPS2_BOARDS) -T$(1).ld -Wl,--defsym=__mps2_origins=1 -Wl,-Map=$$@.map $$(filter %.o,$$^) -lm -o $$@
+
+# Does an arena of MPS2_ARENA_MIN bytes fit? Links a throw-away image with at least that arena.
+board-$(1)-arena: $(MPS2_APP_SRCS:%.c=$(MPS2_BUILD)/$(1)/obj/%.o)
+	$(MPS2_CC) $(MPS2_CPU_$(2)) $(MPS2_LDFLAGS) -L$(MPS2_BOARDS) -T$(1).ld -Wl,--defsym=__arena_min=$(MPS2_ARENA_MIN) $$^ -lm \
+		-o $(MPS2_BUILD)/$(1)/arena-check.elf
+	@$(MPS2_NM) -t d $(MPS2_BUILD)/$(1)/arena-check.elf | awk -v board=$(1) -f $(MPS2_DIR)/memory.awk
+endef
+
+$(eval $(call MPS2_PROFILE,nrf52840,m4,cortex-m4f))
+$(eval $(call MPS2_PROFILE,rp2040,m0plus,cortex-m0plus))
+$(eval $(call MPS2_PROFILE,teensy41,m7,cortex-m7))
+$(eval $(call MPS2_PROFILE,stm32f746,m7,cortex-m7))
+$(eval $(call MPS2_PROFILE,stm32l4r5,m4,cortex-m4f))
+MPS2_PROFILES := nrf52840 rp2040 teensy41 stm32f746 stm32l4r5
+board-profiles: $(MPS2_PROFILES:%=board-%)
+
 board-m0plus: board-core-m0plus
 
 boards: board-m4 board-m7 board-m3 board-m0plus
 
 golden-images: golden-m3 golden-m4 golden-m7 golden-m0plus
 
-.PHONY: boards board-m4 board-m7 board-m3 board-m0plus board-core-m4 board-core-m7 board-core-m3 board-core-m0plus \
+.PHONY: board-profiles $(MPS2_PROFILES:%=board-%) $(MPS2_PROFILES:%=board-%-arena) boards board-m4 board-m7 board-m3 board-m0plus board-core-m4 board-core-m7 board-core-m3 board-core-m0plus \
 	golden-images golden-m3 golden-m4 golden-m7 golden-m0plus
 
--include $(shell find $(addprefix $(MPS2_BUILD)/,mps2-an386 mps2-an500 mps2-an385 microbit core-m4 core-m7 core-m3 core-m0plus) -name '*.d' 2>/dev/null)
+-include $(shell find $(addprefix $(MPS2_BUILD)/,mps2-an386 mps2-an500 mps2-an385 microbit $(MPS2_PROFILES) core-m4 core-m7 core-m3 core-m0plus) -name '*.d' 2>/dev/null)
 
 .DEFAULT_GOAL := $(MPS2_SAVED_GOAL)

@@ -1,6 +1,8 @@
 /* Vector table and reset handler for the MPS2 Cortex-M4F / Cortex-M7 images. */
 #include <stdint.h>
 
+#include "board.h"
+
 /* Symbols from sections.ld. */
 extern uint32_t __data_load[];
 extern uint32_t __data_start[];
@@ -8,6 +10,7 @@ extern uint32_t __data_end[];
 extern uint32_t __bss_start[];
 extern uint32_t __bss_end[];
 extern uint32_t __stack_top[];
+extern uint32_t __stack_min[]; /* absolute: its address is the reserve's size */
 
 int main(void);
 
@@ -48,8 +51,21 @@ __attribute__((section(".vectors"), used)) static const uintptr_t vectors[VECTOR
     [16 ... VECTOR_COUNT - 1] = (uintptr_t)Default_Handler,
 };
 
+/* Fills the stack reserve below the running frame with BOARD_STACK_PAINT: board_stack_used() then
+ * finds the deepest the stack has gone. */
+static void paint_stack(void)
+{
+    uint32_t *p = (uint32_t *)((uintptr_t)__stack_top - (uintptr_t)__stack_min);
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    while (p < sp - 16) { /* 64 bytes below sp: this function's own frame stays untouched */
+        *p++ = BOARD_STACK_PAINT;
+    }
+}
+
 void Reset_Handler(void)
 {
+    paint_stack();
     uint32_t *src = __data_load;
     uint32_t *dst = __data_start;
     while (dst < __data_end) {

@@ -192,6 +192,8 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
             say(t, "core %.*s\nfirmware_version %.*s\n", (int)m.core.len, (const char *)m.core.data,
                 (int)m.firmware_version.len, (const char *)m.firmware_version.data);
             say_bytes(t, "build_id", m.build_id);
+            say(t, "arena_capacity %lu\nblob_capacity %lu\nboard %.*s\nstack_used %lu\n", (unsigned long)m.arena_capacity,
+                (unsigned long)m.blob_capacity, (int)m.board.len, (const char *)m.board.data, (unsigned long)m.stack_used);
             *out_len = proto_info_encode(&m, out, PROTO_MAX_PAYLOAD);
         }
         return st;

@@ -8,6 +8,7 @@ import fqt.train.TrainingConfig;
 import fqt.wire.Messages;
 import fqt.wire.ModelBlob;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * A connected board running {@code firmware/app/}: virtual ({@link Boards#virtual}) or on a serial
@@ -19,23 +20,26 @@ public final class Board implements AutoCloseable {
     private Qemu qemu; // null for a real board
     private String name;
     private final CortexM core;     // of a virtual board, to start another after a crash
+    private final BoardProfile profile; // of a virtual board limited to a profile's memory, or null
     private final LineFaults faults; // of a virtual board's relay, or null
     private boolean closed;
     /** The device of the last deploy: an earlier handle would train a model the board no longer holds. */
     private Device current;
 
-    Board(Link link, Qemu qemu, String name, CortexM core, LineFaults faults) {
+    Board(Link link, Qemu qemu, String name, CortexM core, BoardProfile profile, LineFaults faults) {
         this.link = link;
         this.qemu = qemu;
         this.name = name;
         this.core = core;
+        this.profile = profile;
         this.faults = faults;
     }
 
     /**
      * Loads {@code training}'s model as {@code training.fit(train, ...)} starts from it (frozen and
      * quantized on {@code train} as configured: {@link ModelBlob#forRun}) and its settings onto
-     * the board, ready to train. Refused before upload when its memory plan exceeds the board's RAM.
+     * the board, ready to train. Refused before upload when its memory plan exceeds the arena the
+     * board reports ({@link BoardInfo#arenaCapacity()}), with the numbers.
      */
     public Device deploy(Training training, Dataset train) {
         TrainingConfig c = training.config();
@@ -53,10 +57,12 @@ public final class Board implements AutoCloseable {
 
     /** {@link #deploy(Model, Training)} with settings already frozen; every field of {@code c} reaches the board. */
     public Device deploy(Model model, TrainingConfig c) {
-        long need = Memory.plan(model, c).ramBytes(), have = info().ramBytes();
+        BoardInfo info = info();
+        long need = Memory.plan(model, c).ramBytes(), have = info.arenaCapacity();
         if (need > have) {
-            throw new IllegalArgumentException("the model needs " + need + " bytes of RAM to train (Memory.plan) and " + this
-                    + " has " + have + ": not uploaded");
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the model needs %,d B of arena to train (Memory.plan) and %s"
+                    + " (%s profile, %,d KiB RAM) has %,d B: %,d B short, not uploaded", need, this, info.board(), info.ramBytes() / 1024, have,
+                    need - have));
         }
         byte[] blob = ModelBlob.write(model, c);
         requireOpen();
@@ -70,11 +76,12 @@ public final class Board implements AutoCloseable {
         return current == d;
     }
 
-    /** Core, clock, RAM, firmware version and build id, as the board reports them. */
+    /** Core, clock, RAM, firmware version, build id, arena and blob capacity and board profile, as the board reports them. */
     public BoardInfo info() {
         requireOpen();
         Messages.Info m = Messages.Info.decode(link.call(Messages.INFO, new byte[0], "info"));
-        return new BoardInfo(m.core(), m.clockHz(), m.ramBytes(), m.firmwareVersion(), HexFormat.of().formatHex(m.buildId()));
+        return new BoardInfo(m.core(), m.clockHz(), m.ramBytes(), m.firmwareVersion(), HexFormat.of().formatHex(m.buildId()),
+                m.arenaCapacity(), m.blobCapacity(), m.board(), m.stackUsed());
     }
 
     /** Sends {@code data} (at most 4096 bytes) and returns what the board sends back: a link test. */
@@ -138,7 +145,7 @@ public final class Board implements AutoCloseable {
             return;
         }
         closeLink();
-        Board fresh = Boards.virtual(core, faults);
+        Board fresh = profile != null ? Boards.virtual(profile, faults) : Boards.virtual(core, faults);
         link = fresh.link;
         qemu = fresh.qemu;
         name = fresh.name;

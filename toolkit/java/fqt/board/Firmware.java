@@ -41,6 +41,21 @@ public final class Firmware {
         return built(core, "fqt-app.elf");
     }
 
+    /** The board application linked for {@code profile}'s memory map ({@code firmware/port/boards/NAME.ld}), built first. */
+    public static Path appElf(BoardProfile profile) {
+        return built(dir().resolve("build").resolve(profile.name()).resolve("fqt-app.elf"));
+    }
+
+    /**
+     * What {@code profile}'s virtual board runs: {@link #appElf(BoardProfile)} when its Flash starts
+     * at 0x0 as the MPS2 machines' code memory does, else the same link with Flash at 0x0
+     * ({@code fqt-app-virtual.elf}: the profile's sizes, the MPS2 origins), built first.
+     */
+    public static Path virtualAppElf(BoardProfile profile) {
+        if (profile.memory().flashOrigin() == 0) return appElf(profile);
+        return built(dir().resolve("build").resolve(profile.name()).resolve("fqt-app-virtual.elf"));
+    }
+
     /** The training runner image for a virtual board ({@code firmware/port/mps2/test/runner.c}), built first. */
     static Path runnerElf(CortexM core) {
         return built(core, "fqt-runner.elf");
@@ -52,17 +67,52 @@ public final class Firmware {
     }
 
     /**
-     * Runs the board make target for {@code board} ({@code m4}, {@code m7}, {@code m0plus} or
-     * {@code all}) with make's output on this process's console; returns make's exit status.
+     * Runs the board make target for {@code board} ({@code m4}, {@code m7}, {@code m0plus}, a board
+     * profile such as {@code nrf52840}, which prints its linked memory, or {@code all}: every one)
+     * with make's output on this process's console; returns make's exit status.
      */
     public static int build(String board) {
         String target = switch (board) {
-            case "all" -> "boards";
+            case "all" -> "boards board-profiles";
             case "m4", "m7", "m0plus" -> "board-" + board;
-            default -> throw new IllegalArgumentException("unknown board '" + board + "': use m4, m7, m0plus or all");
+            default -> {
+                try {
+                    yield "board-" + Boards.profile(board).name();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown board '" + board + "': use m4, m7, m0plus, all or a board profile: " + Boards.names());
+                }
+            }
         };
+        return run(make(List.of(target.split(" "))).inheritIO());
+    }
+
+    /**
+     * Links the board application for {@code profile} with an arena of at least {@code arenaBytes}
+     * (ld {@code --defsym=__arena_min}): exit status 0 when it fits next to the firmware's state and
+     * the stack reserve, else the linker's "region `RAM' overflowed by N bytes", N being the bytes
+     * short. Returns make's exit status and output.
+     */
+    public static LinkCheck linkCheck(BoardProfile profile, long arenaBytes) {
+        appElf(profile); // the objects, built as for the board
+        ProcessBuilder pb = make(List.of("-s", "board-" + profile.name() + "-arena", "MPS2_ARENA_MIN=" + arenaBytes)).redirectErrorStream(true);
         try {
-            return make(List.of(target)).inheritIO().start().waitFor();
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new LinkCheck(p.waitFor(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run make: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while linking for " + profile.name(), e);
+        }
+    }
+
+    /** Exit status and output of {@link #linkCheck}. */
+    public record LinkCheck(int exitStatus, String output) {}
+
+    private static int run(ProcessBuilder pb) {
+        try {
+            return pb.start().waitFor();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run make: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -72,7 +122,10 @@ public final class Firmware {
     }
 
     private static Path built(CortexM core, String image) {
-        Path elf = dir().resolve("build").resolve(Qemu.machine(core)).resolve(image);
+        return built(dir().resolve("build").resolve(Qemu.machine(core)).resolve(image));
+    }
+
+    private static Path built(Path elf) {
         // make does nothing when the image is up to date, so edited sources are never run stale.
         ProcessBuilder pb = make(List.of("-s", elf.toString())).redirectErrorStream(true);
         try {

@@ -73,22 +73,28 @@ final class Qemu implements AutoCloseable {
             case M4 -> "mps2-an386";
             case M7 -> "mps2-an500";
             case M0PLUS -> throw new IllegalArgumentException(
-                    "QEMU has no Cortex-M0+ board: use m4 or m7 (./fqt firmware build --board m0plus reports the M0+ code size)");
+                    "QEMU has no Cortex-M0+ board: use m4 or m7, or the rp2040 profile's virtual board (Boards.virtual(Boards.profile(\"rp2040\")))");
         };
     }
 
-    private static String cpu(CortexM core) {
-        return core == CortexM.M4 ? "cortex-m4" : "cortex-m7";
+    /** The CPU of an MPS2 machine. mps2-an385's Cortex-M3 also runs Cortex-M0+ code (ARMv6-M is a subset of ARMv7-M). */
+    static String cpu(String machine) {
+        return switch (machine) {
+            case "mps2-an385" -> "cortex-m3";
+            case "mps2-an386" -> "cortex-m4";
+            case "mps2-an500" -> "cortex-m7";
+            default -> throw new IllegalArgumentException("no virtual board on QEMU machine '" + machine + "': use mps2-an385, mps2-an386 or mps2-an500");
+        };
     }
 
-    private static List<String> baseCommand(CortexM core, Path elf) {
-        return List.of("qemu-system-arm", "-M", machine(core), "-cpu", cpu(core), "-nographic", "-monitor", "none",
+    private static List<String> baseCommand(String machine, Path elf) {
+        return List.of("qemu-system-arm", "-M", machine, "-cpu", cpu(machine), "-nographic", "-monitor", "none",
                 "-icount", "shift=0,align=off,sleep=off", "-kernel", elf.toString());
     }
 
-    /** Starts {@code elf} with UART0 on a new pseudo-terminal and waits until QEMU names it. */
-    static Qemu startWithPty(CortexM core, Path elf, Duration timeout) {
-        List<String> command = new ArrayList<>(baseCommand(core, elf));
+    /** Starts {@code elf} on {@code machine} with UART0 on a new pseudo-terminal and waits until QEMU names it. */
+    static Qemu startWithPty(String machine, Path elf, Duration timeout) {
+        List<String> command = new ArrayList<>(baseCommand(machine, elf));
         command.addAll(List.of("-serial", "pty"));
         Qemu q = new Qemu(command);
         try {
@@ -97,7 +103,7 @@ final class Qemu implements AutoCloseable {
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             q.close();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            throw new IllegalStateException("QEMU " + machine(core) + " did not report its serial pseudo-terminal within "
+            throw new IllegalStateException("QEMU " + machine + " did not report its serial pseudo-terminal within "
                     + timeout.toMillis() + " ms; its output:\n" + q.outputAfterExit());
         }
     }
@@ -107,7 +113,7 @@ final class Qemu implements AutoCloseable {
      * exit status (the image's) and output. {@code extraArgs} go to QEMU as they are.
      */
     static Run runToExit(CortexM core, Path elf, Duration timeout, String... extraArgs) {
-        List<String> command = new ArrayList<>(baseCommand(core, elf));
+        List<String> command = new ArrayList<>(baseCommand(machine(core), elf));
         command.addAll(List.of("-serial", "null", "-semihosting-config", "enable=on,target=native"));
         command.addAll(List.of(extraArgs));
         try (Qemu q = new Qemu(command)) {

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 final class BoardCommand extends CommandGroup {
     /** Which board: a virtual one (default m4) or a real one on a serial port. */
     static final class Choice {
-        @Option(names = "--board", paramLabel = "m4|m7", description = "start that QEMU virtual board (default: m4), use it, stop it")
+        @Option(names = "--board", paramLabel = "m4|m7|nrf52840",
+                description = "start that QEMU virtual board (default: m4; nrf52840: the firmware linked for its 256 KB of RAM), use it, stop it")
         String board;
 
         @Option(names = "--port", paramLabel = "PATH", description = "a real board running firmware/app, e.g. /dev/ttyACM0")
@@ -39,7 +40,14 @@ final class BoardCommand extends CommandGroup {
 
         Board open() {
             if (port != null && board != null) throw new IllegalArgumentException("give --board or --port, not both");
-            return port != null ? Boards.serial(port) : Boards.virtual(CortexM.of(board != null ? board : "m4"));
+            if (port != null) return Boards.serial(port);
+            if (board == null) return Boards.virtual(CortexM.M4);
+            if (board.equalsIgnoreCase("m4") || board.equalsIgnoreCase("m7")) return Boards.virtual(CortexM.of(board));
+            try {
+                return Boards.virtual(Boards.profile(board));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--board " + board + ": " + e.getMessage() + "; the virtual boards are m4, m7 and nrf52840", e);
+            }
         }
     }
 
@@ -55,7 +63,7 @@ final class BoardCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "info", description = "ask a board for its core, clock, RAM, firmware version and build id")
+    @Command(name = "info", description = "ask a board for its core, clock, RAM, firmware version, build id, profile, arena and blob capacity")
     static final class Info implements Callable<Integer> {
         @Mixin Choice choice;
 
@@ -74,6 +82,10 @@ final class BoardCommand extends CommandGroup {
                     m.put("ram_bytes", info.ramBytes());
                     m.put("firmware_version", info.firmwareVersion());
                     m.put("build_id", info.buildId());
+                    m.put("profile", info.board());
+                    m.put("arena_capacity", info.arenaCapacity());
+                    m.put("blob_capacity", info.blobCapacity());
+                    m.put("stack_used", info.stackUsed());
                     System.out.println(Json.object(m));
                 } else {
                     System.out.println(board);

@@ -20,6 +20,7 @@ final class HelpValues extends ListResourceBundle {
         var p = Defaults.PARTIAL_UPDATES;
         return new Object[][] {
             {"names.precision", new CliEnum<>(Precision.class).names()},
+            {"names.boards", fqt.board.Boards.names()},
             {"names.rounding", new CliEnum<>(Rounding.class).names()},
             {"names.error-range", new CliEnum<>(ErrorRange.class).names()},
             {"names.error-by", new CliEnum<>(ErrorBy.class).names()},

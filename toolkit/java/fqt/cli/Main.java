@@ -21,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "./fqt", synopsisSubcommandLabel = "COMMAND", usageHelpAutoWidth = true,
         description = "Fully quantized training for Cortex-M: simulate, deploy, measure.",
         subcommands = {TrainCommand.class, BenchCommand.class, ExperimentCommand.class, SweepCommand.class, ImportCommand.class, ExportCommand.class,
-            BoardCommand.class, FirmwareCommand.class},
+            BoardCommand.class, FirmwareCommand.class, MemoryCommand.class},
         footer = {"", "./fqt COMMAND --help shows a command's options. The launcher ./fqt itself also runs:",
             "  setup       install what is missing (apt packages, Maven dependencies), build, and the API reference (target/reports/apidocs)",
             "  test        install what is missing, then run every test (Maven Surefire)",

@@ -46,8 +46,9 @@ final class TrainingMixin {
     @Option(names = "--calibration", paramLabel = "N", description = "training samples that calibrate a float model's ranges (default: ${bundle:default.calibration})")
     Integer calibration;
 
-    @Option(names = "--batch", paramLabel = "N", description = "samples per weight update (default: ${bundle:default.batch})")
-    Integer batch;
+    @Option(names = "--batch", paramLabel = "N", split = ",", hideParamSyntax = true,
+            description = "samples per weight update; a list for ./fqt memory (default: ${bundle:default.batch})")
+    List<Integer> batch;
 
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default: ${bundle:default.epochs})")
     Integer epochs;
@@ -102,7 +103,17 @@ final class TrainingMixin {
     float lr() { return lr != null ? lr : Optimizer.defaultLearningRate(optimizerName()); }
 
     Rounding rounding() { return or(rounding, Defaults.ROUNDING); }
-    int batch() { return or(batch, Defaults.BATCH); }
+    /** The one batch size of a run. */
+    int batch() {
+        if (batch == null) return Defaults.BATCH;
+        if (batch.size() != 1) throw new IllegalArgumentException("--batch " + batch + ": this command takes one batch size");
+        return batch.get(0);
+    }
+
+    /** The batch sizes of {@code --batch}, a list in ./fqt memory. */
+    List<Integer> batches() {
+        return batch != null ? batch : List.of(Defaults.BATCH);
+    }
     int epochs() { return or(epochs, Defaults.EPOCHS); }
     long seed() { return or(seed, Defaults.SEED); }
 
@@ -114,9 +125,14 @@ final class TrainingMixin {
 
     /** A training of {@code model} in precision {@code p} with every option. */
     Training training(Model model, Precision p) {
+        return training(model, p, batch());
+    }
+
+    /** {@link #training(Model, Precision)} with batch size {@code batch}. */
+    Training training(Model model, Precision p, int batch) {
         return Fqt.train(model).precision(p).optimizer(optimizer()).rounding(rounding())
                 .errorRange(or(errorRange, Defaults.ERROR_RANGE)).alphaA(or(alphaA, Defaults.ALPHA_A)).alphaE(or(alphaE, Defaults.ALPHA_E))
-                .calibration(or(calibration, Defaults.CALIBRATION)).batch(batch()).epochs(epochs()).seed(seed())
+                .calibration(or(calibration, Defaults.CALIBRATION)).batch(batch).epochs(epochs()).seed(seed())
                 .trainLast(or(trainLast, Defaults.TRAIN_LAST)).biasOnly(or(biasOnly, Defaults.BIAS_ONLY))
                 .partialUpdates(partialUpdates()).loss(loss());
     }

@@ -248,4 +248,36 @@ public final class Memory {
     static long size(int[] shape) {
         return Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
     }
+
+    /**
+     * Whether {@code model} trains with {@code training} on each board: one row per profile (board,
+     * core, ram_need = the plan's arena + the firmware's own state + the stack reserve, ram_bytes,
+     * arena_bytes the firmware leaves, headroom = arena_bytes - the plan's arena, flash_bytes of
+     * the model in Flash, flash_size, fits).
+     */
+    public static Table compare(Model model, Training training, List<fqt.board.BoardProfile> boards) {
+        MemoryPlan plan = plan(model, training);
+        var board = StringColumn.create("board");
+        var core = StringColumn.create("core");
+        var need = LongColumn.create("ram_need");
+        var ram = LongColumn.create("ram_bytes");
+        var arena = LongColumn.create("arena_bytes");
+        var headroom = LongColumn.create("headroom");
+        var flash = LongColumn.create("flash_bytes");
+        var flashSize = LongColumn.create("flash_size");
+        var fits = tech.tablesaw.api.BooleanColumn.create("fits");
+        for (fqt.board.BoardProfile b : boards) {
+            board.append(b.name());
+            core.append(b.core().key());
+            need.append(b.ramNeed(plan));
+            ram.append(b.ramBytes());
+            arena.append(b.arenaBytes());
+            headroom.append(b.headroom(plan));
+            flash.append(plan.flashBytes());
+            flashSize.append(b.flashBytes());
+            fits.append(b.fits(plan));
+        }
+        return Table.create("memory of training on each board: " + plan.settings())
+                .addColumns(board, core, need, ram, arena, headroom, flash, flashSize, fits);
+    }
 }

@@ -117,4 +117,12 @@ public final class MemoryPlan {
         }
         return sb.toString();
     }
+
+    /**
+     * Whether this plan trains on {@code board}: its arena at most the one the firmware linked for
+     * the board leaves after its own state and the stack reserve ({@link fqt.board.BoardProfile#arenaBytes()}).
+     */
+    public boolean fits(fqt.board.BoardProfile board) {
+        return board.fits(this);
+    }
 }

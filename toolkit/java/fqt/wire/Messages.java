@@ -127,15 +127,23 @@ public final class Messages {
         }
     }
 
-    /** Answer to INFO: strings and the build id are u8-length-prefixed. */
-    public record Info(long clockHz, long ramBytes, String core, String firmwareVersion, byte[] buildId) {
+    /**
+     * Answer to INFO: strings and the build id are u8-length-prefixed. {@code arenaCapacity} is the
+     * largest training arena the board holds, {@code blobCapacity} the largest model blob, {@code
+     * board} the board profile its firmware was linked for ({@code nrf52840}, or the QEMU machine),
+     * {@code stackUsed} the deepest its stack has gone since reset.
+     */
+    public record Info(long clockHz, long ramBytes, String core, String firmwareVersion, byte[] buildId, long arenaCapacity,
+            long blobCapacity, String board, long stackUsed) {
         public byte[] encode() {
-            return new Out().u32(clockHz).u32(ramBytes).counted(utf8(core)).counted(utf8(firmwareVersion)).counted(buildId).bytes();
+            return new Out().u32(clockHz).u32(ramBytes).counted(utf8(core)).counted(utf8(firmwareVersion)).counted(buildId)
+                    .u32(arenaCapacity).u32(blobCapacity).counted(utf8(board)).u32(stackUsed).bytes();
         }
 
         public static Info decode(byte[] p) {
             In in = new In(p);
-            Info m = new Info(in.u32(), in.u32(), text(in.counted()), text(in.counted()), in.counted());
+            Info m = new Info(in.u32(), in.u32(), text(in.counted()), text(in.counted()), in.counted(), in.u32(), in.u32(),
+                    text(in.counted()), in.u32());
             in.done();
             return m;
         }

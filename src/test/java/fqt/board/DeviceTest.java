@@ -148,7 +148,8 @@ class DeviceTest {
                 .optimizer(Optimizer.adam(0.001f)).progress(null);
         try (Board board = Boards.virtual(CortexM.M4)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> board.deploy(big, TRAIN));
-            assertTrue(e.getMessage().contains("bytes of RAM") && e.getMessage().contains(Long.toString(board.info().ramBytes())), e.getMessage());
+            String have = String.format(java.util.Locale.ROOT, "%,d B", board.info().arenaCapacity());
+            assertTrue(e.getMessage().contains("B of arena") && e.getMessage().contains(have), e.getMessage());
         }
     }
 

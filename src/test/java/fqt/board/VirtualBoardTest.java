@@ -33,6 +33,10 @@ class VirtualBoardTest {
             assertEquals(core == CortexM.M4 ? "cortex-m4f" : "cortex-m7", info.core());
             assertEquals(25_000_000, info.clockHz());
             assertEquals(4 << 20, info.ramBytes()); // sections.ld: 4 MiB of ZBT SSRAM at 0x20000000
+            LinkedMemory linked = LinkedMemory.of(Firmware.appElf(core));
+            assertEquals(linked.arenaBytes(), info.arenaCapacity(), "the arena the link left");
+            assertEquals(linked.modelStoreBytes(), info.blobCapacity());
+            assertEquals(Qemu.machine(core), info.board());
             assertEquals("0.1.0", info.firmwareVersion());
             assertEquals(buildIdOf(Firmware.appElf(core)), info.buildId());
 

@@ -75,7 +75,7 @@ class WireRoundTripTest {
     void messagesRoundTrip() {
         List<Object> messages = List.of(
                 new Messages.Hello(1, 4096),
-                new Messages.Info(25_000_000L, 0xFFFF_FFFFL, "cortex-m7", "9.9.9", block(20)),
+                new Messages.Info(25_000_000L, 0xFFFF_FFFFL, "cortex-m7", "9.9.9", block(20), 0xFFFF_FFFFL, 0, "teensy41", 1),
                 new Messages.LoadModel(123_456, 4096, block(4000)),
                 new Messages.LoadAck(4096, 1L << 20, 0),
                 new Messages.Configure(Messages.INPUT_FLOAT32, 0xFFFF_FFFFL),

@@ -97,8 +97,8 @@ public final class WireVectors {
         frame("hello_request", Messages.HELLO, 0, 0x1234, new WireFields.Empty());
         frame("hello_response", Messages.HELLO | resp, 0, 0x1234, new Messages.Hello(Frame.VERSION, Frame.MAX_PAYLOAD));
         frame("info_request", Messages.INFO, 0, 1, new WireFields.Empty());
-        frame("info_response", Messages.INFO | resp, 0, 1, new Messages.Info(25_000_000L, 4L << 20, "cortex-m4f", "0.1.0",
-                ramp(20, 0x9a)));
+        frame("info_response", Messages.INFO | resp, 0, 1, new Messages.Info(25_000_000L, 256L << 10, "cortex-m4f", "0.1.0",
+                ramp(20, 0x9a), 207_160, 499_712, "nrf52840", 3_000));
         frame("echo_request", Messages.ECHO, 0, 2, new WireFields.Raw(new byte[] {0x00, 0x01, (byte) 0xFF}));
         frame("echo_response", Messages.ECHO | resp, 0, 2, new WireFields.Raw(new byte[] {0x00, 0x01, (byte) 0xFF}));
         frame("echo_request_max_payload", Messages.ECHO, 0, 3, new WireFields.Raw(ramp(Frame.MAX_PAYLOAD, 1)));
