@@ -35,7 +35,7 @@ static void parameters(arena *a, fqt_model *m, fqt_trainer *t) {
     int quantized = fqt_precision_quantized_features(cfg->precision);
     int ema_errors = cfg->precision == FQT_PRECISION_UINT8 && cfg->error_range == FQT_ERROR_RANGE_EMA;
     size_t value_bytes = quantized ? 1 : 4;
-    fqt_gradients gradients = fqt_gradients_of(cfg->precision, cfg->batch);
+    fqt_gradients gradients = fqt_train_config_gradients(cfg);
     int32_t i;
     for (i = 0; i < m->n_layers; i++) {
         fqt_layer *l = &m->layers[i];
@@ -166,7 +166,7 @@ static void gradient_row(arena *a, fqt_model *m, fqt_trainer *t) {
     size_t floats = 0;
     int32_t i;
     t->ctx.grad_row = 0;
-    if (fqt_gradients_of(t->config.precision, t->config.batch) == FQT_GRADIENTS_FLOAT32) return;
+    if (fqt_train_config_gradients(&t->config) == FQT_GRADIENTS_FLOAT32) return;
     for (i = 0; i < m->n_layers; i++) {
         const fqt_layer *l = &m->layers[i];
         if (fqt_layer_has_weights(l) && !l->frozen) floats = max_size(floats, (size_t) l->w.structure_size + 1);

@@ -135,8 +135,10 @@ static int parse_config(const uint8_t *b, fqt_train_config *cfg) {
     cfg->train_last = c[47];
     cfg->epochs = rd_u32(c + 48);
     cfg->calibration = rd_u32(c + 52);
-    if (c[56] > 1 || !all_zero(c + 57, 3)) return FQT_ERR_CONFIG;
+    if (c[56] > 1 || c[57] > 3 || !all_zero(c + 58, 2)) return FQT_ERR_CONFIG;
     cfg->loss = c[56];
+    cfg->gradients = (fqt_gradients) c[57];
+    if (cfg->gradients == FQT_GRADIENTS_IN_PLACE && cfg->batch != 1) return FQT_ERR_CONFIG;
     if (cfg->epochs < 1 || cfg->epochs > 0x7FFFFFFFu || cfg->calibration < 1 || cfg->calibration > 0x7FFFFFFFu) return FQT_ERR_CONFIG;
     if (!(cfg->lambda_min >= 0.0f && cfg->lambda_min <= 1.0f && cfg->lambda_max >= cfg->lambda_min && cfg->lambda_max <= 1.0f)) {
         return FQT_ERR_CONFIG;
@@ -629,6 +631,7 @@ static void wr_config(uint8_t *c, const fqt_train_config *cfg) {
     wr_u32(c + 48, cfg->epochs);
     wr_u32(c + 52, cfg->calibration);
     c[56] = cfg->loss;
+    c[57] = (uint8_t) cfg->gradients;
 }
 
 static void wr_geometry(uint8_t *g, const fqt_layer *l) {

@@ -15,6 +15,10 @@ fqt_gradients fqt_gradients_of(fqt_precision precision, int32_t batch) {
     return precision == FQT_PRECISION_UINT8 ? FQT_GRADIENTS_INT8 : FQT_GRADIENTS_FLOAT32;
 }
 
+fqt_gradients fqt_train_config_gradients(const fqt_train_config *cfg) {
+    return cfg->gradients == FQT_GRADIENTS_AUTO ? fqt_gradients_of(cfg->precision, cfg->batch) : cfg->gradients;
+}
+
 void fqt_trainer_init(fqt_trainer *t) {
     fqt_context *c = &t->ctx;
     fqt_xorshift32_init_long(&t->rng, t->config.seed);
@@ -26,7 +30,7 @@ void fqt_trainer_init(fqt_trainer *t) {
     c->rng = &t->rng;
     c->training = 1;
     c->selector = fqt_train_config_ranking(&t->config) ? &t->selector : 0;
-    c->gradients = fqt_gradients_of(t->config.precision, t->config.batch);
+    c->gradients = fqt_train_config_gradients(&t->config);
     c->optimizer = &t->config.optimizer;
     t->eval_ctx = *c;
     t->eval_ctx.rng = &t->eval_rng;

@@ -36,12 +36,15 @@ typedef struct {
     uint32_t epochs;
     uint32_t calibration;
     uint8_t loss;         /* 0 softmax cross-entropy, 1 MSE against the input */
+    fqt_gradients gradients; /* the setting; AUTO resolves by fqt_train_config_gradients */
 } fqt_train_config;
 
 /* Whether structures are ranked (partial updates with lambda_min below 1). */
 int fqt_train_config_ranking(const fqt_train_config *cfg);
 /* Gradients.of: IN_PLACE at batch 1, else INT8 in UINT8, else FLOAT32. */
 fqt_gradients fqt_gradients_of(fqt_precision precision, int32_t batch);
+/* TrainingConfig.gradientsUsed: the setting, AUTO resolved by fqt_gradients_of. */
+fqt_gradients fqt_train_config_gradients(const fqt_train_config *cfg);
 
 typedef struct {
     fqt_train_config config;

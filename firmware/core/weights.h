@@ -13,11 +13,12 @@
 
 struct fqt_optimizer;
 
-/* Mirrors fqt.nn.Gradients: where gradients wait for their update (fqt_gradients_of, train.c). */
+/* Mirrors fqt.nn.Gradients (same ordinals, the blob's byte): where gradients wait for their update. */
 typedef enum {
-    FQT_GRADIENTS_FLOAT32 = 0,  /* float32 sums of the batch: MIXED and FLOAT32 batches */
-    FQT_GRADIENTS_INT8 = 1,     /* int8 sums (zero point 128) with a float32 scale per structure: UINT8 batches */
-    FQT_GRADIENTS_IN_PLACE = 2  /* batch 1: each structure updated in its layer's backward step */
+    FQT_GRADIENTS_AUTO = 0,     /* the setting that means fqt_gradients_of (train.c) */
+    FQT_GRADIENTS_FLOAT32 = 1,  /* float32 sums of the batch */
+    FQT_GRADIENTS_INT8 = 2,     /* int8 sums (zero point 128) with a float32 scale per structure */
+    FQT_GRADIENTS_IN_PLACE = 3  /* batch 1: each structure updated in its layer's backward step */
 } fqt_gradients;
 
 /* Zero point and largest step count of the INT8 sums (Weights.GRAD_ZERO_POINT, GRAD_STEPS). */

@@ -26,6 +26,8 @@ final class HelpValues extends ListResourceBundle {
             {"names.error-by", new CliEnum<>(ErrorBy.class).names()},
             {"names.loss", new CliEnum<>(fqt.nn.Loss.class).names()},
             {"default.loss", CliEnum.name(Defaults.LOSS)},
+            {"names.gradients", new CliEnum<>(fqt.nn.Gradients.class).names()},
+            {"default.gradients", CliEnum.name(Defaults.GRADIENTS)},
             {"names.optimizer", String.join("|", TrainingOptions.OPTIMIZERS)},
             {"default.precision", CliEnum.name(Defaults.PRECISION)},
             {"default.optimizer", TrainingOptions.DEFAULT_OPTIMIZER},

@@ -62,6 +62,7 @@ public final class Main implements Callable<Integer> {
         cmd.registerConverter(ErrorRange.class, new CliEnum<>(ErrorRange.class));
         cmd.registerConverter(ErrorBy.class, new CliEnum<>(ErrorBy.class));
         cmd.registerConverter(fqt.nn.Loss.class, new CliEnum<>(fqt.nn.Loss.class));
+        cmd.registerConverter(fqt.nn.Gradients.class, new CliEnum<>(fqt.nn.Gradients.class));
         cmd.setResourceBundle(new HelpValues());
         cmd.setUsageHelpWidth(120);
         cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> commandList(help.commandSpec()));

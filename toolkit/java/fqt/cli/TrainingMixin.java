@@ -1,6 +1,7 @@
 package fqt.cli;
 
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Loss;
 import fqt.nn.Model;
 import fqt.nn.Precision;
@@ -77,6 +78,10 @@ final class TrainingMixin {
     @Option(names = "--full-head", negatable = true, description = "partial updates: the classifier head updated in full (default: ${bundle:default.full-head})")
     Boolean fullHead;
 
+    @Option(names = "--gradients", paramLabel = "G",
+            description = "${bundle:names.gradients}: where gradients wait for the update; auto = in-place at batch 1, int8 in uint8 batches, else float32 (default: ${bundle:default.gradients})")
+    Gradients gradients;
+
     /** The precision modes to train: one, or all three for {@code --precision all}. */
     List<Precision> precisions() {
         if (precision != null && precision.equalsIgnoreCase("all")) return List.of(Precision.values());
@@ -134,7 +139,7 @@ final class TrainingMixin {
                 .errorRange(or(errorRange, Defaults.ERROR_RANGE)).alphaA(or(alphaA, Defaults.ALPHA_A)).alphaE(or(alphaE, Defaults.ALPHA_E))
                 .calibration(or(calibration, Defaults.CALIBRATION)).batch(batch).epochs(epochs()).seed(seed())
                 .trainLast(or(trainLast, Defaults.TRAIN_LAST)).biasOnly(or(biasOnly, Defaults.BIAS_ONLY))
-                .partialUpdates(partialUpdates()).loss(loss());
+                .partialUpdates(partialUpdates()).loss(loss()).gradients(or(gradients, Defaults.GRADIENTS));
     }
 
     Loss loss() { return or(loss, Defaults.LOSS); }

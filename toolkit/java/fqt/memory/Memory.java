@@ -18,6 +18,8 @@ import fqt.train.TrainingConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -91,7 +93,7 @@ public final class Memory {
         Precision p = s.precision();
         boolean emaErrors = p == Precision.UINT8 && s.errorRange() == ErrorRange.EMA;
         Optimizer opt = s.optimizer();
-        Gradients gradients = Gradients.of(p, s.batch());
+        Gradients gradients = s.gradientsUsed();
         for (Layer layer : model.requantizingLayers()) {
             int i = layer.index();
             if (!(layer instanceof WeightLayer l)) { // Add: its output's parameters and range
@@ -186,7 +188,7 @@ public final class Memory {
      * gradient and its bias, for the largest structure of a layer that updates.
      */
     static long gradientRow(Model model, TrainingConfig s, Role[] role) {
-        if (Gradients.of(s.precision(), s.batch()) == Gradients.FLOAT32) return 0;
+        if (s.gradientsUsed() == Gradients.FLOAT32) return 0;
         long floats = 0;
         for (WeightLayer l : model.weightLayers()) {
             if (role[l.index()] != Role.FROZEN) floats = Math.max(floats, l.weights().structureSize + 1L);
@@ -220,29 +222,48 @@ public final class Memory {
     }
 
     /**
-     * RAM and Flash of training each model in each precision with {@code base}'s other settings:
-     * one row per model and precision (model, precision, weights, ram_bytes, flash_bytes). The
-     * README's table of the reference architectures is this table.
+     * RAM and Flash of training each model in UINT8, MIXED and FLOAT32 with {@code base}'s other
+     * settings, at each batch size, with every layer trained ({@code trainLast} 0) and with the last
+     * {@code trainLast} layers: one row per model, trained layers and batch (model, trained, batch,
+     * weights, uint8_ram, mixed_ram, float32_ram, uint8_vs_float32 = uint8_ram / float32_ram,
+     * uint8_flash, float32_flash; bytes). The README's table of the reference architectures and
+     * notebook 07's are this table.
      */
-    public static Table compare(Map<String, Model> models, TrainingConfig base, Precision... precisions) {
+    public static Table compare(Map<String, Model> models, TrainingConfig base, int[] batches, int... trainLast) {
         var name = StringColumn.create("model");
-        var precision = StringColumn.create("precision");
+        var trained = StringColumn.create("trained");
+        var batch = IntColumn.create("batch");
         var weights = LongColumn.create("weights");
-        var ram = LongColumn.create("ram_bytes");
-        var flash = LongColumn.create("flash_bytes");
+        var u8 = LongColumn.create("uint8_ram");
+        var mixed = LongColumn.create("mixed_ram");
+        var f32 = LongColumn.create("float32_ram");
+        var ratio = DoubleColumn.create("uint8_vs_float32");
+        var u8Flash = LongColumn.create("uint8_flash");
+        var f32Flash = LongColumn.create("float32_flash");
         for (var e : models.entrySet()) {
+            Model m = e.getValue();
             long count = 0;
-            for (WeightLayer l : e.getValue().weightLayers()) count += l.weights().count() + l.weights().structures;
-            for (Precision p : precisions) {
-                MemoryPlan plan = plan(e.getValue(), Fqt.train(e.getValue()).config(base).precision(p).config());
-                name.append(e.getKey());
-                precision.append(p.name());
-                weights.append(count);
-                ram.append(plan.ramBytes());
-                flash.append(plan.flashBytes());
+            for (WeightLayer l : m.weightLayers()) count += l.weights().count() + l.weights().structures;
+            for (int last : trainLast) {
+                for (int b : batches) {
+                    Training t = Fqt.train(m).config(base).trainLast(last).batch(b);
+                    MemoryPlan pu8 = plan(m, t.precision(Precision.UINT8)), pmixed = plan(m, t.precision(Precision.MIXED)),
+                            pf32 = plan(m, t.precision(Precision.FLOAT32));
+                    name.append(e.getKey());
+                    trained.append(last == 0 ? "all" : "last " + last);
+                    batch.append(b);
+                    weights.append(count);
+                    u8.append(pu8.ramBytes());
+                    mixed.append(pmixed.ramBytes());
+                    f32.append(pf32.ramBytes());
+                    ratio.append((double) pu8.ramBytes() / pf32.ramBytes());
+                    u8Flash.append(pu8.flashBytes());
+                    f32Flash.append(pf32.flashBytes());
+                }
             }
         }
-        return Table.create("memory of training, by model and precision").addColumns(name, precision, weights, ram, flash);
+        return Table.create("memory of training, by model, trained layers and batch")
+                .addColumns(name, trained, batch, weights, u8, mixed, f32, ratio, u8Flash, f32Flash);
     }
 
     static long size(int[] shape) {

@@ -1,7 +1,10 @@
 package fqt.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -26,7 +29,7 @@ public final class Models {
     public static Model smallCnn(int[] shape, int classes, long seed) {
         if (shape == null || shape.length != 3 || shape[1] < 4 || shape[2] < 4) {
             throw new IllegalArgumentException("smallCnn takes an input shape {channels, height, width} of at least 4x4, got "
-                    + java.util.Arrays.toString(shape) + ": pass data.shape(), or e.g. new int[] {1, 28, 28}");
+                    + Arrays.toString(shape) + ": pass data.shape(), or e.g. new int[] {1, 28, 28}");
         }
         int h = shape[1] / 4, w = shape[2] / 4;
         return init(Model.of(shape,
@@ -54,7 +57,7 @@ public final class Models {
     private static void checkImage(String model, int[] shape, int minSide) {
         if (shape == null || shape.length != 3 || shape[1] < minSide || shape[2] < minSide) {
             throw new IllegalArgumentException(model + " takes an input shape {channels, height, width} of at least " + minSide + "x" + minSide
-                    + ", got " + java.util.Arrays.toString(shape) + ": pass data.shape(), or e.g. new int[] {1, 28, 28}");
+                    + ", got " + Arrays.toString(shape) + ": pass data.shape(), or e.g. new int[] {1, 28, 28}");
         }
     }
 
@@ -213,9 +216,9 @@ public final class Models {
     public static Model autoencoder(long seed, int... sizes) {
         if (sizes == null || sizes.length < 2) {
             throw new IllegalArgumentException("autoencoder takes the input size and at least one hidden size, e.g. autoencoder(784, 64, 16), got "
-                    + java.util.Arrays.toString(sizes));
+                    + Arrays.toString(sizes));
         }
-        for (int s : sizes) if (s < 1) throw new IllegalArgumentException("autoencoder: sizes must be >= 1, got " + java.util.Arrays.toString(sizes));
+        for (int s : sizes) if (s < 1) throw new IllegalArgumentException("autoencoder: sizes must be >= 1, got " + Arrays.toString(sizes));
         List<Layer> layers = new ArrayList<>();
         layers.add(new Flatten());
         int n = sizes.length;
@@ -228,6 +231,24 @@ public final class Models {
             if (i > 0) layers.add(new ReLU());
         }
         return init(new Model(new int[] {sizes[0]}, layers), seed);
+    }
+
+    /**
+     * The reference architectures by name, for inputs of {@code shape} and {@code classes} classes:
+     * small-cnn, resnet8, ds-cnn, mobilenet-v1, mobilenet-v2 and an autoencoder of the flattened
+     * input (sizes input, 64, 16), each with its default width and seed. The README's memory table
+     * and notebook 07 list these.
+     */
+    public static Map<String, Model> references(int[] shape, int classes) {
+        int pixels = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        var m = new LinkedHashMap<String, Model>();
+        m.put("small-cnn", smallCnn(shape, classes));
+        m.put("resnet8", resnet8(shape, classes));
+        m.put("ds-cnn", dsCnn(shape, classes));
+        m.put("mobilenet-v1", mobileNetV1(shape, classes));
+        m.put("mobilenet-v2", mobileNetV2(shape, classes));
+        m.put("autoencoder", autoencoder(pixels, 64, 16));
+        return m;
     }
 
     /** Fills every layer's weights from the seed: uniform in +-sqrt(6 / fan-in) (He), biases 0. */

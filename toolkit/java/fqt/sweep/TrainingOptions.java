@@ -1,6 +1,7 @@
 package fqt.sweep;
 
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.select.PartialUpdates;
@@ -52,7 +53,8 @@ public final class TrainingOptions {
             Map.entry("alpha_e", (t, v) -> t.alphaE(Float.parseFloat(v))),
             Map.entry("calibration", (t, v) -> t.calibration(Integer.parseInt(v))),
             Map.entry("train_last", (t, v) -> t.trainLast(Integer.parseInt(v))),
-            Map.entry("bias_only", (t, v) -> t.biasOnly(Boolean.parseBoolean(v))));
+            Map.entry("bias_only", (t, v) -> t.biasOnly(Boolean.parseBoolean(v))),
+            Map.entry("gradients", (t, v) -> t.gradients(Gradients.valueOf(upper(v)))));
 
     /** Options read together: the optimizer with its learning rate, the partial-update budget. */
     private static final java.util.Set<String> COMBINED = java.util.Set.of("optimizer", "lr", "lambda_min", "lambda_max", "error_by", "full_head");
@@ -92,7 +94,7 @@ public final class TrainingOptions {
         return p;
     }
 
-    private static String upper(String v) { return v.toUpperCase(Locale.ROOT); }
+    private static String upper(String v) { return v.toUpperCase(Locale.ROOT).replace('-', '_'); }
 
     private static Map<String, String> ordered(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package fqt.train;
 
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Loss;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
@@ -32,6 +33,8 @@ public final class Defaults {
     public static final boolean BIAS_ONLY = false;
     public static final PartialUpdates PARTIAL_UPDATES = PartialUpdates.full();
     public static final Loss LOSS = Loss.CROSS_ENTROPY;
+    /** In place at batch 1, int8 sums in UINT8 batches, float32 sums otherwise ({@link Gradients#of}). */
+    public static final Gradients GRADIENTS = Gradients.AUTO;
 
     public static final float SGD_LR = 0.05f;
     public static final float STANDARDIZED_LR = 0.002f;

@@ -3,6 +3,7 @@ package fqt.train;
 import fqt.data.Dataset;
 import fqt.nn.Context;
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Loss;
 import fqt.nn.Model;
 import fqt.nn.Precision;
@@ -41,6 +42,7 @@ public final class Training {
     private PartialUpdates partialUpdates = Defaults.PARTIAL_UPDATES;
     private boolean biasOnly = Defaults.BIAS_ONLY;
     private Loss loss = Defaults.LOSS;
+    private Gradients gradients = Defaults.GRADIENTS;
     private PrintStream progress = Progress.defaultStream();
 
     Training(Model model) {
@@ -71,6 +73,12 @@ public final class Training {
     public Training biasOnly(boolean b) { this.biasOnly = b; return this; }
     /** What training minimizes: {@link Loss#CROSS_ENTROPY} (labels) or {@link Loss#MSE} (reconstruct the input). */
     public Training loss(Loss l) { this.loss = l; return this; }
+    /**
+     * Where gradients wait for their update: {@link Gradients#AUTO} (default: in place at batch 1,
+     * int8 sums in UINT8 batches), or FLOAT32 sums (4 B per weight, fastest), INT8 sums or
+     * IN_PLACE (batch 1) in any precision.
+     */
+    public Training gradients(Gradients g) { this.gradients = g; return this; }
     /** Where the progress bar goes (null: nowhere); not a training setting. */
     public Training progress(PrintStream out) { this.progress = out; return this; }
     /** Every setting at once, e.g. a run's {@code config()} to train it again. */
@@ -89,6 +97,7 @@ public final class Training {
         partialUpdates = c.partialUpdates();
         biasOnly = c.biasOnly();
         loss = c.loss();
+        gradients = c.gradients();
         return this;
     }
 
@@ -98,7 +107,7 @@ public final class Training {
     /** The settings as they are now, frozen (checked: a bad value throws naming it). */
     public TrainingConfig config() {
         return new TrainingConfig(precision, rounding, optimizer, partialUpdates, errorRange, alphaA, alphaE, batch, epochs, seed,
-                calibration, trainLast, biasOnly, loss);
+                calibration, trainLast, biasOnly, loss, gradients);
     }
 
     /** The model a run of {@code c} starts from: a copy of {@code model}, frozen and quantized as configured. */

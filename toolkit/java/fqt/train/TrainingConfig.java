@@ -30,20 +30,22 @@ import fqt.select.PartialUpdates;
  * @param trainLast     only the last n layers with weights train (0: all)
  * @param biasOnly      every layer with weights but the last updates only its biases
  * @param loss          what training minimizes: cross-entropy on labels, or MSE against the input (reconstruction)
+ * @param gradients     where gradients wait for their update ({@link Gradients}; AUTO: {@link Gradients#of}); see {@link #gradientsUsed()}
  */
 public record TrainingConfig(Precision precision, Rounding rounding, Optimizer optimizer, PartialUpdates partialUpdates,
                              ErrorRange errorRange, float alphaA, float alphaE, int batch, int epochs, long seed,
-                             int calibration, int trainLast, boolean biasOnly, Loss loss) {
+                             int calibration, int trainLast, boolean biasOnly, Loss loss, Gradients gradients) {
     /** Seed of the rounding stream used by evaluations, so testing never disturbs training's stream. */
     public static final int EVAL_SEED = 0x5EED;
 
     public static final TrainingConfig DEFAULTS = new TrainingConfig(Defaults.PRECISION, Defaults.ROUNDING, Defaults.OPTIMIZER,
             Defaults.PARTIAL_UPDATES, Defaults.ERROR_RANGE, Defaults.ALPHA_A, Defaults.ALPHA_E, Defaults.BATCH, Defaults.EPOCHS,
-            Defaults.SEED, Defaults.CALIBRATION, Defaults.TRAIN_LAST, Defaults.BIAS_ONLY, Defaults.LOSS);
+            Defaults.SEED, Defaults.CALIBRATION, Defaults.TRAIN_LAST, Defaults.BIAS_ONLY, Defaults.LOSS, Defaults.GRADIENTS);
 
     public TrainingConfig {
-        if (precision == null || rounding == null || optimizer == null || partialUpdates == null || errorRange == null || loss == null) {
-            throw new IllegalArgumentException("precision, rounding, optimizer, partialUpdates, errorRange and loss must be set");
+        if (precision == null || rounding == null || optimizer == null || partialUpdates == null || errorRange == null || loss == null
+                || gradients == null) {
+            throw new IllegalArgumentException("precision, rounding, optimizer, partialUpdates, errorRange, loss and gradients must be set");
         }
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -51,6 +53,14 @@ public record TrainingConfig(Precision precision, Rounding rounding, Optimizer o
         if (trainLast < 0) throw new IllegalArgumentException("trainLast must be >= 0 (0: every layer), got " + trainLast);
         if (!(alphaA >= 0 && alphaA <= 1)) throw new IllegalArgumentException("alphaA must be in [0, 1], got " + alphaA);
         if (!(alphaE >= 0 && alphaE <= 1)) throw new IllegalArgumentException("alphaE must be in [0, 1], got " + alphaE);
+        if (gradients == Gradients.IN_PLACE && batch != 1) {
+            throw new IllegalArgumentException("gradients IN_PLACE update after every sample: they need batch 1, got batch " + batch);
+        }
+    }
+
+    /** The gradients this training uses: the {@code gradients} setting, AUTO resolved by precision and batch. */
+    public Gradients gradientsUsed() {
+        return gradients.resolve(precision, batch);
     }
 
     /** The context of a training pass, on the run's random stream. */
@@ -68,7 +78,7 @@ public record TrainingConfig(Precision precision, Rounding rounding, Optimizer o
     private Context context(Xorshift32 stream) {
         Context c = new Context(precision, rounding, errorRange, alphaA, alphaE, stream);
         c.loss = loss;
-        c.gradients = Gradients.of(precision, batch);
+        c.gradients = gradientsUsed();
         c.update = optimizer.rule();
         return c;
     }
@@ -85,6 +95,7 @@ public record TrainingConfig(Precision precision, Rounding rounding, Optimizer o
     public String describe() {
         String updates = partialUpdates.ranking() ? "partial updates lambdaMin " + partialUpdates.lambdaMin() : "full updates";
         return precision + ", " + optimizer.describe() + ", " + updates + (trainLast > 0 ? ", last " + trainLast + " trained" : "")
-                + (biasOnly ? ", bias only" : "") + (loss == Loss.MSE ? ", MSE loss" : "");
+                + (biasOnly ? ", bias only" : "") + (loss == Loss.MSE ? ", MSE loss" : "")
+                + (gradients != Gradients.AUTO ? ", " + gradients + " gradients" : "");
     }
 }

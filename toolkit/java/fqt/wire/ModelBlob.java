@@ -21,6 +21,7 @@ import fqt.quant.QuantParams;
 import fqt.quant.RangeTracker;
 import fqt.select.PartialUpdates;
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.train.Adam;
@@ -328,7 +329,7 @@ public final class ModelBlob {
         b.putFloat(p.lambdaMin()).putFloat(p.lambdaMax());
         b.put((byte) p.errorBy().ordinal()).put((byte) (p.fullHead() ? 1 : 0)).put((byte) (c.biasOnly() ? 1 : 0)).put((byte) c.trainLast());
         b.putInt(c.epochs()).putInt(c.calibration());
-        b.put((byte) c.loss().ordinal()).put(new byte[3]);
+        b.put((byte) c.loss().ordinal()).put((byte) c.gradients().ordinal()).put(new byte[2]);
     }
 
     /** The activation plan section (BLOB.md): region bytes, entry count, then role, 0, tensor, offset, bytes per entry. */
@@ -371,7 +372,9 @@ public final class ModelBlob {
         int trainLast = b.get() & 0xFF;
         int epochs = b.getInt(), calibration = b.getInt();
         Loss loss = code(Loss.values(), b.get(), "loss");
-        return new TrainingConfig(precision, rounding, opt, p, errorRange, alphaA, alphaE, batch, epochs, seed, calibration, trainLast, biasOnly, loss);
+        Gradients gradients = code(Gradients.values(), b.get(), "gradients");
+        return new TrainingConfig(precision, rounding, opt, p, errorRange, alphaA, alphaE, batch, epochs, seed, calibration, trainLast, biasOnly, loss,
+                gradients);
     }
 
     private static byte[] layer(Layer l, boolean quantized) {

@@ -18,6 +18,7 @@ import fqt.nn.Flatten;
 import fqt.nn.Linear;
 import fqt.nn.MaxPool2d;
 import fqt.nn.Model;
+import fqt.nn.Gradients;
 import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.nn.ReLU;
@@ -108,6 +109,29 @@ class HostParityTest {
     @MethodSource("inPlace")
     void inPlaceUpdatesAtBatchOne(Training t) throws Exception {
         assertParity("in_place", t, DATA.train().shuffled(15).take(40), DATA.test().take(20));
+    }
+
+    /**
+     * The gradients setting given instead of AUTO: float32 sums in a UINT8 batch (the fastest),
+     * int8 sums in MIXED and FLOAT32 batches, float32 sums at batch 1 (no in-place update).
+     */
+    static Stream<Training> gradientsGiven() {
+        PartialUpdates partial = PartialUpdates.lambdaMin(0.4).errorBy(PartialUpdates.ErrorBy.SAMPLE_LOSS);
+        return Stream.of(
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 11)).precision(Precision.UINT8).gradients(Gradients.FLOAT32)
+                        .batch(8).seed(26).calibration(32).partialUpdates(partial).progress(null),
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 12)).precision(Precision.MIXED).gradients(Gradients.INT8)
+                        .optimizer(Optimizer.momentum(0.005f, 0.9f)).batch(4).seed(27).calibration(32).progress(null),
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 13)).precision(Precision.FLOAT32).gradients(Gradients.INT8)
+                        .batch(6).seed(28).partialUpdates(partial).progress(null),
+                Fqt.train(Models.smallCnn(DATA.shape(), 10, 14)).precision(Precision.UINT8).gradients(Gradients.FLOAT32)
+                        .optimizer(Optimizer.sgd(0.005f)).batch(1).seed(29).calibration(32).progress(null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("gradientsGiven")
+    void gradientsAsGivenInAnyPrecision(Training t) throws Exception {
+        assertParity("gradients_given", t, DATA.train().shuffled(16).take(40), DATA.test().take(20));
     }
 
     @Test

@@ -125,6 +125,11 @@ class NotebooksTest {
                     // (wall time: the machine's load moves it, so only this much is claimed)
                     between(c, "measured_speedup_" + p, 1, 1.1 * c.get("mac_reduction_" + p));
                 }
+                // "UINT8 training of the small CNN at batch 1 takes about 30 % of FLOAT32's RAM and fits the nRF52840 with room to
+                // spare; across the table UINT8 never needs more than two thirds of FLOAT32's RAM"
+                between(c, "small_cnn_uint8_vs_float32_batch1", 0.25, 0.35);
+                between(c, "small_cnn_uint8_batch1_headroom_nrf52840", 1, 256 * 1024);
+                between(c, "uint8_vs_float32_max", 0, 2.0 / 3);
             },
             "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0),
             "09-graph-models.ipynb", c -> {

@@ -38,6 +38,7 @@ class DefaultsTest {
         code.put("trainLast", d.trainLast() + (d.trainLast() == 0 ? " (every layer)" : ""));
         code.put("biasOnly", Boolean.toString(d.biasOnly()));
         code.put("loss", d.loss().name());
+        code.put("gradients", d.gradients().name());
         assertEquals(TrainingConfig.class.getRecordComponents().length, code.size(), "a row per configuration field");
         assertEquals(code, table);
         String rates = "sgd " + Optimizer.defaultLearningRate("sgd") + ", standardized " + Optimizer.defaultLearningRate("standardized")

@@ -9,6 +9,8 @@ import java.util.Map;
 /**
  * Variants of a record tree, one per field: each differs from the base in exactly that field (for
  * a sealed interface field, in its type, then in each field of that type). Keys name the field.
+ * A value the record refuses with this base (IN_PLACE gradients at a batch above 1) is left out:
+ * walk a second base where it is valid.
  */
 final class ConfigWalk {
     private ConfigWalk() {}
@@ -21,7 +23,11 @@ final class ConfigWalk {
             String path = prefix + cs[i].getName();
             int field = i;
             for (Map.Entry<String, Object> alt : alternatives(path, cs[i].getType(), v).entrySet()) {
-                out.put(alt.getKey(), with(base, field, alt.getValue()));
+                try {
+                    out.put(alt.getKey(), with(base, field, alt.getValue()));
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    if (!(e.getCause() instanceof IllegalArgumentException)) throw e;
+                }
             }
         }
     }

@@ -69,8 +69,9 @@ class ModelBlobTest {
         TrainingConfig base = training(Optimizer.sgd(0.1f)).partialUpdates(PartialUpdates.lambdaMin(0.25).lambdaMax(0.5)).config();
         Map<String, TrainingConfig> variants = new LinkedHashMap<>();
         ConfigWalk.variants("", base, variants);
-        assertTrue(variants.keySet().containsAll(List.of("precision=FLOAT32", "optimizer=Adam.beta2", "partialUpdates.fullHead", "epochs", "trainLast")),
-                variants.keySet().toString());
+        ConfigWalk.variants("batch 1: ", Fqt.train(Models.mlp(SHAPE, 3, 1, 5)).config(base).batch(1).config(), variants);
+        assertTrue(variants.keySet().containsAll(List.of("precision=FLOAT32", "optimizer=Adam.beta2", "partialUpdates.fullHead", "epochs", "trainLast",
+                "gradients=INT8", "batch 1: gradients=IN_PLACE")), variants.keySet().toString());
         Model model = Models.mlp(SHAPE, 3, 1, 5);
         for (Map.Entry<String, TrainingConfig> v : variants.entrySet()) {
             TrainingConfig c = v.getValue();
