@@ -82,6 +82,13 @@ void test_model_blob(golden_case *c) {
             golden_fail(c, what);
         }
     }
+    /* The gradients byte (BLOB.md offset 73): IN_PLACE needs batch 1 (offset 28). */
+    if (blob[28] != 1 || blob[29] != 0 || blob[30] != 0 || blob[31] != 0) {
+        memcpy(copy, blob, len);
+        copy[73] = FQT_GRADIENTS_IN_PLACE;
+        fix_crc(copy, len);
+        golden_expect_int(c, "IN_PLACE gradients at a batch above 1", FQT_ERR_CONFIG, load(copy, len, &used));
+    }
     /* Past the CRC: every field's bounds. Accepted changes (weights, biases, ...) must still train. */
     for (i = 0; i + 4 < len; i++) {
         for (v = 0; v < sizeof values; v++) {

@@ -5,6 +5,7 @@ import fqt.board.Runner;
 import fqt.board.SampleFile;
 import fqt.data.Dataset;
 import fqt.data.FashionMnist;
+import fqt.nn.Gradients;
 import fqt.nn.Model;
 import fqt.nn.Models;
 import fqt.nn.Precision;
@@ -39,7 +40,7 @@ import tech.tablesaw.api.Table;
     "instructions per training sample, phase and MAC on the QEMU virtual boards",
     "Trains a fixed model on each QEMU virtual board (firmware/port/mps2/test/runner.c): the small CNN on Fashion-MNIST, UINT8,"
         + " stochastic rounding, standardized SGD, batch 16, with partial updates (lambda 0.1..1 by sample loss) and with full"
-        + " updates; prints instructions per training sample, per phase (forward, backward, update, selection) and per executed MAC,"
+        + " updates, each with int8 gradient sums (the default) and with float32 sums; prints instructions per training sample, per phase (forward, backward, update, selection) and per executed MAC,"
         + " then the serial link's training throughput. Instructions, not cycles: SysTick under QEMU's -icount shift=0 counts"
         + " executed instructions."})
 final class DeviceBenchCommand implements Callable<Integer> {
@@ -86,14 +87,14 @@ final class DeviceBenchCommand implements Callable<Integer> {
         if (samples <= 0) throw new IllegalArgumentException("--samples must be positive, got " + samples);
         Dataset data = FashionMnist.load().train().shuffled(5).take(samples);
         Table t = Table.create("training on the virtual boards (instructions, SysTick under -icount shift=0)").addColumns(
-                StringColumn.create("board"), StringColumn.create("updates"), IntColumn.create("samples"),
+                StringColumn.create("board"), StringColumn.create("updates"), StringColumn.create("gradients"), IntColumn.create("samples"),
                 LongColumn.create("instructions_per_sample"), LongColumn.create("forward"), LongColumn.create("backward"),
                 LongColumn.create("update"), LongColumn.create("selection"), LongColumn.create("macs_per_sample"),
                 DoubleColumn.create("instructions_per_mac"));
         try {
             Path dir = Files.createTempDirectory("fqt-bench-device");
-            for (boolean partial : new boolean[] {true, false}) {
-                Training training = smallCnn(data, partial);
+            for (boolean partial : new boolean[] {true, false}) for (Gradients g : List.of(Gradients.INT8, Gradients.FLOAT32)) {
+                Training training = smallCnn(data, partial).gradients(g);
                 Model start = training.prepareModel(data);
                 Path blob = Files.write(dir.resolve("model.blob"), ModelBlob.write(start, training.config()));
                 Path train = dir.resolve("train.samples");
@@ -104,6 +105,7 @@ final class DeviceBenchCommand implements Callable<Integer> {
                     Runner.Figures f = r.figures();
                     t.stringColumn("board").append(core.key() + " (" + f.core() + ")");
                     t.stringColumn("updates").append(partial ? "partial" : "full");
+                    t.stringColumn("gradients").append(CliEnum.name(g));
                     t.intColumn("samples").append((int) f.samples());
                     t.longColumn("instructions_per_sample").append(Math.round(f.perSample(f.instructions())));
                     t.longColumn("forward").append(Math.round(f.perSample(f.forwardInstructions())));

@@ -67,6 +67,7 @@ final class TrainCommand implements Callable<Integer> {
             result.put("seed", training.seed());
             result.put("partial_updates", training.partialUpdates().toString());
             result.put("loss_function", CliEnum.name(t.config().loss()));
+            result.put("gradients", CliEnum.name(t.config().gradientsUsed()));
             result.put("test_" + name, run.testMetric());
             result.put("train_" + name, run.trainMetric());
             result.put("seconds", run.seconds());
