@@ -77,6 +77,12 @@ uint8_t dispatch(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
         return training_read_state(req, resp, resp_len);
     case PROTO_WRITE_STATE:
         return training_write_state(req, resp, resp_len);
+    case PROTO_STAGE_INPUT:
+        return training_stage_input(req, resp, resp_len);
+    case PROTO_TRAIN_STAGED:
+        return training_train_staged(req, resp, resp_len);
+    case PROTO_EVALUATE_STAGED:
+        return training_evaluate_staged(req, resp, resp_len);
     default:
         return fail(PROTO_ERR_UNKNOWN_TYPE, 0, resp, resp_len);
     }

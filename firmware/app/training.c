@@ -40,7 +40,9 @@ static uint32_t trained;
 static uint32_t trainable_structures;
 static uint32_t sample_selected;
 static uint32_t layer_selections[FQT_MAX_LAYERS];
+/* A float32 input, aligned for the core; also where STAGE_INPUT assembles a sample (codes or floats). */
 static float float_input[PROTO_MAX_PAYLOAD / 4u];
+static uint32_t staged_received; /* bytes of the staged input so far */
 /* What one answer is built from: each request encodes its answer before the next one runs, so the
  * three share their bytes (8 KiB less of the RAM the arena gets). */
 static union {
@@ -79,6 +81,7 @@ void training_reset(void)
     loaded = 0;
     blob_total = blob_received = 0;
     state_total = state_received = 0;
+    staged_received = 0;
     image_len = 0;
     trained = 0;
     next_sample = 0;
@@ -162,7 +165,7 @@ static int run_sample(int last, int32_t label, const uint8_t *input, proto_sampl
     if (input_format == PROTO_INPUT_CODES) {
         codes = input;
     } else {
-        memcpy(float_input, input, input_bytes());
+        if (input != (const uint8_t *)float_input) memcpy(float_input, input, input_bytes());
         x = float_input;
     }
     sample_selected = 0;
@@ -360,5 +363,65 @@ uint8_t training_write_state(const proto_frame *req, uint8_t *resp, uint16_t *re
         ack.arena_bytes = (uint32_t)arena_used;
     }
     *resp_len = (uint16_t)proto_load_ack_encode(&ack, resp, PROTO_MAX_PAYLOAD);
+    return PROTO_OK;
+}
+
+/* STAGE_INPUT: a chunk of one sample's input, in order from offset 0 (which starts a new one). */
+uint8_t training_stage_input(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
+{
+    proto_load_model m;
+    if (proto_load_model_decode(req->payload, req->len, &m) != PROTO_OK) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    if (!loaded) return fail(PROTO_ERR_NO_MODEL, 0, resp, resp_len);
+    if (m.total_bytes != input_bytes() || m.offset > m.total_bytes || m.data.len > m.total_bytes - m.offset) {
+        return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    }
+    if (m.offset == 0u) staged_received = 0;
+    if (m.offset != staged_received) return fail(PROTO_ERR_OFFSET, (int32_t)staged_received, resp, resp_len);
+    memcpy((uint8_t *)float_input + m.offset, m.data.data, m.data.len);
+    staged_received = m.offset + m.data.len;
+    proto_load_ack ack = {staged_received, m.total_bytes, 0u};
+    *resp_len = (uint16_t)proto_load_ack_encode(&ack, resp, PROTO_MAX_PAYLOAD);
+    return PROTO_OK;
+}
+
+/* Whether a whole input is staged: ERR_OFFSET with the bytes staged when not. */
+static int staged_ready(uint8_t *resp, uint16_t *resp_len, uint8_t *status)
+{
+    if (!loaded) {
+        *status = fail(PROTO_ERR_NO_MODEL, 0, resp, resp_len);
+        return 0;
+    }
+    if (staged_received != input_bytes()) {
+        *status = fail(PROTO_ERR_OFFSET, (int32_t)staged_received, resp, resp_len);
+        return 0;
+    }
+    staged_received = 0; /* consumed: a resend is answered from the kept response, never run twice */
+    return 1;
+}
+
+uint8_t training_train_staged(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
+{
+    proto_train_sample m;
+    uint8_t status;
+    if (proto_train_sample_decode(req->payload, req->len, &m) != PROTO_OK || m.input.len != 0u) {
+        return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    }
+    if (!staged_ready(resp, resp_len, &status)) return status;
+    int core = run_sample(m.flags & PROTO_SAMPLE_LAST_OF_EPOCH, m.label, (const uint8_t *)float_input, &answer.results[0]);
+    if (core != FQT_OK) return fail(PROTO_ERR_REFUSED, core, resp, resp_len);
+    *resp_len = (uint16_t)proto_results_encode(answer.results, 1u, resp, PROTO_MAX_PAYLOAD);
+    return PROTO_OK;
+}
+
+uint8_t training_evaluate_staged(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
+{
+    uint8_t status;
+    if (req->len != 1u) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    if (!staged_ready(resp, resp_len, &status)) return status;
+    if (req->payload[0] & PROTO_EVAL_FIRST) fqt_trainer_begin_evaluation(&trainer);
+    const uint8_t *codes = input_format == PROTO_INPUT_CODES ? (const uint8_t *)float_input : NULL;
+    int core = fqt_trainer_predict(&trainer, codes ? NULL : float_input, codes, &answer.predicted[0]);
+    if (core != FQT_OK) return fail(PROTO_ERR_REFUSED, core, resp, resp_len);
+    *resp_len = (uint16_t)proto_predictions_encode(answer.predicted, 1u, resp, PROTO_MAX_PAYLOAD);
     return PROTO_OK;
 }

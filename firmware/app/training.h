@@ -18,6 +18,9 @@ uint8_t training_read_weights(const proto_frame *req, uint8_t *resp, uint16_t *r
 uint8_t training_read_stats(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
 uint8_t training_read_state(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
 uint8_t training_write_state(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
+uint8_t training_stage_input(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
+uint8_t training_train_staged(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
+uint8_t training_evaluate_staged(const proto_frame *req, uint8_t *resp, uint16_t *resp_len);
 
 /* Takes the board's arena; before the first request. */
 void training_init(void);

@@ -25,6 +25,14 @@
  * answer proto_load_ack), restored over a load of the blob read at the same moment. */
 #define PROTO_READ_STATE 0x17u
 #define PROTO_WRITE_STATE 0x18u
+/* One sample in several frames, for a line too noisy for a whole sample in one: STAGE_INPUT sends
+ * chunks of its input (proto_load_model, total_bytes the model's input bytes; answer
+ * proto_load_ack), then TRAIN_STAGED (proto_train_sample with no input; answer proto_results
+ * of one) or EVALUATE_STAGED (proto_samples flags u8 alone; answer proto_predictions
+ * of one) runs it; either consumes the staged input. */
+#define PROTO_STAGE_INPUT 0x19u
+#define PROTO_TRAIN_STAGED 0x1Au
+#define PROTO_EVALUATE_STAGED 0x1Bu
 /* Sent by the board alone, as type 0xFF with seq 0, for a frame it could not accept: status
  * PROTO_ERR_BAD_FRAME, detail the proto_frame_status. The host resends at once. */
 #define PROTO_NAK 0x7Fu

@@ -71,6 +71,20 @@ public final class Board implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Continues the run whose device CSV is {@code csv} on this board, from the checkpoint written
+     * beside it ({@code csv + ".checkpoint"}): after the host process died, or on another board of
+     * the same kind. The board gets the checkpoint's model and training state; the next
+     * {@code train} call with the run's data and epochs finishes the interrupted one, each sample
+     * once in the log and the CSV. A missing or damaged checkpoint is refused naming the file.
+     */
+    public Device resume(java.nio.file.Path csv) {
+        requireOpen();
+        current = null;
+        current = Device.resume(this, csv);
+        return current;
+    }
+
     /** Whether {@code d} is the device of this board's last deploy. */
     boolean holds(Device d) {
         return current == d;
@@ -93,6 +107,16 @@ public final class Board implements AutoCloseable {
     /** Requests, resends, timeouts and bytes on this board's link so far. */
     public LinkStats linkStats() {
         return link.stats();
+    }
+
+    /**
+     * How long the board may stay silent before a request fails with {@link BoardTimeoutException}
+     * (default 60 s): a stall of the line or the board shorter than this is waited out, the request
+     * resent with growing timeouts. A virtual board whose QEMU exits fails at once. Returns this.
+     */
+    public Board stallLimit(java.time.Duration limit) {
+        link.stallLimit(Math.toIntExact(limit.toMillis()));
+        return this;
     }
 
     /** The serial port's path, a pseudo-terminal for a virtual board. */
@@ -146,6 +170,7 @@ public final class Board implements AutoCloseable {
         }
         closeLink();
         Board fresh = profile != null ? Boards.virtual(profile, faults) : Boards.virtual(core, faults);
+        fresh.link.stallLimit(link.stallLimit());
         link = fresh.link;
         qemu = fresh.qemu;
         name = fresh.name;

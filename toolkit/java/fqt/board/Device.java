@@ -39,6 +39,13 @@ import tech.tablesaw.api.Table;
  * checkpoint the host pulled (the model blob and the board's whole training state, every
  * {@link #checkpointEvery} samples) and trained on from there: the samples after the checkpoint run
  * again, the log keeps each sample once. A board that stays silent fails with {@link BoardTimeoutException}.
+ *
+ * <p>Resume: each checkpoint is also written to disk beside the CSV ({@code device.csv.checkpoint},
+ * {@link CheckpointFile}). A {@link #train} call that failed is continued by the next call with the
+ * same data and epochs, from the last checkpoint; a new process continues it with
+ * {@link Board#resume(Path)} and that call. Either way the board is set back to the checkpoint and
+ * the samples after it run again, so the board's run stays the uninterrupted one, bit for bit, and
+ * the log and CSV hold each sample once.
  */
 public final class Device {
     /** Samples between checkpoints by default: each costs a read of the blob and the arena. */
@@ -48,13 +55,15 @@ public final class Device {
     /** An attempt of a training request may take this long, plus the per-sample time (QEMU on a shared machine). */
     private static final int ATTEMPT_MILLIS = 2000, ATTEMPT_MILLIS_PER_SAMPLE = 1000;
     /**
-     * Payload bytes of a request (and of a read's answer) to start with. Small frames cost little
-     * (the line's bandwidth, not its round trips, bounds throughput) and get through a noisy line:
-     * a frame arrives intact with probability (1 - p)^bytes.
+     * Payload bytes of a request (and of a read's answer): to start with, the least and the most.
+     * A frame arrives intact with probability (1 - p)^bytes on a line that garbles a share p of
+     * its bytes, so the size follows the line as congestion control does: it starts small, doubles
+     * after {@link #GROW_AFTER} requests in a row answered at their first attempt and halves after
+     * a request that needed {@link #SHRINK_AT_RESENDS} resends or more. A sample bigger than a
+     * request travels in chunks ({@code STAGE_INPUT}), then trains or is evaluated alone.
      */
-    private static final int REQUEST_BYTES = 1024, MIN_REQUEST_BYTES = 128;
-    /** Resends of one request that make the next requests half as long. */
-    private static final int NOISY_RESENDS = 3;
+    private static final int START_REQUEST_BYTES = 256, MIN_REQUEST_BYTES = 32, MAX_REQUEST_BYTES = Frame.MAX_PAYLOAD;
+    private static final int GROW_AFTER = 4, SHRINK_AT_RESENDS = 2;
     /** Bytes of a chunk's header (total u32, offset u32). */
     private static final int CHUNK_HEADER = 8;
     /** Samples header of TRAIN_BATCH and EVALUATE: flags u8, count u16, input bytes u16; then per sample a label i32. */
@@ -65,6 +74,8 @@ public final class Device {
     private final Board board;
     private final Model start;
     private final TrainingConfig config;
+    /** The blob as deployed: settings and input quantization, for a resume in another process. */
+    private final byte[] startBlob;
     private final boolean codes;
     private final int inputBytes;
     private final Table log = Table.create("device").addColumns(LongColumn.create("sample"), IntColumn.create("epoch"),
@@ -81,9 +92,14 @@ public final class Device {
     /** Samples in the log: results with a lower index are replays after a restart. */
     private long recorded;
     private int epochsDone;
+    /** The train call under way or failed: its first sample, samples in all (0: none) and data set size. */
+    private long callBase, callSamples;
+    private int callDataSize;
     private Checkpoint checkpoint;
     private int restarts;
-    private int requestBytes = REQUEST_BYTES;
+    private int requestBytes = START_REQUEST_BYTES;
+    /** Requests in a row answered at their first attempt. */
+    private int cleanInARow;
     /** Set once the upload is done: from then on only the board's current device may use it. */
     private boolean deployed;
     /** Called with the samples done after each training request: tests inject a crash at a chosen point. */
@@ -93,14 +109,37 @@ public final class Device {
     private record Checkpoint(long done, byte[] blob, byte[] state) {}
 
     Device(Board board, Model start, TrainingConfig config, byte[] blob) {
+        this(board, start, config, blob, new Checkpoint(0, blob, null));
+    }
+
+    private Device(Board board, Model start, TrainingConfig config, byte[] startBlob, Checkpoint from) {
         this.board = board;
         this.start = start;
         this.config = config;
+        this.startBlob = startBlob;
         codes = start.quantized();
         inputBytes = Arrays.stream(start.inputShape()).reduce(1, (a, b) -> a * b) * (codes ? 1 : 4);
-        checkpoint = new Checkpoint(0, blob, null);
+        checkpoint = from;
         restore(checkpoint);
         deployed = true;
+    }
+
+    /**
+     * The device of a run whose CSV is {@code csv}, continued on {@code board} from the checkpoint
+     * beside it ({@link Board#resume(Path)}): the board gets the checkpoint's model and state, the
+     * log the CSV's rows (a torn last row, from a process killed mid-write, is cut off).
+     */
+    static Device resume(Board board, Path csv) {
+        CheckpointFile.Saved s = CheckpointFile.read(CheckpointFile.beside(csv));
+        Device d = new Device(board, ModelBlob.read(s.startBlob()), ModelBlob.readConfig(s.startBlob()), s.startBlob(),
+                new Checkpoint(s.done(), s.blob(), s.state()));
+        d.epochsDone = s.epochsDone();
+        d.callBase = s.callBase();
+        d.callSamples = s.callSamples();
+        d.callDataSize = s.callDataSize();
+        d.csv = csv;
+        d.readLog();
+        return d;
     }
 
     /** Where the per-sample CSV goes (appended to); by default {@code out/device-<time>.csv}. Returns this. */
@@ -137,12 +176,25 @@ public final class Device {
         if (data.sampleSize() * (codes ? 1 : 4) != inputBytes) {
             throw new IllegalArgumentException(data + " has " + data.sampleSize() + " values per sample; the model takes " + Arrays.toString(start.inputShape()));
         }
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         int n = data.size();
-        long base = done, total = (long) epochs * n;
-        if (checkpoint.done() != done) checkpoint = take(); // the resume point is inside this call
+        boolean restore = false;
+        if (callSamples > 0) { // a call that failed (or a resumed process's): continue it from the checkpoint
+            if (n != callDataSize || (long) epochs * n != callSamples) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "an interrupted train call of %d samples (%d per epoch) is to be"
+                        + " continued from sample %d: call train with the same data and epochs", callSamples, callDataSize, checkpoint.done()));
+            }
+            restore = true;
+        } else {
+            if (checkpoint.done() != done) take(); // the resume point is inside this call
+            callBase = done;
+            callSamples = (long) epochs * n;
+            callDataSize = n;
+            save();
+        }
+        long base = callBase, total = callSamples;
         Progress bar = new Progress(progress, "device " + config.precision(), total);
         int restartsHere = 0;
-        boolean restore = false;
         double lossSum = 0;
         int correct = 0;
         while (done - base < total) {
@@ -166,7 +218,7 @@ public final class Device {
                 }
                 done += count;
                 afterRequest.accept(done);
-                if (checkpointEvery > 0 && done - checkpoint.done() >= checkpointEvery && done - base < total) checkpoint = take();
+                if (checkpointEvery > 0 && done - checkpoint.done() >= checkpointEvery && done - base < total) take();
             } catch (UncheckedIOException e) {
                 recover(e, ++restartsHere);
                 restore = true;
@@ -175,6 +227,7 @@ public final class Device {
             bar.update(done - base, logged == 0 ? "" : String.format(Locale.ROOT, "loss %.3f, acc %.3f", lossSum / logged, (double) correct / logged));
         }
         epochsDone += epochs;
+        callSamples = 0;
         return log;
     }
 
@@ -185,6 +238,13 @@ public final class Device {
     public int[] predict(Dataset data) {
         int[] predicted = new int[data.size()];
         for (int at = 0, count; at < data.size(); at += count) {
+            if (!wholeSampleFits()) { // a noisy line: one sample in chunks, then evaluated alone
+                count = 1;
+                stage(data, at, "evaluate sample " + at);
+                byte[] flags = {(byte) (at == 0 ? Messages.EVAL_FIRST : 0)};
+                predicted[at] = Messages.Predictions.decode(call(Messages.EVALUATE_STAGED, flags, "evaluate sample " + at, attemptMillis(1))).predicted()[0];
+                continue;
+            }
             count = Math.min(samplesPerRequest((Frame.MAX_PAYLOAD - 2) / 4), data.size() - at);
             int[] idx = new int[count];
             for (int i = 0; i < count; i++) idx[i] = at + i;
@@ -250,6 +310,11 @@ public final class Device {
         return arenaBytes;
     }
 
+    /** The payload bytes requests have now: what the link's measured error rate allows (see {@code START_REQUEST_BYTES}). */
+    public int requestBytes() {
+        return requestBytes;
+    }
+
     /** Board restarts (crashes, resets) this device has recovered from. */
     public int restarts() {
         return restarts;
@@ -290,7 +355,46 @@ public final class Device {
     }
 
     private Checkpoint take() {
-        return new Checkpoint(done, pullBlob(), readImage(Messages.READ_STATE, "read state"));
+        Checkpoint c = new Checkpoint(done, pullBlob(), readImage(Messages.READ_STATE, "read state"));
+        checkpoint = c;
+        save();
+        return c;
+    }
+
+    /** The resume point on disk, beside the CSV (whose default path is chosen here if none was given). */
+    private void save() {
+        CheckpointFile.write(CheckpointFile.beside(csvFile()), new CheckpointFile.Saved(startBlob, checkpoint.done(), checkpoint.blob(),
+                checkpoint.state(), epochsDone, callBase, callSamples, callDataSize));
+    }
+
+    /** The log's rows from the CSV of a resumed run; a torn last row is cut off the file. */
+    private void readLog() {
+        try {
+            if (!Files.exists(csv)) return;
+            byte[] bytes = Files.readAllBytes(csv);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') end--;
+            if (end < bytes.length) {
+                try (var ch = java.nio.channels.FileChannel.open(csv, StandardOpenOption.WRITE)) {
+                    ch.truncate(end);
+                }
+            }
+            String[] lines = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            if (lines.length == 0 || lines[0].isEmpty()) return;
+            if (!lines[0].equals(String.join(",", log.columnNames()))) {
+                throw new IllegalArgumentException(csv + " is not a device CSV: its first line is '" + lines[0] + "'");
+            }
+            for (int i = 1; i < lines.length; i++) {
+                String[] v = lines[i].split(",");
+                if (v.length != log.columnCount()) throw new IllegalArgumentException(csv + " line " + (i + 1) + ": " + v.length + " fields, not " + log.columnCount());
+                long sample = Long.parseLong(v[0]);
+                if (sample != recorded) throw new IllegalArgumentException(csv + " line " + (i + 1) + ": sample " + sample + " where " + recorded + " was due");
+                for (int c = 0; c < v.length; c++) log.column(c).appendCell(v[c]);
+                recorded = sample + 1;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
+        }
     }
 
     /** Sends an image in chunks; returns the arena bytes the last chunk's answer reports. */
@@ -328,29 +432,68 @@ public final class Device {
     }
 
     private Messages.SampleResult[] trainBatch(Dataset data, int[] order, int k, int count, boolean endsEpoch) {
-        byte[] p = samples(endsEpoch ? Messages.SAMPLE_LAST_OF_EPOCH : 0, data, Arrays.copyOfRange(order, k, k + count));
+        int flags = endsEpoch ? Messages.SAMPLE_LAST_OF_EPOCH : 0;
         String what = "train samples " + done + ".." + (done + count - 1);
-        Messages.SampleResult[] r = Messages.Results.decode(call(Messages.TRAIN_BATCH, p, what, attemptMillis(count))).results();
+        byte[] answer;
+        if (wholeSampleFits()) {
+            byte[] p = samples(flags, data, Arrays.copyOfRange(order, k, k + count));
+            answer = call(Messages.TRAIN_BATCH, p, what, attemptMillis(count));
+        } else { // a noisy line: the sample in chunks, then trained alone (count is 1: samplesPerRequest)
+            stage(data, order[k], what);
+            byte[] p = new Messages.TrainSample(flags, data.label(order[k]), new byte[0]).encode();
+            answer = call(Messages.TRAIN_STAGED, p, what, attemptMillis(1));
+        }
+        Messages.SampleResult[] r = Messages.Results.decode(answer).results();
         if (r.length != count || r[0].sample() != done) {
             throw Link.ioError(what + ": the board answered " + r.length + " results from sample " + (r.length > 0 ? r[0].sample() : -1));
         }
         return r;
     }
 
-    /** One request; one that needed several resends halves the requests after it (a noisy line). */
+    /** One request; its resends set the size of the requests after it (see {@code START_REQUEST_BYTES}). */
     private byte[] call(int type, byte[] payload, String what, int attemptMillis) {
         if (deployed && !board.holds(this)) {
             throw new IllegalStateException("this device handle is stale: " + board + " was deployed again since; use the Device that the last deploy returned");
         }
         long resends = board.linkStats().resends();
-        byte[] answer = board.call(type, payload, what, attemptMillis);
-        if (board.linkStats().resends() - resends > NOISY_RESENDS) requestBytes = Math.max(MIN_REQUEST_BYTES, requestBytes / 2);
-        return answer;
+        try {
+            byte[] answer = board.call(type, payload, what, attemptMillis);
+            adapt(board.linkStats().resends() - resends);
+            return answer;
+        } catch (RuntimeException e) {
+            adapt(SHRINK_AT_RESENDS);
+            throw e;
+        }
+    }
+
+    private void adapt(long resends) {
+        if (resends >= SHRINK_AT_RESENDS) {
+            requestBytes = Math.max(MIN_REQUEST_BYTES, requestBytes / 2);
+            cleanInARow = 0;
+        } else if (resends == 0 && ++cleanInARow >= GROW_AFTER) {
+            requestBytes = Math.min(MAX_REQUEST_BYTES, 2 * requestBytes);
+            cleanInARow = 0;
+        }
+    }
+
+    /** Whether one sample (with its label and the samples header) fits a request of the current size. */
+    private boolean wholeSampleFits() {
+        return requestBytes - SAMPLES_HEADER >= LABEL_BYTES + inputBytes;
     }
 
     /** Samples that fit a request (at least one), at most {@code max}. */
     private int samplesPerRequest(int max) {
         return Math.max(1, Math.min(max, (requestBytes - SAMPLES_HEADER) / (LABEL_BYTES + inputBytes)));
+    }
+
+    /** Sends sample {@code index}'s input to the board in request-sized chunks (STAGE_INPUT). */
+    private void stage(Dataset data, int index, String what) {
+        byte[] in = input(data, index, new float[data.sampleSize()]);
+        for (int at = 0, n; at < in.length; at += n) {
+            n = Math.min(in.length - at, requestBytes - CHUNK_HEADER);
+            byte[] p = new Messages.LoadModel(in.length, at, Arrays.copyOfRange(in, at, at + n)).encode();
+            call(Messages.STAGE_INPUT, p, what + ": input bytes " + at + ".." + (at + n - 1), ATTEMPT_MILLIS);
+        }
     }
 
     private static int attemptMillis(int samples) {
@@ -364,17 +507,22 @@ public final class Device {
         float[] x = new float[data.sampleSize()];
         for (int i = 0; i < indices.length; i++) {
             labels[i] = data.label(indices[i]);
-            data.copySample(indices[i], x);
-            if (codes) {
-                inputs[i] = new byte[x.length];
-                start.inputParams().quantize(x, inputs[i], Rounding.NEAREST, null);
-            } else {
-                ByteBuffer b = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
-                for (float v : x) b.putFloat(v);
-                inputs[i] = b.array();
-            }
+            inputs[i] = input(data, indices[i], x);
         }
         return new Messages.Samples(flags, inputBytes, labels, inputs).encode();
+    }
+
+    /** Sample {@code index}'s input as the board takes it ({@code x}: scratch of the sample's size). */
+    private byte[] input(Dataset data, int index, float[] x) {
+        data.copySample(index, x);
+        if (codes) {
+            byte[] q = new byte[x.length];
+            start.inputParams().quantize(x, q, Rounding.NEAREST, null);
+            return q;
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : x) b.putFloat(v);
+        return b.array();
     }
 
     private void record(Messages.SampleResult r, int epoch, int index, int label) {
@@ -396,13 +544,17 @@ public final class Device {
                 r.predicted(), r.predicted() == label ? 1 : 0, t[0], t[1], t[2], t[3], Float.toString(r.updatedFraction())));
     }
 
+    /** The CSV's path; the default {@code out/device-<time>.csv} is chosen the first time it is needed. */
+    private Path csvFile() {
+        if (csv == null) csv = Path.of("out", "device-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".csv");
+        return csv;
+    }
+
     /** Appends a row and flushes it: the file holds every sample measured so far. */
     private void appendCsv(String row) {
         try {
             if (csvOut == null) {
-                if (csv == null) {
-                    csv = Path.of("out", "device-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + ".csv");
-                }
+                csvFile();
                 if (csv.getParent() != null) Files.createDirectories(csv.getParent());
                 boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
                 csvOut = Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

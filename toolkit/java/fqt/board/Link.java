@@ -14,12 +14,20 @@ import java.util.function.Supplier;
  * sequence number and is resent unchanged (same number, same bytes) until its response arrives,
  * at once after a NAK or a garbled frame, after the attempt's timeout otherwise. The board answers
  * a resent request it has already run with its kept response, so every request runs exactly once.
+ *
+ * <p>Timeouts adapt to the line: an attempt waits at least what the caller allows, and at least
+ * the round trip measured for that request type (smoothed as TCP does, from requests answered at
+ * their first attempt, plus four deviations); each attempt in a row without an answer waits twice
+ * as long (up to 8x). A stall is waited out: a request fails as timed out only once the board has
+ * been silent for {@link #stallMillis} (default 60 s), or at once when its QEMU has exited.
  */
 final class Link implements AutoCloseable {
     /** Largest payload either side accepts. */
     static final int MAX_PAYLOAD = Frame.MAX_PAYLOAD;
-    /** Attempts in a row without any frame back before a request fails as timed out. */
-    static final int MAX_TIMEOUTS = 3;
+    /** Silence from the board that fails a request, unless set otherwise ({@link #stallLimit}). */
+    static final int DEFAULT_STALL_MILLIS = 60_000;
+    /** The longest an attempt's timeout grows to, as a multiple of its first. */
+    private static final int MAX_BACKOFF = 8;
     /**
      * Attempts before a request fails on a line too noisy to use. Generous: on a line garbling 3%
      * of the bytes a 60-byte answer arrives intact once in 8 attempts.
@@ -37,6 +45,11 @@ final class Link implements AutoCloseable {
     private int chunkAt, chunkLen;
     private int seq = ThreadLocalRandom.current().nextInt(1 << 16); // unlikely to repeat the last session's numbers
     private long requests, resends, timeouts, badFrames, bytesSent, bytesReceived;
+    private int stallMillis = DEFAULT_STALL_MILLIS;
+    /** When a byte last came from the board (System.nanoTime). */
+    private long lastHeard = System.nanoTime();
+    /** Smoothed round trip and its deviation per request type, in ms (0: none measured yet). */
+    private final double[] srtt = new double[128], rttvar = new double[128];
 
     /**
      * A link on {@code line}; an attempt fails when no answer arrives for {@code timeoutMillis};
@@ -60,14 +73,28 @@ final class Link implements AutoCloseable {
         return new LinkStats(requests, resends, timeouts, badFrames, bytesSent, bytesReceived);
     }
 
+    /** How long the board may stay silent before a request fails (a stall shorter than this is waited out). */
+    void stallLimit(int millis) {
+        if (millis < 1) throw new IllegalArgumentException("the stall limit must be positive, got " + millis + " ms");
+        stallMillis = millis;
+    }
+
+    int stallLimit() {
+        return stallMillis;
+    }
+
+    /** The measured round trip of a request type in ms, smoothed (0 before the first). */
+    double roundTripMillis(int type) {
+        return srtt[type & 0x7F];
+    }
+
     /**
      * Opens the session: HELLO is sent until the board answers (within {@code totalMillis}); checks
      * the board's protocol version.
      */
     Messages.Hello hello(int totalMillis) {
         write(new byte[] {0}); // ends whatever partial frame the board holds (a host that died mid-frame)
-        int attempts = Math.max(1, totalMillis / HELLO_ATTEMPT_MILLIS);
-        Messages.Hello h = Messages.Hello.decode(call(Messages.HELLO, new byte[0], "hello", HELLO_ATTEMPT_MILLIS, attempts));
+        Messages.Hello h = Messages.Hello.decode(call(Messages.HELLO, new byte[0], "hello", HELLO_ATTEMPT_MILLIS, totalMillis, false));
         if (h.version() != Frame.VERSION || h.maxPayload() < MAX_PAYLOAD) {
             throw ioError("board on " + path() + " speaks protocol version " + h.version() + " with payloads up to "
                     + h.maxPayload() + " bytes; this host speaks version " + Frame.VERSION + " with " + MAX_PAYLOAD);
@@ -77,27 +104,39 @@ final class Link implements AutoCloseable {
 
     /** Sends one request and returns the answer's payload; {@code what} names the request in errors. */
     byte[] call(int type, byte[] payload, String what) {
-        return call(type, payload, what, timeoutMillis, MAX_TIMEOUTS);
+        return call(type, payload, what, timeoutMillis, stallMillis, true);
     }
 
-    /** As {@link #call(int, byte[], String)} with attempts of {@code attemptMillis}: requests that compute (training). */
+    /** As {@link #call(int, byte[], String)} with attempts of at least {@code attemptMillis}: requests that compute (training). */
     byte[] call(int type, byte[] payload, String what, int attemptMillis) {
-        return call(type, payload, what, attemptMillis, MAX_TIMEOUTS);
+        return call(type, payload, what, attemptMillis, stallMillis, true);
     }
 
-    private byte[] call(int type, byte[] payload, String what, int attemptMillis, int maxTimeouts) {
+    /**
+     * One request until its answer: fails once the board has been silent for {@code silenceMillis}
+     * (counted from the request's first attempt at the earliest); {@code adapt}: attempts wait at
+     * least the type's measured round trip.
+     */
+    private byte[] call(int type, byte[] payload, String what, int attemptMillis, int silenceMillis, boolean adapt) {
         if (payload.length > MAX_PAYLOAD) {
             throw new IllegalArgumentException("'" + what + "' payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
         }
         seq = (seq + 1) & 0xFFFF;
         byte[] frame = Frame.encode(type, Messages.OK, seq, payload);
+        int kind = type & 0x7F;
+        int first = adapt && srtt[kind] > 0 ? Math.max(attemptMillis, (int) Math.ceil(srtt[kind] + 4 * rttvar[kind])) : attemptMillis;
+        long start = System.nanoTime();
+        lastHeard = Math.max(lastHeard, start);
         int timedOutInARow = 0;
         for (int attempt = 1; ; attempt++) {
+            long sent = System.nanoTime();
             write(frame);
-            Attempt a = await(type | Frame.RESPONSE_BIT, attemptMillis, what);
+            int wait = first * Math.min(MAX_BACKOFF, 1 << Math.min(timedOutInARow, 3));
+            Attempt a = await(type | Frame.RESPONSE_BIT, wait, what);
             Frame answer = a.answer();
             if (answer != null) {
                 requests++;
+                if (attempt == 1) measured(kind, (System.nanoTime() - sent) / 1e6); // Karn: resent requests are not timed
                 if (answer.status() == Messages.OK) return answer.payload();
                 int detail = Messages.decodeDetail(answer.payload());
                 throw new BoardStatusException("board on " + path() + " refused '" + what + "': "
@@ -105,10 +144,13 @@ final class Link implements AutoCloseable {
             }
             if (a.timedOut()) {
                 timeouts++;
+                timedOutInARow++;
+                long silent = (System.nanoTime() - lastHeard) / 1_000_000;
                 // A board whose process has died (QEMU) will not answer a resend either: fail at once.
-                if (++timedOutInARow == maxTimeouts || !context.get().isEmpty()) {
+                if (silent >= silenceMillis || !context.get().isEmpty()) {
                     throw new BoardTimeoutException("board on " + path() + " did not answer '" + what + "' (seq " + seq + ") in "
-                            + timedOutInARow + " attempts of " + attemptMillis + " ms" + context.get());
+                            + attempt + " attempts over " + (System.nanoTime() - start) / 1_000_000 + " ms: silent for " + silent
+                            + " ms (limit " + silenceMillis + " ms)" + context.get());
                 }
             } else {
                 timedOutInARow = 0; // a NAK or a garbled frame: the board is there, the line is noisy
@@ -118,6 +160,17 @@ final class Link implements AutoCloseable {
                         + MAX_ATTEMPTS + " attempts: the line is too noisy" + context.get());
             }
             resends++;
+        }
+    }
+
+    /** One round-trip sample of a request type, smoothed as TCP's SRTT and RTTVAR (RFC 6298: 1/8 and 1/4). */
+    private void measured(int kind, double millis) {
+        if (srtt[kind] == 0) {
+            srtt[kind] = millis;
+            rttvar[kind] = millis / 2;
+        } else {
+            rttvar[kind] = 0.75 * rttvar[kind] + 0.25 * Math.abs(srtt[kind] - millis);
+            srtt[kind] = 0.875 * srtt[kind] + 0.125 * millis;
         }
     }
 
@@ -137,6 +190,7 @@ final class Link implements AutoCloseable {
                 chunkLen = line.read(chunk, 0, chunk.length);
                 chunkAt = 0;
                 bytesReceived += chunkLen;
+                if (chunkLen > 0) lastHeard = System.nanoTime();
                 continue;
             }
             Frame.Event e = reader.push(chunk[chunkAt++]);

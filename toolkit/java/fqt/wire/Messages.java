@@ -45,6 +45,15 @@ public final class Messages {
     /** {@link LoadModel} chunks of a {@link #READ_STATE} image; answer {@link LoadAck}. */
     public static final int WRITE_STATE = 0x18;
     /**
+     * One sample in several frames, for a line too noisy to carry a whole sample in one:
+     * {@link LoadModel} chunks of its input (total the model's input bytes; answer {@link LoadAck}),
+     * then {@link #TRAIN_STAGED} ({@link TrainSample} with no input; answer {@link Results} of one)
+     * or {@link #EVALUATE_STAGED} (flags u8 alone; answer {@link Predictions} of one) runs it.
+     */
+    public static final int STAGE_INPUT = 0x19;
+    public static final int TRAIN_STAGED = 0x1A;
+    public static final int EVALUATE_STAGED = 0x1B;
+    /**
      * Sent by the board alone, as type 0xFF with seq 0, for a frame it could not accept: status
      * {@link #ERR_BAD_FRAME}, detail the frame check that failed ({@link WireException.Kind#frameStatus()}).
      */

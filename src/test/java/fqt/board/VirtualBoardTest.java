@@ -54,11 +54,12 @@ class VirtualBoardTest {
 
     @Test
     void aBoardThatStopsAnsweringFailsWithTheRequestAndPortNamed() throws Exception {
-        try (Board board = Boards.virtual(CortexM.M4)) {
+        try (Board board = Boards.virtual(CortexM.M4).stallLimit(java.time.Duration.ofSeconds(4))) {
             signal("STOP", board.qemuPid()); // QEMU frozen: the port stays open, nothing comes back
             try {
                 BoardTimeoutException e = assertThrows(BoardTimeoutException.class, board::info);
-                assertTrue(e.getMessage().contains("'info'") && e.getMessage().contains(board.port()), e.getMessage());
+                assertTrue(e.getMessage().contains("'info'") && e.getMessage().contains(board.port())
+                        && e.getMessage().contains("limit 4000 ms"), e.getMessage());
             } finally {
                 signal("CONT", board.qemuPid());
             }

@@ -81,7 +81,8 @@ class CliHelpTest {
         CommandSpec mixin = CommandSpec.forAnnotatedObject(new TrainingMixin());
         Set<String> training = mixin.options().stream().map(OptionSpec::longestName).collect(Collectors.toSet());
         assertEquals(Set.of("--precision", "--optimizer", "--lr", "--rounding", "--error-range", "--alpha-a", "--alpha-e", "--calibration",
-                "--batch", "--epochs", "--seed", "--train-last", "--bias-only", "--lambda-min", "--lambda-max", "--error-by", "--full-head", "--loss"),
+                "--batch", "--epochs", "--seed", "--train-last", "--bias-only", "--lambda-min", "--lambda-max", "--error-by", "--full-head", "--loss",
+                "--gradients"),
                 training);
         for (String command : List.of("train", "board train")) {
             CommandSpec c = leaves(root).stream().filter(s -> fullName(s).equals(command)).findFirst().orElseThrow();
