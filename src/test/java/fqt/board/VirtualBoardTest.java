@@ -87,7 +87,7 @@ class VirtualBoardTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> board.deploy(t, data)).getMessage().contains("closed"));
     }
 
-    private static void signal(String name, long pid) throws IOException, InterruptedException {
+    static void signal(String name, long pid) throws IOException, InterruptedException {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
     }
 
