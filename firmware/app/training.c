@@ -415,10 +415,11 @@ uint8_t training_train_staged(const proto_frame *req, uint8_t *resp, uint16_t *r
 
 uint8_t training_evaluate_staged(const proto_frame *req, uint8_t *resp, uint16_t *resp_len)
 {
+    proto_evaluate_staged m;
     uint8_t status;
-    if (req->len != 1u) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
+    if (proto_evaluate_staged_decode(req->payload, req->len, &m) != PROTO_OK) return fail(PROTO_ERR_BAD_PAYLOAD, 0, resp, resp_len);
     if (!staged_ready(resp, resp_len, &status)) return status;
-    if (req->payload[0] & PROTO_EVAL_FIRST) fqt_trainer_begin_evaluation(&trainer);
+    if (m.flags & PROTO_EVAL_FIRST) fqt_trainer_begin_evaluation(&trainer);
     const uint8_t *codes = input_format == PROTO_INPUT_CODES ? (const uint8_t *)float_input : NULL;
     int core = fqt_trainer_predict(&trainer, codes ? NULL : float_input, codes, &answer.predicted[0]);
     if (core != FQT_OK) return fail(PROTO_ERR_REFUSED, core, resp, resp_len);

@@ -282,6 +282,20 @@ int proto_configure_decode(const uint8_t *p, uint32_t len, proto_configure *m)
     return done(&r);
 }
 
+uint32_t proto_evaluate_staged_encode(const proto_evaluate_staged *m, uint8_t *out, uint32_t cap)
+{
+    writer w = writer_of(out, cap);
+    put_u8(&w, m->flags);
+    return finish(&w);
+}
+
+int proto_evaluate_staged_decode(const uint8_t *p, uint32_t len, proto_evaluate_staged *m)
+{
+    reader r = reader_of(p, len);
+    m->flags = get_u8(&r);
+    return done(&r);
+}
+
 uint32_t proto_train_sample_encode(const proto_train_sample *m, uint8_t *out, uint32_t cap)
 {
     writer w = writer_of(out, cap);

@@ -28,7 +28,7 @@
 /* One sample in several frames, for a line too noisy for a whole sample in one: STAGE_INPUT sends
  * chunks of its input (proto_load_model, total_bytes the model's input bytes; answer
  * proto_load_ack), then TRAIN_STAGED (proto_train_sample with no input; answer proto_results
- * of one) or EVALUATE_STAGED (proto_samples flags u8 alone; answer proto_predictions
+ * of one) or EVALUATE_STAGED (proto_evaluate_staged; answer proto_predictions
  * of one) runs it; either consumes the staged input. */
 #define PROTO_STAGE_INPUT 0x19u
 #define PROTO_TRAIN_STAGED 0x1Au
@@ -118,6 +118,11 @@ typedef struct {
     uint32_t next_sample;  /* index the board gives the next training sample (a resumed run continues) */
 } proto_configure;
 
+/* flags u8 (PROTO_EVAL_FIRST): EVALUATE_STAGED's request */
+typedef struct {
+    uint8_t flags;
+} proto_evaluate_staged;
+
 /* flags u8, label i32, input (the model's input in input_format) */
 typedef struct {
     uint8_t flags;
@@ -201,6 +206,9 @@ int proto_load_ack_decode(const uint8_t *p, uint32_t len, proto_load_ack *m);
 
 uint32_t proto_configure_encode(const proto_configure *m, uint8_t *out, uint32_t cap);
 int proto_configure_decode(const uint8_t *p, uint32_t len, proto_configure *m);
+
+uint32_t proto_evaluate_staged_encode(const proto_evaluate_staged *m, uint8_t *out, uint32_t cap);
+int proto_evaluate_staged_decode(const uint8_t *p, uint32_t len, proto_evaluate_staged *m);
 
 uint32_t proto_train_sample_encode(const proto_train_sample *m, uint8_t *out, uint32_t cap);
 int proto_train_sample_decode(const uint8_t *p, uint32_t len, proto_train_sample *m);

@@ -198,7 +198,7 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (!response && request == PROTO_LOAD_MODEL) {
+    if (!response && (request == PROTO_LOAD_MODEL || request == PROTO_WRITE_STATE || request == PROTO_STAGE_INPUT)) {
         proto_load_model m;
         if ((st = proto_load_model_decode(p, len, &m)) == PROTO_OK) {
             say(t, "total_bytes %lu\noffset %lu\n", (unsigned long)m.total_bytes, (unsigned long)m.offset);
@@ -207,7 +207,7 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (response && request == PROTO_LOAD_MODEL) {
+    if (response && (request == PROTO_LOAD_MODEL || request == PROTO_WRITE_STATE || request == PROTO_STAGE_INPUT)) {
         proto_load_ack m;
         if ((st = proto_load_ack_decode(p, len, &m)) == PROTO_OK) {
             say(t, "received_bytes %lu\ncapacity_bytes %lu\narena_bytes %lu\n", (unsigned long)m.received_bytes,
@@ -224,7 +224,7 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (!response && request == PROTO_TRAIN_SAMPLE) {
+    if (!response && (request == PROTO_TRAIN_SAMPLE || request == PROTO_TRAIN_STAGED)) {
         proto_train_sample m;
         if ((st = proto_train_sample_decode(p, len, &m)) == PROTO_OK) {
             say(t, "flags %u\nlabel %ld\n", m.flags, (long)m.label);
@@ -261,7 +261,7 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (response && request == PROTO_TRAIN_BATCH) {
+    if (response && (request == PROTO_TRAIN_BATCH || request == PROTO_TRAIN_STAGED)) {
         proto_results m;
         if ((st = proto_results_decode(p, len, &m)) == PROTO_OK) {
             for (uint16_t i = 0; i < m.count; i++) {
@@ -274,7 +274,7 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (response && request == PROTO_EVALUATE) {
+    if (response && (request == PROTO_EVALUATE || request == PROTO_EVALUATE_STAGED)) {
         proto_predictions m;
         if ((st = proto_predictions_decode(p, len, &m)) == PROTO_OK) {
             say(t, "predicted ");
@@ -287,7 +287,15 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (!response && request == PROTO_READ_WEIGHTS) {
+    if (!response && request == PROTO_EVALUATE_STAGED) {
+        proto_evaluate_staged m;
+        if ((st = proto_evaluate_staged_decode(p, len, &m)) == PROTO_OK) {
+            say(t, "flags %u\n", m.flags);
+            *out_len = proto_evaluate_staged_encode(&m, out, PROTO_MAX_PAYLOAD);
+        }
+        return st;
+    }
+    if (!response && (request == PROTO_READ_WEIGHTS || request == PROTO_READ_STATE)) {
         proto_read_weights m;
         if ((st = proto_read_weights_decode(p, len, &m)) == PROTO_OK) {
             say(t, "offset %lu\nmax_bytes %u\n", (unsigned long)m.offset, m.max_bytes);
@@ -295,7 +303,7 @@ static int payload_fields(uint8_t type, uint8_t status, const uint8_t *p, uint32
         }
         return st;
     }
-    if (response && request == PROTO_READ_WEIGHTS) {
+    if (response && (request == PROTO_READ_WEIGHTS || request == PROTO_READ_STATE)) {
         proto_weights_chunk m;
         if ((st = proto_weights_chunk_decode(p, len, &m)) == PROTO_OK) {
             say(t, "total_bytes %lu\noffset %lu\n", (unsigned long)m.total_bytes, (unsigned long)m.offset);

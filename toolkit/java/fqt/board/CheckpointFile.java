@@ -25,6 +25,11 @@ final class CheckpointFile {
 
     private static final int MAGIC = 0x43545146; // "FQTC" read as a little-endian word
     private static final int VERSION = 1;
+    /** magic, version, done, epochsDone, callBase, callSamples, callDataSize. */
+    private static final int FIXED_BYTES = 2 * Integer.BYTES + Long.BYTES + Integer.BYTES + 2 * Long.BYTES + Integer.BYTES;
+    private static final int ARRAYS = 3;
+    /** The fields, the arrays' lengths and the CRC: a checkpoint with empty arrays. */
+    private static final int MIN_BYTES = FIXED_BYTES + ARRAYS * Integer.BYTES + Integer.BYTES;
 
     /**
      * What resumes a run: the deployed blob; the checkpoint (samples done, blob, state or null for
@@ -39,11 +44,13 @@ final class CheckpointFile {
     }
 
     static void write(Path file, Saved s) {
-        int size = 4 * 2 + 8 + 4 + 8 + 8 + 4 + 3 * 4 + s.startBlob().length + s.blob().length + (s.state() == null ? 0 : s.state().length) + 4;
+        byte[][] arrays = {s.startBlob(), s.blob(), s.state()};
+        int size = MIN_BYTES;
+        for (byte[] a : arrays) size += a == null ? 0 : a.length;
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(VERSION).putLong(s.done()).putInt(s.epochsDone()).putLong(s.callBase()).putLong(s.callSamples())
                 .putInt(s.callDataSize());
-        for (byte[] a : new byte[][] {s.startBlob(), s.blob(), s.state()}) {
+        for (byte[] a : arrays) {
             b.putInt(a == null ? -1 : a.length);
             if (a != null) b.put(a);
         }
@@ -72,7 +79,7 @@ final class CheckpointFile {
         } catch (IOException e) {
             throw new UncheckedIOException("no checkpoint to resume from: cannot read " + file + " (" + e.getMessage() + ")", e);
         }
-        if (bytes.length < 56) throw bad(file, bytes.length + " bytes, shorter than any checkpoint");
+        if (bytes.length < MIN_BYTES) throw bad(file, bytes.length + " bytes, shorter than any checkpoint");
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt() != MAGIC) throw bad(file, "bytes 0-3 are not the magic FQTC");
         int version = b.getInt();
@@ -85,8 +92,8 @@ final class CheckpointFile {
         int epochsDone = b.getInt();
         long callBase = b.getLong(), callSamples = b.getLong();
         int callDataSize = b.getInt();
-        byte[][] arrays = new byte[3][];
-        for (int i = 0; i < 3; i++) {
+        byte[][] arrays = new byte[ARRAYS][];
+        for (int i = 0; i < ARRAYS; i++) {
             int at = b.position(), n = b.getInt();
             if (n < -1 || n > b.remaining() - 4) throw bad(file, "the length " + n + " at byte " + at + " runs past the end");
             if (n >= 0) {

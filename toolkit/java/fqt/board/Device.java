@@ -2,30 +2,34 @@ package fqt.board;
 
 import fqt.data.Dataset;
 import fqt.nn.Model;
+import fqt.results.ResultsCsv;
 import fqt.quant.Rounding;
 import fqt.train.Progress;
 import fqt.train.TrainingConfig;
 import fqt.wire.Frame;
 import fqt.wire.Messages;
 import fqt.wire.ModelBlob;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * A model deployed on a board ({@link Board#deploy}) that trains there: samples go to the board in
@@ -83,7 +87,7 @@ public final class Device {
             IntColumn.create("correct"), LongColumn.create("forward_instructions"), LongColumn.create("backward_instructions"),
             LongColumn.create("update_instructions"), LongColumn.create("selection_instructions"), DoubleColumn.create("update_fraction"));
     private Path csv;
-    private BufferedWriter csvOut;
+    private ResultsCsv csvOut;
     private PrintStream progress = Progress.defaultStream();
     private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
     private long arenaBytes;
@@ -208,14 +212,16 @@ public final class Device {
                 long untilCheckpoint = checkpointEvery == 0 ? Long.MAX_VALUE : checkpoint.done() + checkpointEvery - done;
                 int count = (int) Math.min(Math.min(samplesPerRequest(MAX_RESULTS), n - k), untilCheckpoint);
                 Messages.SampleResult[] results = trainBatch(data, order, k, count, k + count == n);
+                List<Map<String, String>> rows = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     Messages.SampleResult r = results[i];
                     if (r.sample() < recorded) continue; // a replay after a restart: logged already
                     int label = data.label(order[k + i]);
-                    record(r, epoch, order[k + i], label);
+                    rows.add(record(r, epoch, order[k + i], label));
                     lossSum += r.loss();
                     if (r.predicted() == label) correct++;
                 }
+                csvOut().append(rows);
                 done += count;
                 afterRequest.accept(done);
                 if (checkpointEvery > 0 && done - checkpoint.done() >= checkpointEvery && done - base < total) take();
@@ -241,8 +247,8 @@ public final class Device {
             if (!wholeSampleFits()) { // a noisy line: one sample in chunks, then evaluated alone
                 count = 1;
                 stage(data, at, "evaluate sample " + at);
-                byte[] flags = {(byte) (at == 0 ? Messages.EVAL_FIRST : 0)};
-                predicted[at] = Messages.Predictions.decode(call(Messages.EVALUATE_STAGED, flags, "evaluate sample " + at, attemptMillis(1))).predicted()[0];
+                byte[] p = new Messages.EvaluateStaged(at == 0 ? Messages.EVAL_FIRST : 0).encode();
+                predicted[at] = Messages.Predictions.decode(call(Messages.EVALUATE_STAGED, p, "evaluate sample " + at, attemptMillis(1))).predicted()[0];
                 continue;
             }
             count = Math.min(samplesPerRequest((Frame.MAX_PAYLOAD - 2) / 4), data.size() - at);
@@ -367,33 +373,13 @@ public final class Device {
                 checkpoint.state(), epochsDone, callBase, callSamples, callDataSize));
     }
 
-    /** The log's rows from the CSV of a resumed run; a torn last row is cut off the file. */
+    /** The log's rows from the CSV of a resumed run (a torn last row is cut off the file), checked to follow each other. */
     private void readLog() {
-        try {
-            if (!Files.exists(csv)) return;
-            byte[] bytes = Files.readAllBytes(csv);
-            int end = bytes.length;
-            while (end > 0 && bytes[end - 1] != '\n') end--;
-            if (end < bytes.length) {
-                try (var ch = java.nio.channels.FileChannel.open(csv, StandardOpenOption.WRITE)) {
-                    ch.truncate(end);
-                }
-            }
-            String[] lines = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8).split("\n");
-            if (lines.length == 0 || lines[0].isEmpty()) return;
-            if (!lines[0].equals(String.join(",", log.columnNames()))) {
-                throw new IllegalArgumentException(csv + " is not a device CSV: its first line is '" + lines[0] + "'");
-            }
-            for (int i = 1; i < lines.length; i++) {
-                String[] v = lines[i].split(",");
-                if (v.length != log.columnCount()) throw new IllegalArgumentException(csv + " line " + (i + 1) + ": " + v.length + " fields, not " + log.columnCount());
-                long sample = Long.parseLong(v[0]);
-                if (sample != recorded) throw new IllegalArgumentException(csv + " line " + (i + 1) + ": sample " + sample + " where " + recorded + " was due");
-                for (int c = 0; c < v.length; c++) log.column(c).appendCell(v[c]);
-                recorded = sample + 1;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
+        for (Map<String, String> row : csvOut().rows()) {
+            long sample = Long.parseLong(row.get("sample"));
+            if (sample != recorded) throw new IllegalArgumentException(csv + ": sample " + sample + " where " + recorded + " was due");
+            for (Column<?> c : log.columns()) c.appendCell(row.get(c.name()));
+            recorded = sample + 1;
         }
     }
 
@@ -525,7 +511,8 @@ public final class Device {
         return b.array();
     }
 
-    private void record(Messages.SampleResult r, int epoch, int index, int label) {
+    /** Adds a result to the log; returns its CSV row. */
+    private Map<String, String> record(Messages.SampleResult r, int epoch, int index, int label) {
         long[] t = r.ticks();
         log.longColumn("sample").append(r.sample());
         log.intColumn("epoch").append(epoch);
@@ -540,8 +527,11 @@ public final class Device {
         log.longColumn("selection_instructions").append(t[Messages.PHASE_SELECTION]);
         log.doubleColumn("update_fraction").append(r.updatedFraction());
         recorded = r.sample() + 1;
-        appendCsv(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%d,%d,%d,%d,%d,%d,%s", r.sample(), epoch, index, label, Float.toString(r.loss()),
-                r.predicted(), r.predicted() == label ? 1 : 0, t[0], t[1], t[2], t[3], Float.toString(r.updatedFraction())));
+        Object[] values = {r.sample(), epoch, index, label, Float.toString(r.loss()), r.predicted(), r.predicted() == label ? 1 : 0,
+                t[0], t[1], t[2], t[3], Float.toString(r.updatedFraction())};
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int c = 0; c < values.length; c++) row.put(log.columnNames().get(c), String.valueOf(values[c]));
+        return row;
     }
 
     /** The CSV's path; the default {@code out/device-<time>.csv} is chosen the first time it is needed. */
@@ -550,30 +540,15 @@ public final class Device {
         return csv;
     }
 
-    /** Appends a row and flushes it: the file holds every sample measured so far. */
-    private void appendCsv(String row) {
-        try {
-            if (csvOut == null) {
-                csvFile();
-                if (csv.getParent() != null) Files.createDirectories(csv.getParent());
-                boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
-                csvOut = Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                if (fresh) csvOut.write(String.join(",", log.columnNames()) + "\n");
-            }
-            csvOut.write(row + "\n");
-            csvOut.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + csv + ": " + e.getMessage(), e);
-        }
+    /** The CSV, opened (and its rows read) the first time it is needed; every row measured is on disk. */
+    private ResultsCsv csvOut() {
+        if (csvOut == null) csvOut = new ResultsCsv(csvFile(), "device CSV", log.columnNames(), Set.copyOf(log.columnNames()));
+        return csvOut;
     }
 
     private void closeCsv() {
         if (csvOut == null) return;
-        try {
-            csvOut.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + csv + ": " + e.getMessage(), e);
-        }
+        csvOut.close();
         csvOut = null;
     }
 }

@@ -1,6 +1,7 @@
 package fqt.sweep;
 
 import fqt.data.DataSplit;
+import fqt.results.ResultsCsv;
 import fqt.nn.Model;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
@@ -132,7 +133,7 @@ public final class Sweep {
         List<SweepTask> tasks = tasks();
         for (SweepTask t : tasks) t.training(model); // rejects a bad option value before any run starts
         Map<List<String>, Map<String, String>> done = new HashMap<>();
-        ResultsCsv file = csv == null ? null : new ResultsCsv(csv, columns(), SweepTask.NUMERIC_RESULT_COLUMNS);
+        ResultsCsv file = csv == null ? null : new ResultsCsv(csv, "sweep results", columns(), SweepTask.NUMERIC_RESULT_COLUMNS);
         try {
             if (file != null) for (Map<String, String> r : file.rows()) done.put(key(r), r);
             List<SweepTask> todo = tasks.stream().filter(t -> !done.containsKey(t.key())).toList();

@@ -48,7 +48,7 @@ public final class Messages {
      * One sample in several frames, for a line too noisy to carry a whole sample in one:
      * {@link LoadModel} chunks of its input (total the model's input bytes; answer {@link LoadAck}),
      * then {@link #TRAIN_STAGED} ({@link TrainSample} with no input; answer {@link Results} of one)
-     * or {@link #EVALUATE_STAGED} (flags u8 alone; answer {@link Predictions} of one) runs it.
+     * or {@link #EVALUATE_STAGED} ({@link EvaluateStaged}; answer {@link Predictions} of one) runs it.
      */
     public static final int STAGE_INPUT = 0x19;
     public static final int TRAIN_STAGED = 0x1A;
@@ -202,6 +202,20 @@ public final class Messages {
             In in = new In(p);
             Configure m = new Configure(in.u8(), in.u32());
             if (m.inputFormat > INPUT_FLOAT32) throw badPayload("input format " + m.inputFormat);
+            in.done();
+            return m;
+        }
+    }
+
+    /** {@link #EVALUATE_STAGED}'s request: flags u8 ({@link #EVAL_FIRST}). */
+    public record EvaluateStaged(int flags) {
+        public byte[] encode() {
+            return new Out().u8(flags).bytes();
+        }
+
+        public static EvaluateStaged decode(byte[] p) {
+            In in = new In(p);
+            EvaluateStaged m = new EvaluateStaged(in.u8());
             in.done();
             return m;
         }

@@ -158,9 +158,17 @@ class DeviceTest {
     }
 
     /** Samples 0..n-1, each once, in order. */
-    private static void assertOnePerSample(Table log, int n) {
+    static void assertOnePerSample(Table log, int n) {
         assertEquals(n, log.rowCount(), "rows");
         for (int i = 0; i < n; i++) assertEquals(i, log.longColumn("sample").get(i), "row " + i);
+    }
+
+    /** Samples 0..n-1 exactly once each, in order, in the log and in its CSV. */
+    static void assertOnePerSample(Table log, java.nio.file.Path csv, int n) throws java.io.IOException {
+        assertOnePerSample(log, n);
+        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        assertEquals(n + 1, lines.size(), "CSV header and rows");
+        for (int i = 0; i < n; i++) org.junit.jupiter.api.Assertions.assertTrue(lines.get(i + 1).startsWith(i + ","), "CSV row " + i + ": " + lines.get(i + 1));
     }
 
     /** The board's per-sample losses, averaged per batch, equal the simulator's batch losses exactly. */

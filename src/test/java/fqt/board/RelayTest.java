@@ -88,7 +88,7 @@ class RelayTest {
             long t0 = System.nanoTime();
             Table log = dev.train(TRAIN, 1);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            assertOnePerSample(log, csv);
+            DeviceTest.assertOnePerSample(log, csv, TRAIN.size());
             assertArrayEquals(simulatedBlob, dev.pullBlob(), "the board's model blob through the relay");
             Map<String, Long> faults = rig.relay().stats();
             if (drop > 0) assertTrue(faults.get("dropped") > 0, faults.toString());
@@ -114,19 +114,10 @@ class RelayTest {
             assertTrue(stalled[0] && gone[0], "both faults were injected");
             assertTrue(seconds >= 50, "the run waited out 30 s and 20 s: " + seconds + " s");
             assertEquals(0, dev.restarts(), "no restart was needed");
-            assertOnePerSample(log, csv);
+            DeviceTest.assertOnePerSample(log, csv, TRAIN.size());
             assertArrayEquals(simulatedBlob, dev.pullBlob(), "the board's model blob after the stall and the outage");
             System.out.printf("stall 30 s and gone 20 s: %d samples in %.1f s; %s; relay %s%n", log.rowCount(), seconds,
                     rig.board().linkStats(), rig.relay().stats());
         }
-    }
-
-    /** Samples 0..n-1, each once, in the log and in the CSV. */
-    private static void assertOnePerSample(Table log, Path csv) throws Exception {
-        assertEquals(TRAIN.size(), log.rowCount(), "rows");
-        for (int i = 0; i < TRAIN.size(); i++) assertEquals(i, log.longColumn("sample").get(i), "row " + i);
-        var lines = Files.readAllLines(csv);
-        assertEquals(TRAIN.size() + 1, lines.size(), "CSV header and rows");
-        for (int i = 0; i < TRAIN.size(); i++) assertTrue(lines.get(i + 1).startsWith(i + ","), "CSV row " + i + ": " + lines.get(i + 1));
     }
 }

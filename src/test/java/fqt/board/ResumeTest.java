@@ -60,7 +60,7 @@ class ResumeTest {
             String wrong = assertThrows(IllegalArgumentException.class, () -> dev.train(DeviceTest.TRAIN, 2)).getMessage();
             assertTrue(wrong.contains("interrupted train call of 120 samples"), wrong);
             Table log = dev.train(DeviceTest.TRAIN, 1);
-            assertOnePerSample(log, csv);
+            DeviceTest.assertOnePerSample(log, csv, DeviceTest.TRAIN.size());
             assertArrayEquals(simulatedBlob, dev.pullBlob(), "the board's model blob after the failed call was finished");
         }
     }
@@ -84,7 +84,7 @@ class ResumeTest {
             Device dev = board.resume(csv).progress(null);
             assertEquals(before, dev.log().rowCount(), "the log holds the CSV's rows");
             Table log = dev.train(DeviceTest.TRAIN, 1);
-            assertOnePerSample(log, csv);
+            DeviceTest.assertOnePerSample(log, csv, DeviceTest.TRAIN.size());
             assertArrayEquals(simulatedBlob, dev.pullBlob(), "the resumed board's model blob");
             System.out.printf("killed the host at %d samples logged; a new process resumed from the checkpoint on disk and finished%n", before);
         }
@@ -103,15 +103,5 @@ class ResumeTest {
     private static long rows(Path csv) throws Exception {
         if (!Files.exists(csv)) return 0;
         return Math.max(0, Files.readAllLines(csv).size() - 1);
-    }
-
-    /** Samples 0..n-1, each once, in the log and in the CSV. */
-    private static void assertOnePerSample(Table log, Path csv) throws Exception {
-        int n = DeviceTest.TRAIN.size();
-        assertEquals(n, log.rowCount(), "rows");
-        for (int i = 0; i < n; i++) assertEquals(i, log.longColumn("sample").get(i), "row " + i);
-        List<String> lines = Files.readAllLines(csv);
-        assertEquals(n + 1, lines.size(), "CSV header and rows");
-        for (int i = 0; i < n; i++) assertTrue(lines.get(i + 1).startsWith(i + ","), "CSV row " + i + ": " + lines.get(i + 1));
     }
 }

@@ -25,21 +25,22 @@ final class WireFields {
             return switch (request) {
                 case Messages.HELLO -> Messages.Hello.decode(p);
                 case Messages.INFO -> Messages.Info.decode(p);
-                case Messages.LOAD_MODEL -> Messages.LoadAck.decode(p);
+                case Messages.LOAD_MODEL, Messages.WRITE_STATE, Messages.STAGE_INPUT -> Messages.LoadAck.decode(p);
                 case Messages.TRAIN_SAMPLE -> Messages.SampleResult.decode(p);
-                case Messages.TRAIN_BATCH -> Messages.Results.decode(p);
-                case Messages.EVALUATE -> Messages.Predictions.decode(p);
-                case Messages.READ_WEIGHTS -> Messages.WeightsChunk.decode(p);
+                case Messages.TRAIN_BATCH, Messages.TRAIN_STAGED -> Messages.Results.decode(p);
+                case Messages.EVALUATE, Messages.EVALUATE_STAGED -> Messages.Predictions.decode(p);
+                case Messages.READ_WEIGHTS, Messages.READ_STATE -> Messages.WeightsChunk.decode(p);
                 case Messages.READ_STATS -> Messages.Stats.decode(p);
                 default -> empty(p);
             };
         }
         return switch (request) {
-            case Messages.LOAD_MODEL -> Messages.LoadModel.decode(p);
+            case Messages.LOAD_MODEL, Messages.WRITE_STATE, Messages.STAGE_INPUT -> Messages.LoadModel.decode(p);
             case Messages.CONFIGURE -> Messages.Configure.decode(p);
-            case Messages.TRAIN_SAMPLE -> Messages.TrainSample.decode(p);
+            case Messages.TRAIN_SAMPLE, Messages.TRAIN_STAGED -> Messages.TrainSample.decode(p);
+            case Messages.EVALUATE_STAGED -> Messages.EvaluateStaged.decode(p);
             case Messages.TRAIN_BATCH, Messages.EVALUATE -> Messages.Samples.decode(p);
-            case Messages.READ_WEIGHTS -> Messages.ReadWeights.decode(p);
+            case Messages.READ_WEIGHTS, Messages.READ_STATE -> Messages.ReadWeights.decode(p);
             default -> empty(p);
         };
     }

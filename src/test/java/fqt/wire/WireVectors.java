@@ -124,6 +124,17 @@ public final class WireVectors {
         frame("read_stats_request", Messages.READ_STATS, 0, 11, new WireFields.Empty());
         frame("read_stats_response", Messages.READ_STATS | resp, 0, 11, new Messages.Stats(Messages.TIME_INSTRUCTIONS, 200, 123_456,
                 130_000, new long[] {5_000_000_000L, 9_000_000_000L, 700_000, -1L}, new long[] {10, 0, 200}));
+        frame("read_state_request", Messages.READ_STATE, 0, 15, new Messages.ReadWeights(0, 2000));
+        frame("read_state_response", Messages.READ_STATE | resp, 0, 15, new Messages.WeightsChunk(3000, 0, ramp(10, 0x30)));
+        frame("write_state_request", Messages.WRITE_STATE, 0, 16, new Messages.LoadModel(3000, 2990, ramp(10, 0x30)));
+        frame("write_state_response", Messages.WRITE_STATE | resp, 0, 16, new Messages.LoadAck(3000, 3000, 23_456));
+        frame("stage_input_request", Messages.STAGE_INPUT, 0, 17, new Messages.LoadModel(784, 768, ramp(16, 0x60)));
+        frame("stage_input_response", Messages.STAGE_INPUT | resp, 0, 17, new Messages.LoadAck(784, 784, 0));
+        frame("train_staged_request", Messages.TRAIN_STAGED, 0, 18, new Messages.TrainSample(0, 3, new byte[0]));
+        frame("train_staged_response", Messages.TRAIN_STAGED | resp, 0, 18, new Messages.Results(new Messages.SampleResult[] {r1}));
+        frame("evaluate_staged_request", Messages.EVALUATE_STAGED, 0, 19, new Messages.EvaluateStaged(Messages.EVAL_FIRST));
+        frame("evaluate_staged_response", Messages.EVALUATE_STAGED | resp, 0, 19, new Messages.Predictions(new int[] {9}));
+        frame("stage_input_out_of_order", Messages.STAGE_INPUT | resp, Messages.ERR_OFFSET, 20, new WireFields.Detail(512));
         frame("load_model_capacity_error", Messages.LOAD_MODEL | resp, Messages.ERR_CAPACITY, 12, new WireFields.Detail(65536));
         frame("train_sample_refused", Messages.TRAIN_SAMPLE | resp, Messages.ERR_REFUSED, 13, new WireFields.Detail(-11));
         frame("unknown_type_error", 0x42 | resp, Messages.ERR_UNKNOWN_TYPE, 14, new WireFields.Detail(0));
@@ -193,6 +204,8 @@ public final class WireVectors {
                 Arrays.copyOf(new Messages.Results(new Messages.SampleResult[0]).encode(), 3));
         badPayload("stats_selection_missing", Messages.READ_STATS | resp, 0, Arrays.copyOf(new Messages.Stats(0, 1, 2, 3,
                 new long[4], new long[] {4, 5}).encode(), 51));
+        badPayload("evaluate_staged_extra_byte", Messages.EVALUATE_STAGED, 0, new byte[] {1, 0});
+        badPayload("evaluate_staged_empty", Messages.EVALUATE_STAGED, 0, new byte[0]);
         badPayload("detail_short", Messages.ECHO | resp, Messages.ERR_UNSUPPORTED, new byte[] {1, 0, 0});
     }
 

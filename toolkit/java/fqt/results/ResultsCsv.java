@@ -1,4 +1,4 @@
-package fqt.sweep;
+package fqt.results;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -18,18 +18,19 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * The results file of a sweep: a header line, then one line per finished run, each appended in a
- * single write and forced to the file as the run finishes. Opening an existing file reads the
- * finished runs, so a rerun resumes. A file is written to only once it has proven to be this
- * sweep's: its first line is exactly the header, every complete line has a field per column and a
- * number in every numeric column; anything else is refused with the line and column named, and the
- * file stays byte for byte as it was. The one repair is a torn last line (a killed sweep): text
- * after the last newline that could be the start of a row is cut off.
- * Commons CSV quotes and parses the fields; line breaks inside a field become spaces, so a run is one line.
+ * A results file that a run appends to and a rerun resumes from (a sweep's runs, a device's
+ * samples): a header line, then one line per result, appended and forced to the file as it is
+ * measured. Opening an existing file reads the rows already there. A file is written to only once
+ * it has proven to be of this kind: its first line is exactly the header, every complete line has
+ * a field per column and a number in every numeric column; anything else is refused with the line
+ * and column named, and the file stays byte for byte as it was. The one repair is a torn last line
+ * (a killed writer): text after the last newline that could be the start of a row is cut off.
+ * Commons CSV quotes and parses the fields; line breaks inside a field become spaces, so a row is one line.
  * Resuming is ours: a CSV library reads and writes records, it does not repair a file whose writer was killed.
  */
-final class ResultsCsv implements AutoCloseable {
+public final class ResultsCsv implements AutoCloseable {
     private final Path path;
+    private final String kind;
     private final List<String> header;
     private final FileChannel out;
     private final List<Map<String, String>> rows = new ArrayList<>();
@@ -37,11 +38,13 @@ final class ResultsCsv implements AutoCloseable {
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     /**
-     * Opens or creates {@code path} for rows with these columns; an existing file must be a results
-     * file of the same header, with a number (or NaN) in each of the {@code numeric} columns.
+     * Opens or creates {@code path} for rows with these columns; an existing file must be a
+     * {@code kind} file (named so in errors, e.g. "sweep results") of the same header, with a
+     * number (or NaN) in each of the {@code numeric} columns.
      */
-    ResultsCsv(Path path, List<String> header, Set<String> numeric) {
+    public ResultsCsv(Path path, String kind, List<String> header, Set<String> numeric) {
         this.path = path;
+        this.kind = kind;
         this.header = List.copyOf(header);
         try {
             byte[] bytes = Files.exists(path) ? Files.readAllBytes(path) : new byte[0];
@@ -51,8 +54,8 @@ final class ResultsCsv implements AutoCloseable {
                 String first = format(header) + "\n";
                 if (!text.startsWith(first)) {
                     String line = new String(bytes, StandardCharsets.UTF_8).split("[\r\n]", 2)[0];
-                    throw new IllegalArgumentException(path + " is not a results file of this sweep: its first line is '" + shorten(line)
-                            + "', this sweep writes '" + shorten(format(header)) + "'; the file is left as it was: use another file");
+                    throw new IllegalArgumentException(path + " is not a " + kind + " file: its first line is '" + shorten(line)
+                            + "', " + kind + " files start '" + shorten(format(header)) + "'; the file is left as it was: use another file");
                 }
                 List<CSVRecord> records = FORMAT.parse(new StringReader(text)).getRecords();
                 for (CSVRecord r : records.subList(1, records.size())) rows.add(row(r, numeric));
@@ -67,33 +70,45 @@ final class ResultsCsv implements AutoCloseable {
             out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             out.truncate(complete); // drops a half-written last line
             out.position(complete);
-            if (bytes.length == 0) write(format(header));
+            if (bytes.length == 0) write(format(header) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the sweep results " + path, e);
+            throw new UncheckedIOException("cannot open the " + kind + " file " + path, e);
         }
     }
 
-    /** Rows already in the file, in file order. */
-    List<Map<String, String>> rows() { return List.copyOf(rows); }
+    /** The file. */
+    public Path path() { return path; }
+
+    /** Rows in the file (those read on opening, then those appended), in file order. */
+    public List<Map<String, String>> rows() { return List.copyOf(rows); }
 
     /** Whether opening cut off a half-written last line. */
-    boolean repaired() { return repaired; }
+    public boolean repaired() { return repaired; }
 
-    /** Appends one row (its values in header order) as one line, on disk when this returns. */
-    void append(Map<String, String> row) {
-        List<String> values = new ArrayList<>();
-        for (String c : header) values.add(row.get(c));
-        write(format(values));
-        rows.add(row);
+    /** Appends one row (column to value) as one line, on disk when this returns. */
+    public void append(Map<String, String> row) {
+        append(List.of(row));
     }
 
-    private void write(String line) {
+    /** Appends rows, one line each, in one write forced to disk once: for results that come in batches. */
+    public void append(List<Map<String, String>> batch) {
+        StringBuilder lines = new StringBuilder();
+        for (Map<String, String> row : batch) {
+            List<String> values = new ArrayList<>();
+            for (String c : header) values.add(row.get(c));
+            lines.append(format(values)).append('\n');
+        }
+        write(lines.toString());
+        rows.addAll(batch);
+    }
+
+    private void write(String lines) {
         try {
-            ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) out.write(b);
             out.force(false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the sweep results " + path, e);
+            throw new UncheckedIOException("cannot write to the " + kind + " file " + path, e);
         }
     }
 
