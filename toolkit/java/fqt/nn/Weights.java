@@ -259,25 +259,15 @@ public final class Weights {
         int z = params.zeroPoint();
         float[] real = dequantized;
         for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
-        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (int o = 0, k = 0; o < structures; o++) {
-            int from = o * structureSize;
-            float mn, mx;
-            if (k < n && list[k] == o) {
-                k++;
-                source.load(o);
-                rule.delta(this, st, o, row, 0, rowBias[0], samples, false);
-                for (int j = 0; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] - row[j];
-                mn = min(row, 0, structureSize);
-                mx = max(row, 0, structureSize);
-            } else {
-                mn = extremeValue(from, false);
-                mx = extremeValue(from, true);
-            }
-            if (mn < lo) lo = mn;
-            if (mx > hi) hi = mx;
-        }
-        QuantParams next = QuantParams.fromRange(lo, hi);
+        int[] pos = {0}; // the position in list of the next structure to update
+        QuantParams next = paramsAfter(row, o -> {
+            if (pos[0] >= n || list[pos[0]] != o) return -1;
+            pos[0]++;
+            source.load(o);
+            rule.delta(this, st, o, row, 0, rowBias[0], samples, false);
+            for (int j = 0, from = o * structureSize; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] - row[j];
+            return 0;
+        });
         boolean rescale = !next.equals(params);
         float ns = next.scale();
         for (int o = 0, k = 0; o < structures; o++) {
@@ -331,23 +321,13 @@ public final class Weights {
             float[] v = work();
             float[] real = dequantized;
             for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
-            // The new real values of the touched structures (kept for the requantization) and the new range.
-            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-            for (int o = 0; o < structures; o++) {
-                int from = o * structureSize, to = from + structureSize;
-                float mn, mx;
-                if (touched[o]) {
-                    for (int i = from; i < to; i++) v[i] = real[q[i] & 0xFF] - grad[i];
-                    mn = min(v, from, to);
-                    mx = max(v, from, to);
-                } else {
-                    mn = extremeValue(from, false);
-                    mx = extremeValue(from, true);
-                }
-                if (mn < lo) lo = mn;
-                if (mx > hi) hi = mx;
-            }
-            QuantParams next = QuantParams.fromRange(lo, hi);
+            // The new real values of the touched structures are kept in v for the requantization.
+            QuantParams next = paramsAfter(v, o -> {
+                if (!touched[o]) return -1;
+                int from = o * structureSize;
+                for (int i = from; i < from + structureSize; i++) v[i] = real[q[i] & 0xFF] - grad[i];
+                return from;
+            });
             boolean rescale = !next.equals(params);
             requantize(next, rescale, rounding, rng);
             params = next;
@@ -357,6 +337,24 @@ public final class Weights {
         Arrays.fill(touched, false);
         samples = 0;
         version++;
+    }
+
+    /**
+     * The parameters of the range after an update, visiting the structures in index order:
+     * {@code newValues} puts an updated structure's new real values into {@code values} and
+     * returns where they start, or returns -1 for a structure that keeps its codes (whose extreme
+     * codes then stand for it).
+     */
+    private QuantParams paramsAfter(float[] values, java.util.function.IntUnaryOperator newValues) {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (int o = 0; o < structures; o++) {
+            int at = newValues.applyAsInt(o);
+            float mn = at < 0 ? extremeValue(o * structureSize, false) : min(values, at, at + structureSize);
+            float mx = at < 0 ? extremeValue(o * structureSize, true) : max(values, at, at + structureSize);
+            if (mn < lo) lo = mn;
+            if (mx > hi) hi = mx;
+        }
+        return QuantParams.fromRange(lo, hi);
     }
 
     /**
