@@ -13,22 +13,32 @@ import fqt.data.Dataset;
  * {@link ImportedModel} is checked against. Owns the DJL model it was given (if any) and closes it.
  */
 final class DjlRunner implements AutoCloseable {
-    /** Samples per DJL call. */
+    /** Samples per DJL call, unless the model takes fewer. */
     static final int BATCH = 256;
 
     private final Block block;
     private final NDManager manager;
     private final AutoCloseable owned;
     private final long[] sampleShape;
+    private final int batch;
 
-    /** {@code owned} (may be null) is closed with this runner; {@code sampleShape} excludes the batch axis. */
+    /** A PyTorch block: {@code owned} (may be null) is closed with this runner; {@code sampleShape} excludes the batch axis. */
     DjlRunner(Block block, AutoCloseable owned, int[] sampleShape) {
+        this(block, owned, sampleShape, Torch.engine().getEngineName(), BATCH);
+    }
+
+    /** A block of DJL engine {@code engine} that takes up to {@code batch} samples per call. */
+    DjlRunner(Block block, AutoCloseable owned, int[] sampleShape, String engine, int batch) {
         this.block = block;
         this.owned = owned;
-        this.manager = NDManager.newBaseManager(ai.djl.Device.cpu(), Torch.engine().getEngineName());
+        this.manager = NDManager.newBaseManager(ai.djl.Device.cpu(), engine);
         this.sampleShape = new long[sampleShape.length];
         for (int i = 0; i < sampleShape.length; i++) this.sampleShape[i] = sampleShape[i];
+        this.batch = batch;
     }
+
+    /** Samples per {@link #forward} call at most. */
+    int batch() { return batch; }
 
     /** Outputs of samples {@code [from, from + count)}, sample after sample. */
     float[] forward(Dataset data, int from, int count) {

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Brings a float model from DJL or from a TorchScript file into the toolkit as an
+ * Brings a float model from DJL, a TorchScript file or an ONNX file into the toolkit as an
  * {@link ImportedModel}: a float32 {@link Model} with every BatchNorm folded into the convolution
  * or linear layer before it, plus the DJL model to {@link ImportedModel#verify verify} it against.
  *
@@ -108,6 +108,37 @@ public final class Import {
             djl.close();
             throw e;
         }
+    }
+
+    /** DJL's name of the ONNX Runtime engine, which {@link #onnx} files are verified against. */
+    public static final String ONNX_ENGINE = "OnnxRuntime";
+
+    /** An ONNX file whose input has a fixed shape (batch axis aside): {@link #onnx(Path, int[])} with that shape. */
+    public static ImportedModel onnx(Path file) {
+        return onnx(file, null);
+    }
+
+    /**
+     * An ONNX file ({@code torch.onnx.export}, tf2onnx, ...): the node graph from the file
+     * ({@link OnnxGraph}: opsets 11 to 18, shape arithmetic folded), weights from its
+     * initializers, and DJL's ONNX Runtime engine loaded beside it for {@link ImportedModel#verify}.
+     * {@code inputShape} (batch first) may be null when the file fixes one sample's shape; given,
+     * it must agree with the file's fixed dims.
+     */
+    public static ImportedModel onnx(Path file, int[] inputShape) {
+        if (inputShape != null) inputShape(inputShape);
+        OnnxGraph.Read read = OnnxGraph.read(file, inputShape);
+        Layers.Built built = Layers.build(read.sampleShape(), read.graph());
+        ai.djl.Model ort = ai.djl.Model.newInstance(file.getFileName().toString(), Device.cpu(), ONNX_ENGINE);
+        try {
+            ort.load(file);
+        } catch (IOException | MalformedModelException | EngineException e) {
+            ort.close();
+            throw new ImportException(file + ": DJL's ONNX Runtime engine cannot load it: " + e.getMessage(), e);
+        }
+        List<String> notes = List.of("ONNX opset " + read.opset() + ", written by " + read.producer());
+        return new ImportedModel(file.getFileName().toString(), built.model(), built.sources(), notes,
+                new DjlRunner(ort.getBlock(), ort, read.sampleShape(), ONNX_ENGINE, read.dynamicBatch() ? DjlRunner.BATCH : 1));
     }
 
     /**

@@ -73,8 +73,8 @@ public final class ImportedModel implements AutoCloseable {
         int worstSample = 0, worstOutput = 0, same = 0, djlCorrect = 0, correct = 0;
         Context c = floatContext();
         float[] x = new float[sample.sampleSize()];
-        for (int from = 0; from < sample.size(); from += DjlRunner.BATCH) {
-            int count = Math.min(DjlRunner.BATCH, sample.size() - from);
+        for (int from = 0; from < sample.size(); from += djl.batch()) {
+            int count = Math.min(djl.batch(), sample.size() - from);
             float[] reference = djl.forward(sample, from, count);
             if (reference.length != count * classes) {
                 throw new ImportException(name + ": DJL returns " + reference.length / count + " outputs per sample, the toolkit model " + classes);

@@ -158,7 +158,7 @@ final class Layers {
         return layer;
     }
 
-    private static int[] convShape(SourceOp.Conv c, int[] shape) {
+    static int[] convShape(SourceOp.Conv c, int[] shape) {
         int h = (shape[1] + 2 * c.padding()[0] - c.weight().dim(2)) / c.stride()[0] + 1;
         int w = (shape[2] + 2 * c.padding()[1] - c.weight().dim(3)) / c.stride()[1] + 1;
         return new int[] {c.weight().dim(0), h, w};
@@ -225,7 +225,7 @@ final class Layers {
         return p.stride().length == 0 ? p.kernel() : p.stride();
     }
 
-    private static int poolOut(int in, int k, int s) {
+    static int poolOut(int in, int k, int s) {
         return (in - k) / s + 1;
     }
 
