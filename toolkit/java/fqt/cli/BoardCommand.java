@@ -98,7 +98,7 @@ final class BoardCommand extends CommandGroup {
 
     @Command(name = "train", description = {
         "train on a board and check it against the simulator, bit for bit",
-        "Trains a model (the small CNN, or --model NAME|FILE.pt) on N Fashion-MNIST samples on the board with the training options of ./fqt train (the same"
+        "Trains a model (the small CNN, or --model NAME|FILE.pt|FILE.onnx) on N Fashion-MNIST samples on the board with the training options of ./fqt train (the same"
             + " defaults), evaluates it, reads its weights back and compares them with the simulator's run (exit 1 if they differ);"
             + " per-sample rows go to the CSV. With --json the last line has bit_exact."})
     static final class Train implements Callable<Integer> {
@@ -121,7 +121,7 @@ final class BoardCommand extends CommandGroup {
         boolean json;
 
         @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
-                description = DataMixin.MODELS + ", or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
+                description = DataMixin.MODELS + ", or a TorchScript (.pt) or ONNX (.onnx) file to import (default: ${DEFAULT-VALUE})")
         String model;
 
         @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,

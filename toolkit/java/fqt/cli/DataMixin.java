@@ -24,7 +24,7 @@ final class DataMixin {
     Path dataDir;
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
-            description = MODELS + ", or a TorchScript file (.pt) to import (default: ${DEFAULT-VALUE})")
+            description = MODELS + ", or a TorchScript (.pt) or ONNX (.onnx) file to import (default: ${DEFAULT-VALUE})")
     String model;
 
     /** The ready-made models by name ({@code autoencoder}: 784-64-16, for {@code --loss mse}). */
@@ -55,14 +55,14 @@ final class DataMixin {
 
     /**
      * A ready-made model by name, initialised from {@code seed}, or the float model of a TorchScript
-     * file (imported with {@code inputShape}, or 1 and the data's sample shape).
+     * or ONNX file (imported with {@code inputShape}, or 1 and the data's sample shape).
      */
     static Model model(String name, int[] inputShape, DataSplit data, long seed) {
-        if (name.endsWith(".pt")) {
+        if (name.endsWith(".pt") || name.endsWith(".onnx")) {
             Path file = Path.of(name);
             if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--model " + name + ": no such file");
             int[] shape = inputShape != null ? inputShape : IntStream.concat(IntStream.of(1), IntStream.of(data.shape())).toArray();
-            try (ImportedModel fp = Import.torchScript(file, Import.inputShape(shape))) {
+            try (ImportedModel fp = Import.file(file, Import.inputShape(shape))) {
                 return fp.model();
             }
         }
@@ -74,7 +74,7 @@ final class DataMixin {
             case "mobilenet-v1" -> Models.mobileNetV1(data.shape(), data.classes(), Models.MOBILENET_V1_WIDTH, seed);
             case "mobilenet-v2" -> Models.mobileNetV2(data.shape(), data.classes(), Models.MOBILENET_V2_WIDTH, seed);
             case "autoencoder" -> Models.autoencoder(seed, Arrays.stream(data.shape()).reduce(1, (a, b) -> a * b), 64, 16);
-            default -> throw new IllegalArgumentException("unknown model '" + name + "': use " + MODELS.replace("|", ", ") + ", or a TorchScript file (.pt)");
+            default -> throw new IllegalArgumentException("unknown model '" + name + "': use " + MODELS.replace("|", ", ") + ", a TorchScript file (.pt) or an ONNX file (.onnx)");
         };
     }
 

@@ -18,23 +18,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./fqt import MODEL}: imports a TorchScript model, checks it against DJL, evaluates and quantizes it. */
+/** {@code ./fqt import MODEL}: imports a TorchScript or ONNX model, checks it against DJL, evaluates and quantizes it. */
 @Command(name = "import", description = {
-    "a TorchScript model: verify against DJL, float and uint8 (PTQ) test accuracy (or MSE)",
-    "Imports a TorchScript file (torch.jit.script or torch.jit.trace, then save) through DJL's PyTorch engine, BatchNorm folded,"
-        + " and prints the toolkit's architecture."})
+    "a TorchScript or ONNX model: verify against DJL, float and uint8 (PTQ) test accuracy (or MSE)",
+    "Imports a TorchScript file (torch.jit.script or torch.jit.trace, then save; through DJL's PyTorch engine) or an ONNX file"
+        + " (opsets 11 to 18; checked with DJL's ONNX Runtime engine), BatchNorm folded, and prints the toolkit's architecture."})
 final class ImportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL.pt", description = "the TorchScript file")
+    @Parameters(paramLabel = "MODEL", description = "the TorchScript (.pt) or ONNX (.onnx) file")
     Path file;
 
-    @Option(names = "--input-shape", paramLabel = "N,C,H,W", required = true, split = ",", hideParamSyntax = true, description = "the model's input, batch first, e.g. 1,1,28,28")
+    @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
+            description = "the model's input, batch first, e.g. 1,1,28,28 (needed for TorchScript; for ONNX when the file leaves it open)")
     int[] shape;
 
-    @Option(names = "--verify", description = "run DJL and the toolkit side by side: max |diff| of the outputs (on the test set with --evaluate, else on 100 random inputs)")
+    @Option(names = "--verify", description = "run DJL (PyTorch or ONNX Runtime) and the toolkit side by side: max |diff| of the outputs"
+            + " (on the test set with --evaluate, else on 100 random inputs)")
     boolean verify;
 
     @Option(names = "--tolerance", paramLabel = "X", description = "largest difference --verify accepts (default: ${DEFAULT-VALUE})")
@@ -70,16 +73,17 @@ final class ImportCommand implements Callable<Integer> {
         boolean mse = new CliEnum<>(Loss.class).convert(loss) == Loss.MSE;
         DataSplit data = dataName == null ? null : DataMixin.load(dataName, dataDir);
         Map<String, Object> out = new LinkedHashMap<>();
-        try (ImportedModel fp = Import.torchScript(file, Import.inputShape(shape))) {
+        try (ImportedModel fp = Import.file(file, shape == null ? null : Import.inputShape(shape))) {
+            int[] input = IntStream.concat(IntStream.of(1), IntStream.of(fp.model().inputShape())).toArray();
             out.put("model", file.toString());
-            out.put("input_shape", Arrays.toString(shape));
+            out.put("input_shape", Arrays.toString(input));
             List<String> layers = new ArrayList<>();
             for (Layer l : fp.model().layers()) layers.add(l.describe());
             out.put("layers", String.join("; ", layers));
             if (!json) System.out.print(fp);
             Verification v = null;
             if (verify) {
-                Dataset sample = data != null ? data.test() : randomInputs(shape, fp.model().classes(), 100);
+                Dataset sample = data != null ? data.test() : randomInputs(input, fp.model().classes(), 100);
                 v = fp.verify(sample, tolerance);
                 if (!json && data != null) System.out.println("verify on the test set: " + v);
                 if (!json && data == null) {

@@ -36,7 +36,7 @@ final class MemoryCommand implements Callable<Integer> {
     private static final Pattern OVERFLOW = Pattern.compile("region `(\\w+)' overflowed by (\\d+) bytes?");
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "small-cnn",
-            description = DataMixin.MODELS + ", or a TorchScript file (.pt) (default: ${DEFAULT-VALUE})")
+            description = DataMixin.MODELS + ", or a TorchScript (.pt) or ONNX (.onnx) file (default: ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--input-shape", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true, defaultValue = "1,1,28,28",

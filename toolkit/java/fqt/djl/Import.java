@@ -110,6 +110,22 @@ public final class Import {
         }
     }
 
+    /**
+     * A model file by its kind: {@code .onnx} through {@link #onnx(Path, int[])} (the shape may then
+     * be null when the file fixes it), anything else as TorchScript ({@link #torchScript(Path, int[])},
+     * which needs the shape).
+     */
+    public static ImportedModel file(Path file, int[] inputShape) {
+        if (isOnnx(file)) return onnx(file, inputShape);
+        if (inputShape == null) throw new ImportException(file + ": a TorchScript file does not say its input shape; give it (--input-shape 1,1,28,28)");
+        return torchScript(file, inputShape);
+    }
+
+    /** Whether {@link #file} reads {@code file} as ONNX: its name ends in {@code .onnx}. */
+    public static boolean isOnnx(Path file) {
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+    }
+
     /** DJL's name of the ONNX Runtime engine, which {@link #onnx} files are verified against. */
     public static final String ONNX_ENGINE = "OnnxRuntime";
 

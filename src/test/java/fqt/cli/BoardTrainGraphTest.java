@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ./fqt board train --model FILE.pt}: an imported MobileNetV2-style graph fine-tuned on the
+ * {@code ./fqt board train --model FILE.onnx}: an imported MobileNetV2-style graph (its ONNX file) fine-tuned on the
  * virtual M7 with partial updates; the last JSON line says bit_exact with both accuracies, and
  * {@code --loss mse} reports the reconstruction error of both instead.
  */
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class BoardTrainGraphTest {
     @Test
     void anImportedGraphFineTunesBitExactOnTheBoard() {
-        CliHelpTest.Run r = CliJsonTest.captured("board", "train", "--board", "m7", "--model", "src/test/resources/fixtures/mobilenet_v2_small.pt",
-                "--input-shape", "1,1,28,28", "--train-last", "4", "--precision", "uint8", "--lambda-min", "0.5", "--limit-train", "24",
+        CliHelpTest.Run r = CliJsonTest.captured("board", "train", "--board", "m7", "--model", "src/test/resources/fixtures/mobilenet_v2_small.onnx",
+                "--train-last", "4", "--precision", "uint8", "--lambda-min", "0.5", "--limit-train", "24",
                 "--limit-test", "20", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject last = JsonParser.parseString(r.out().lines().reduce((a, b) -> b).orElseThrow()).getAsJsonObject();
