@@ -614,36 +614,26 @@ final class OnnxGraph {
         ByteString raw = t.getRawData();
         ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         int type = t.getDataType();
+        // Per type: bytes per value in raw_data, floating point or not, and the typed field's count and values.
+        int width, typedCount;
         boolean floating;
-        int count;
+        java.util.function.IntToDoubleFunction typed;
+        java.util.function.ToDoubleFunction<ByteBuffer> fromRaw;
         if (type == OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
-            floating = true;
-            count = raw.isEmpty() ? t.getFloatDataCount() : raw.size() / 4;
-            check(where, count, v.length, raw.size() % 4);
-            for (int i = 0; i < v.length; i++) v[i] = raw.isEmpty() ? t.getFloatData(i) : b.getFloat();
+            width = 4; floating = true; typedCount = t.getFloatDataCount(); typed = t::getFloatData; fromRaw = ByteBuffer::getFloat;
         } else if (type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber()) {
-            floating = true;
-            count = raw.isEmpty() ? t.getDoubleDataCount() : raw.size() / 8;
-            check(where, count, v.length, raw.size() % 8);
-            for (int i = 0; i < v.length; i++) v[i] = raw.isEmpty() ? t.getDoubleData(i) : b.getDouble();
+            width = 8; floating = true; typedCount = t.getDoubleDataCount(); typed = t::getDoubleData; fromRaw = ByteBuffer::getDouble;
         } else if (type == OnnxMl.TensorProto.DataType.INT64.getNumber()) {
-            floating = false;
-            count = raw.isEmpty() ? t.getInt64DataCount() : raw.size() / 8;
-            check(where, count, v.length, raw.size() % 8);
-            for (int i = 0; i < v.length; i++) v[i] = raw.isEmpty() ? t.getInt64Data(i) : b.getLong();
+            width = 8; floating = false; typedCount = t.getInt64DataCount(); typed = t::getInt64Data; fromRaw = ByteBuffer::getLong;
         } else if (type == OnnxMl.TensorProto.DataType.INT32.getNumber()) {
-            floating = false;
-            count = raw.isEmpty() ? t.getInt32DataCount() : raw.size() / 4;
-            check(where, count, v.length, raw.size() % 4);
-            for (int i = 0; i < v.length; i++) v[i] = raw.isEmpty() ? t.getInt32Data(i) : b.getInt();
+            width = 4; floating = false; typedCount = t.getInt32DataCount(); typed = t::getInt32Data; fromRaw = ByteBuffer::getInt;
         } else {
             return new Unreadable(where + " is of element type " + typeName(type) + "; the toolkit reads float, double, int32 and int64 constants");
         }
+        int count = raw.isEmpty() ? typedCount : raw.size() / width;
+        if (count != v.length || raw.size() % width != 0) throw new ImportException(where + " holds " + count + " values, its dims say " + v.length);
+        for (int i = 0; i < v.length; i++) v[i] = raw.isEmpty() ? typed.applyAsDouble(i) : fromRaw.applyAsDouble(b);
         return new Const(t.getDimsList().stream().mapToLong(Long::longValue).toArray(), v, floating);
-    }
-
-    private static void check(String where, int count, int expected, int leftover) {
-        if (count != expected || leftover != 0) throw new ImportException(where + " holds " + count + " values, its dims say " + expected);
     }
 
     /** A node whose inputs are all constants, evaluated here: the shape arithmetic of exporters. */
