@@ -4,6 +4,7 @@ import fqt.data.DataSplit;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.sweep.Sweep;
+import fqt.sweep.SweepRunner;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "runs at once (default: the available processors)")
     Integer threads;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "run on Apache Spark: local[2], spark://host:7077 (./fqt builds the spark"
+            + " profile for it; workers need the toolkit's class path, see the README)")
+    String spark;
+
     @Option(names = "--csv", paramLabel = "FILE", defaultValue = "sweep.csv", description = "results; runs already in FILE are skipped (default: ${DEFAULT-VALUE})")
     Path csv;
 
@@ -75,7 +80,9 @@ final class SweepCommand implements Callable<Integer> {
         if (epochs != null) s.epochs(epochs);
         if (lambdaMin != null) s.lambdaMin(lambdaMin);
         options.forEach((name, values) -> s.option(name, (Object[]) values.split(",")));
+        if (threads != null && spark != null) throw new IllegalArgumentException("--threads and --spark: give one (Spark's local[N] sets its threads)");
         if (threads != null) s.threads(threads);
+        if (spark != null) s.on(sparkRunner(spark));
         Table t = s.run().table();
         if (json) {
             for (Row r : t) {
@@ -87,5 +94,22 @@ final class SweepCommand implements Callable<Integer> {
             System.out.println(t.printAll());
         }
         return 0;
+    }
+
+    /**
+     * {@code fqt.spark.SparkRunner.master(url)}, found at run time: it is built only with the spark
+     * profile (./fqt does that when --spark is given), so the rest of the toolkit never links Spark.
+     */
+    private static SweepRunner sparkRunner(String master) {
+        try {
+            return (SweepRunner) Class.forName("fqt.spark.SparkRunner").getMethod("master", String.class).invoke(null, master);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("--spark " + master + ": Spark is not on the class path; run through ./fqt, which builds the spark"
+                    + " profile for --spark (mvn -Pspark compile, classpath in target/classpath-spark.txt)");
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("fqt.spark.SparkRunner.master(String) cannot be called: " + e, e);
+        }
     }
 }

@@ -6,8 +6,10 @@ import java.util.Arrays;
  * Labelled samples held in memory: one flat float32 array, sample after sample, each of shape
  * {@code channels x height x width} (a time-series window is {@code channels x 1 x length}).
  * Immutable: every selection returns a new dataset that shares nothing mutable with this one.
+ * Serializable, so a sweep can ship it to a cluster's workers.
  */
-public final class Dataset {
+public final class Dataset implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final String name;
     private final int[] shape;
     private final int classes;

@@ -15,12 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -42,7 +36,7 @@ public final class Sweep {
     /** Option name to its values, in column order; seed is added last. No values: the option's default depends on the others (lr). */
     private final Map<String, List<String>> grid = new LinkedHashMap<>();
     private List<String> seeds = List.of("1");
-    private int threads = Runtime.getRuntime().availableProcessors();
+    private SweepRunner runner = SweepRunner.threads(Runtime.getRuntime().availableProcessors());
     private Path csv;
     private PrintStream progress = Progress.defaultStream();
     private List<Map<String, String>> results = List.of();
@@ -82,10 +76,14 @@ public final class Sweep {
         return set(name, values);
     }
 
-    /** Runs at once (default: the available processors). */
+    /** Runs at once on this machine's thread pool (default: the available processors). */
     public Sweep threads(int n) {
-        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
-        this.threads = n;
+        return on(SweepRunner.threads(n));
+    }
+
+    /** Where the runs execute: {@link SweepRunner#threads}, or a cluster ({@code SparkRunner.local()}, {@code SparkRunner.master(url)}). */
+    public Sweep on(SweepRunner runner) {
+        this.runner = java.util.Objects.requireNonNull(runner, "runner");
         return this;
     }
 
@@ -140,7 +138,7 @@ public final class Sweep {
             if (progress != null) {
                 String found = file == null ? "no CSV" : (tasks.size() - todo.size()) + " already in " + csv
                         + (file.repaired() ? " (cut a half-written last line)" : "");
-                progress.printf("sweep: %d runs, %s, %d to run on %d threads%n", tasks.size(), found, todo.size(), threads);
+                progress.printf("sweep: %d runs, %s, %d to run on %s%n", tasks.size(), found, todo.size(), runner.describe());
             }
             execute(todo, file, done);
         } finally {
@@ -152,39 +150,19 @@ public final class Sweep {
 
     private void execute(List<SweepTask> todo, ResultsCsv file, Map<List<String>, Map<String, String>> done) {
         if (todo.isEmpty()) return;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CompletionService<Map<String, String>> cs = new ExecutorCompletionService<>(pool);
-            for (SweepTask t : todo) cs.submit(() -> t.run(model, data));
-            Progress bar = new Progress(progress, "sweep", todo.size());
-            for (int i = 1; i <= todo.size(); i++) {
-                Map<String, String> row = take(cs);
-                if (file != null) file.append(row);
-                done.put(key(row), row);
-                bar.update(i, String.format(Locale.ROOT, "last: %s test_acc %s", summary(row), row.get("test_acc")));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Progress bar = new Progress(progress, "sweep", todo.size());
+        int[] finished = {0};
+        runner.run(todo, model, data, row -> {
+            if (file != null) file.append(row);
+            done.put(key(row), row);
+            bar.update(++finished[0], String.format(Locale.ROOT, "last: %s test_acc %s", summary(row), row.get("test_acc")));
+        });
     }
 
     /** A row's option values in column order: the same as its task's {@link SweepTask#key()}. */
     private List<String> key(Map<String, String> row) {
         List<String> c = columns();
         return c.subList(0, c.size() - SweepTask.RESULT_COLUMNS.size()).stream().map(row::get).toList();
-    }
-
-    private static Map<String, String> take(CompletionService<Map<String, String>> cs) {
-        try {
-            Future<Map<String, String>> f = cs.take();
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("sweep interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException("a sweep run failed: " + e.getCause(), e.getCause());
-        }
     }
 
     /** The options that vary in this sweep, for the progress line. */

@@ -58,6 +58,20 @@ public record SweepTask(Map<String, String> options) implements Serializable {
             java.util.Arrays.fill(metrics, Double.NaN);
             status = "diverged: " + diverged.getMessage();
         }
+        return row(metrics, status, plan);
+    }
+
+    /**
+     * The row of a run that failed every attempt a runner gave it (a cluster's retries): metrics
+     * NaN, status "failed: " and the error, so the sweep loses no row.
+     */
+    public Map<String, String> failed(Model model, Throwable error) {
+        double[] metrics = new double[7];
+        java.util.Arrays.fill(metrics, Double.NaN);
+        return row(metrics, "failed: " + error, Memory.plan(model, training(model)));
+    }
+
+    private Map<String, String> row(double[] metrics, String status, MemoryPlan plan) {
         Map<String, String> row = new LinkedHashMap<>(options);
         for (int i = 0; i < metrics.length; i++) row.put(RESULT_COLUMNS.get(i), Double.toString(metrics[i]));
         row.put("ram_bytes", Long.toString(plan.ramBytes()));
