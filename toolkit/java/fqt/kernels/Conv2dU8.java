@@ -124,16 +124,19 @@ public final class Conv2dU8 {
 
     /**
      * {@code gw[o][c][ky][kx] += float(sum (dy-dyZp)(x-xZp)) * gradScale} with {@code gradScale = sX * sE};
-     * {@code gb[o] += float(sum (dy-dyZp)) * sE}. Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row.
+     * {@code gb[o] += float(sum (dy-dyZp)) * sE}. {@code ready}: {@code sc} holds x and dy centred (and
+     * padded) by the call before on the same x and dy (per-structure calls prepare them once). Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row.
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
-                                      float[] gw, float[] gb, int row0, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
+                                      float[] gw, float[] gb, int row0, ConvGeometry g, int[] sel, int nSel, Scratch sc, boolean ready) {
         int shift = row0 * g.inPerGroup() * g.kH() * g.kW(); // gw's first row is structure row0's
         int plane = g.outH() * g.outW();
-        center(dy, dyZp, sc.err, g.outSize());
         boolean unit = g.stride() == 1;
-        if (unit) pad(x, xZp, g, sc);
-        else center(x, xZp, sc.in, g.inSize());
+        if (!ready) {
+            center(dy, dyZp, sc.err, g.outSize());
+            if (unit) pad(x, xZp, g, sc);
+            else center(x, xZp, sc.in, g.inSize());
+        }
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
             int sumE = 0;

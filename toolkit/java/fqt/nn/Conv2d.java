@@ -107,8 +107,8 @@ public final class Conv2d extends WeightLayer {
     }
 
     @Override
-    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel) {
-        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, row0, g, s, nSel, scratch);
+    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel, boolean ready) {
+        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, row0, g, s, nSel, scratch, ready);
     }
 
     @Override

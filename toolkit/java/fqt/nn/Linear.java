@@ -64,8 +64,8 @@ public final class Linear extends WeightLayer {
     }
 
     @Override
-    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel) {
-        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, row0, in, s, nSel, inputF32);
+    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel, boolean ready) {
+        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, row0, in, s, nSel, inputF32, ready);
     }
 
     @Override

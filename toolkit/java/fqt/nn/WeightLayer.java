@@ -16,6 +16,8 @@ public abstract class WeightLayer extends Layer {
     int[] sel;
     /** The one structure whose gradient the scratch row takes. */
     private final int[] one = new int[1];
+    /** Whether the kernel's scratch holds this backward step's x and dy, prepared by the previous structure's {@link #rowGradient}. */
+    private boolean rowInputsReady;
 
     WeightLayer(int structures, int structureSize) {
         this.w = new Weights(structures, structureSize);
@@ -60,7 +62,8 @@ public abstract class WeightLayer extends Layer {
     abstract void errorF32(float[] dy, float[] dx, int nSel);
     abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel);
     abstract void errorU8F32(float[] dy, float[] dx, int nSel);
-    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel);
+    /** {@code ready}: the kernel's scratch holds x and dy as the previous call of this backward step left them (one structure after another). */
+    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel, boolean ready);
     /** int32 input errors in units of {@code sW * sE}; the context requantizes them. */
     abstract void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel);
     /** MACs of one structure's weight gradient (also of its share of the error propagation). */
@@ -105,7 +108,8 @@ public abstract class WeightLayer extends Layer {
         boolean weightGrad = !frozen && !w.biasOnly;
         long macs = macsPerStructure() * nSel;
         c.backwardMacs[index] += (weightGrad ? macs : 0) + (dx != null ? macs : 0);
-        if (!frozen && c.gradients == Gradients.FLOAT32) gradients(x, dy, c, w.grad, w.biasGrad, 0, sel, nSel);
+        if (!frozen && c.gradients == Gradients.FLOAT32) gradients(x, dy, c, w.grad, w.biasGrad, 0, sel, nSel, false);
+        rowInputsReady = false;
         if (!frozen && c.gradients == Gradients.INT8) {
             for (int k = 0; k < nSel; k++) {
                 rowGradient(x, dy, c, sel[k]);
@@ -113,20 +117,25 @@ public abstract class WeightLayer extends Layer {
             }
         }
         if (dx != null) propagate(dy, dx, c, nSel);
+        rowInputsReady = false; // propagate used the kernel's scratch
         if (!frozen && c.gradients == Gradients.IN_PLACE) {
             w.updateInPlace(c.update, sel, nSel, o -> rowGradient(x, dy, c, o), c.rounding, c.rng);
         }
     }
 
-    /** Structure o's gradient alone, in the weights' scratch row. */
+    /**
+     * Structure o's gradient alone, in the weights' scratch row. Calls for the structures of one
+     * backward step come one after another, so the inputs are prepared (centred, padded) once.
+     */
     private void rowGradient(Tensor x, Tensor dy, Context c, int o) {
         w.clearRow();
         one[0] = o;
-        gradients(x, dy, c, w.row, w.rowBias, o, one, 1);
+        gradients(x, dy, c, w.row, w.rowBias, o, one, 1, rowInputsReady);
+        rowInputsReady = true;
     }
 
     /** The gradients of structures {@code s[0, n)} added to rows of gw and gb from structure row0 on; bias-only: the bias gradient (no MACs) alone. */
-    private void gradients(Tensor x, Tensor dy, Context c, float[] gw, float[] gb, int row0, int[] s, int n) {
+    private void gradients(Tensor x, Tensor dy, Context c, float[] gw, float[] gb, int row0, int[] s, int n, boolean ready) {
         int per = dy.size / w.structures;
         switch (c.precision) {
             case FLOAT32 -> {
@@ -138,7 +147,7 @@ public abstract class WeightLayer extends Layer {
                 else BiasGradF32.backward(dy.f, gb, row0, per, s, n);
             }
             case UINT8 -> {
-                if (!w.biasOnly) weightGradU8(x.q, x.params, dy.q, dy.params, gw, gb, row0, s, n);
+                if (!w.biasOnly) weightGradU8(x.q, x.params, dy.q, dy.params, gw, gb, row0, s, n, ready);
                 else BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), gb, row0, per, s, n);
             }
         }

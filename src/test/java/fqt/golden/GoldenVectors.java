@@ -413,7 +413,7 @@ public final class GoldenVectors {
         float[] gw = c.floats(in * out, -1f, 1f), gb = c.floats(out, -1f, 1f);
         c.f32("gw_in", gw);
         c.f32("gb_in", gb);
-        LinearU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, 0, in, sel, sel.length, new float[in]);
+        LinearU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, 0, in, sel, sel.length, new float[in], false);
         c.param("in", in);
         c.param("out", out);
         c.param("x_zp", xZp);
@@ -549,7 +549,7 @@ public final class GoldenVectors {
         float[] gw = c.floats(g.weightCount(), -1f, 1f), gb = c.floats(g.outC(), -1f, 1f);
         c.f32("gw_in", gw);
         c.f32("gb_in", gb);
-        Conv2dU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, 0, g, sel, sel.length, scratch);
+        Conv2dU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, 0, g, sel, sel.length, scratch, false);
         c.param("x_zp", xZp);
         c.param("w_zp", wZp);
         c.param("dy_zp", dyZp);
