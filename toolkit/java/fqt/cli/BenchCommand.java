@@ -24,8 +24,9 @@ final class BenchCommand extends CommandGroup {
     @Command(name = "train", description = {
         "training throughput per precision next to DJL's PyTorch engine",
         "Training samples per second of the small CNN on Fashion-MNIST at batch 1 and 16, for FLOAT32, MIXED and UINT8 in the"
-            + " simulator and for DJL's PyTorch engine training the same float model, all measured in this run after a warm-up,"
-            + " round-robin, median of --rounds; prints the UINT8 / PyTorch ratio."})
+            + " simulator, for DJL's PyTorch engine training the same float model, and (with python3-torch) for a PyTorch fake-quant"
+            + " FQT simulation of it (scripts/torch-fakequant-bench.py), all measured in this run after a warm-up, round-robin, median"
+            + " of --rounds; prints the UINT8 ratios to both."})
     static final class Train implements Callable<Integer> {
         @Option(names = "--samples", paramLabel = "N", defaultValue = "4000", description = "timed training samples (default: ${DEFAULT-VALUE})")
         int samples;
@@ -46,6 +47,8 @@ final class BenchCommand extends CommandGroup {
             // Configurations are measured round-robin and the median kept, so a load spike on a shared
             // machine hits every engine alike instead of one.
             Map<String, double[]> runs = new LinkedHashMap<>();
+            boolean fakeQuant = torchInstalled();
+            if (!fakeQuant) System.err.println("bench: no python3-torch here (apt-get install python3-torch): the PyTorch fake-quant baseline is left out");
             for (int round = 0; round < rounds; round++) {
                 for (int batch : new int[] {1, 16}) {
                     for (Precision p : Precision.values()) {
@@ -57,6 +60,7 @@ final class BenchCommand extends CommandGroup {
                     }
                     TorchBaseline.Throughput pt = TorchBaseline.trainSamplesPerSecond(data, batch, samples, 0.01f, 1);
                     runs.computeIfAbsent("pytorch/" + batch, k -> new double[rounds])[round] = pt.samplesPerSecond();
+                    if (fakeQuant) runs.computeIfAbsent("fakequant/" + batch, k -> new double[rounds])[round] = fakeQuantSamplesPerSecond(batch, samples);
                 }
                 System.err.printf("bench: round %d of %d done%n", round + 1, rounds);
             }
@@ -65,9 +69,13 @@ final class BenchCommand extends CommandGroup {
             for (int batch : new int[] {1, 16}) {
                 for (Precision p : Precision.values()) add(t, "fqt simulator", p.name(), batch, rate.get(p + "/" + batch));
                 add(t, "DJL PyTorch, " + fqt.djl.Torch.intraOpThreads() + " thread", "FLOAT32", batch, rate.get("pytorch/" + batch));
+                if (fakeQuant) add(t, "PyTorch fake-quant FQT, 1 thread", "UINT8 (fake)", batch, rate.get("fakequant/" + batch));
             }
-            double ratio1 = rate.get("UINT8/1") / rate.get("pytorch/1");
-            double ratio16 = rate.get("UINT8/16") / rate.get("pytorch/16");
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            for (int batch : new int[] {1, 16}) {
+                if (fakeQuant) ratios.put("uint8_vs_torch_fakequant_b" + batch, rate.get("UINT8/" + batch) / rate.get("fakequant/" + batch));
+            }
+            for (int batch : new int[] {1, 16}) ratios.put("uint8_vs_torch_float_b" + batch, rate.get("UINT8/" + batch) / rate.get("pytorch/" + batch));
             if (json) {
                 for (var row : t) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -77,13 +85,50 @@ final class BenchCommand extends CommandGroup {
                     m.put("samples_per_second", row.getDouble("samples_per_second"));
                     System.out.println(Json.object(m));
                 }
-                System.out.println(Json.object(Map.of("uint8_vs_pytorch_batch1", ratio1, "uint8_vs_pytorch_batch16", ratio16)));
+                System.out.println(Json.object(ratios));
             } else {
                 System.out.println(t.printAll());
-                System.out.printf("UINT8 simulator / PyTorch: %.2fx at batch 1, %.2fx at batch 16 (median of %d rounds, %d timed samples each)%n",
-                        ratio1, ratio16, rounds, timed.size());
+                if (fakeQuant) {
+                    System.out.printf("UINT8 simulator / PyTorch fake-quant FQT: %.2fx at batch 1, %.2fx at batch 16%n",
+                            ratios.get("uint8_vs_torch_fakequant_b1"), ratios.get("uint8_vs_torch_fakequant_b16"));
+                }
+                System.out.printf("UINT8 simulator / DJL PyTorch float32: %.2fx at batch 1, %.2fx at batch 16 (median of %d rounds, %d timed samples each)%n",
+                        ratios.get("uint8_vs_torch_float_b1"), ratios.get("uint8_vs_torch_float_b16"), rounds, timed.size());
             }
             return 0;
+        }
+
+        /** The script's own timing of {@code samples} fake-quant training samples after a warm-up (its start-up is not timed). */
+        private static double fakeQuantSamplesPerSecond(int batch, int samples) {
+            String out = python("scripts/torch-fakequant-bench.py", "--batch", Integer.toString(batch), "--samples", Integer.toString(samples),
+                    "--warmup", "1000");
+            return com.google.gson.JsonParser.parseString(out.strip()).getAsJsonObject().get("samples_per_second").getAsDouble();
+        }
+
+        private static boolean torchInstalled() {
+            try {
+                python("-c", "import torch");
+                return true;
+            } catch (IllegalStateException e) {
+                return false;
+            }
+        }
+
+        /** Debian's python3 on these arguments, run from the checkout; its standard output. */
+        private static String python(String... args) {
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3"));
+            cmd.addAll(java.util.List.of(args));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " exited with " + p.exitValue());
+                return out;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(String.join(" ", cmd) + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
         }
 
         private static double median(double[] v) {
