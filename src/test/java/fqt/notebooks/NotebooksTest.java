@@ -135,6 +135,9 @@ class NotebooksTest {
             },
             "08-real-board.ipynb", c -> between(c, "weights_differing", 0, 0),
             "09-graph-models.ipynb", c -> {
+                // "Both imports give the same toolkit model, layer for layer and weight for weight"
+                between(c, "onnx_layers_differing", 0, 0);
+                between(c, "onnx_max_abs_diff", 0, 1e-4);
                 // "Every weight ... of the board's model equals the simulator's, so the two curves are one"
                 between(c, "weights_differing", 0, 0);
                 between(c, "accuracy_difference_points", 0, 0);
