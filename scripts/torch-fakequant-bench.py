@@ -18,9 +18,9 @@ prints one JSON line: {"batch": 16, "samples": 4000, "seconds": ..., "samples_pe
 "threads": 1}. One intra-op thread, as the DJL baseline in the same bench.
 """
 import argparse
-import gzip
 import json
 import os
+import sys
 import time
 
 import numpy as np
@@ -28,15 +28,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-FASHION = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(name):
-    with gzip.open(os.path.join(FASHION, name + ".gz"), "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+# The data as the fixtures script reads it (Debian's dataset-fashion-mnist, pixels / 255).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fixtures"))
+from make_fixtures import images, read_idx  # noqa: E402
 
 
 def fake_quant(x):
@@ -92,10 +86,10 @@ def main():
     args = a.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(1)
-    images = torch.from_numpy(read_idx("train-images-idx3-ubyte").astype(np.float32) / np.float32(255)).unsqueeze(1)
+    pixels = images("train-images-idx3-ubyte")
     labels = torch.from_numpy(read_idx("train-labels-idx1-ubyte").astype(np.int64))
     order = torch.randperm(len(labels))[:args.warmup + args.samples]
-    x, y = images[order], labels[order]
+    x, y = pixels[order], labels[order]
     model = small_cnn()
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     train(model, opt, x[:args.warmup], y[:args.warmup], args.batch)
