@@ -37,20 +37,21 @@ import scala.runtime.BoxedUnit;
  *
  * <p>Workers run the toolkit's code: by default {@code spark.executor.extraClassPath} is this JVM's
  * class path, which serves workers on this machine or on machines with the same paths; otherwise set
- * {@code conf("spark.jars", ...)}. Spark 4 on Java 17 needs module flags ({@link #MODULE_FLAGS}) on
- * the driver (./fqt and the tests set them) and on executors (set here unless given).
+ * {@code conf("spark.jars", ...)}. Spark 4 on Java 17 needs module flags on the driver (./fqt and
+ * the tests set pom.xml's spark.module.flags) and on executors (the driver's, {@link #moduleFlags},
+ * unless given).
  */
 public final class SparkRunner implements SweepRunner {
-    /** What Spark's own launcher gives a JVM on Java 17 (pom.xml's spark.module.flags holds the same list). */
-    public static final String MODULE_FLAGS = String.join(" ", "-XX:+IgnoreUnrecognizedVMOptions",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
+    /**
+     * The module flags this JVM was started with (pom.xml's spark.module.flags, which ./fqt and the
+     * tests pass): what executors and other Spark processes need on Java 17, written once, in the pom.
+     */
+    public static List<String> moduleFlags() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")
+                        || a.startsWith("-Djdk.reflect.") || a.startsWith("-Dio.netty."))
+                .toList();
+    }
 
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,(\\d+))?])?");
 
@@ -95,7 +96,7 @@ public final class SparkRunner implements SweepRunner {
         conf.forEach(c::set);
         if (!LOCAL.matcher(master).matches()) {
             c.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-            c.setIfMissing("spark.executor.extraJavaOptions", MODULE_FLAGS);
+            c.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", moduleFlags()));
         }
         byte[] blob = ModelBlob.write(model, Fqt.train(model).precision(Precision.FLOAT32).config());
         try (JavaSparkContext sc = new JavaSparkContext(c)) {

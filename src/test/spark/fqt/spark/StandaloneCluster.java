@@ -56,7 +56,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     private Process start(String name, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        cmd.addAll(List.of(SparkRunner.MODULE_FLAGS.split(" ")));
+        cmd.addAll(SparkRunner.moduleFlags());
         cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=info"); // the toolkit's logging keeps Spark at errors; the logs here are read
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
