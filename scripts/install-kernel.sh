@@ -20,11 +20,13 @@ javac --release 17 -nowarn -cp "$jar" -d "$launcher" toolkit/kernel/fqt/kernel/K
 cp="$root/target/classes;$(tr ':' ';' < target/classpath.txt)"
 dir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/fqt-java"
 mkdir -p "$dir"
-/usr/bin/python3 - "$dir/kernel.json" "$root/$jar:$root/$launcher" "$cp" "$root/toolkit/kernel/init.jshell" <<'PY'
+# The Vector API module for the simulator's rounding loops (pom.xml, vector.module.flag).
+vector_flag="$(sed -n 's:.*<vector.module.flag>\(.*\)</vector.module.flag>.*:\1:p' pom.xml)"
+/usr/bin/python3 - "$dir/kernel.json" "$root/$jar:$root/$launcher" "$cp" "$root/toolkit/kernel/init.jshell" "$vector_flag" <<'PY'
 import json, sys
-path, jvm_cp, cp, init = sys.argv[1:5]
+path, jvm_cp, cp, init, vector_flag = sys.argv[1:6]
 spec = {
-    "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-Dfqt.progress=stdout", "-cp", jvm_cp, "fqt.kernel.KernelLauncher", "{connection_file}"],
+    "argv": ["java", "-Xmx8g", vector_flag, "-Dai.djl.offline=true", "-Dfqt.progress=stdout", "-cp", jvm_cp, "fqt.kernel.KernelLauncher", "{connection_file}"],
     "display_name": "Java (fqt-toolkit)",
     "language": "java",
     "interrupt_mode": "message",

@@ -30,9 +30,11 @@ public final class Weights {
     final float[] row;
     final float[] rowBias = new float[1];
     /** New real values, then values in the new scale, during a requantization (host working memory). */
-    private float[] work;
+    private float[] work, workBias;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
     private final float[] dequantized = new float[256];
+    /** The min and max {@link #range} found (host working memory). */
+    private final float[] range = new float[2];
     /** Counts the changes of the weights or their parameters (caches of derived host copies compare it). */
     int version;
     /** Samples summed in the gradient buffers since the last update. */
@@ -192,12 +194,9 @@ public final class Weights {
             Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
         }
         int from = o * structureSize;
-        float s = gradScale[o], m = 0f;
-        for (int j = 0; j < structureSize; j++) {
-            float v = (float) ((gradCodes[from + j] & 0xFF) - GRAD_ZERO_POINT) * s + row[j];
-            row[j] = v;
-            m = Math.max(m, Math.abs(v));
-        }
+        float s = gradScale[o];
+        for (int j = 0; j < structureSize; j++) row[j] = (float) ((gradCodes[from + j] & 0xFF) - GRAD_ZERO_POINT) * s + row[j];
+        float m = maxAbs(row, structureSize);
         if (!Float.isFinite(m)) throw new ArithmeticException("gradient of structure " + o + " became " + m);
         float ns = m / GRAD_STEPS;
         gradScale[o] = ns;
@@ -207,6 +206,24 @@ public final class Weights {
             for (int j = 0; j < structureSize; j++) row[j] = row[j] / ns;
             RoundingLoops.round(row, 0, structureSize, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, rng);
         }
+    }
+
+    /**
+     * {@code max |v[j]|} over the first n values, NaN if one is NaN (as Math.max makes it): four
+     * running maxima side by side (Math.max is associative and commutative, NaN included), the
+     * value of one serial loop without its long dependency chain.
+     */
+    private static float maxAbs(float[] v, int n) {
+        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            m0 = Math.max(m0, Math.abs(v[j]));
+            m1 = Math.max(m1, Math.abs(v[j + 1]));
+            m2 = Math.max(m2, Math.abs(v[j + 2]));
+            m3 = Math.max(m3, Math.abs(v[j + 3]));
+        }
+        for (; j < n; j++) m0 = Math.max(m0, Math.abs(v[j]));
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
     /** {@link RowSource} of INT8 sums: structure o's codes times its scale, and its bias sum. */
@@ -240,7 +257,9 @@ public final class Weights {
      * structure's delta (state left as it was) for the new range, which untouched structures join
      * with their extreme codes; the second computes each delta again (state committed) and quantizes
      * the new values with the new parameters, requantizing untouched structures too when the
-     * parameters changed, with the rounding of {@link #applyDeltas}.
+     * parameters changed, with the rounding of {@link #applyDeltas}. (The device computes each
+     * gradient twice, once per pass; the host keeps the first pass's gradients for the second in
+     * working memory: the same values, computed once.)
      */
     private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, RowSource source, Rounding rounding, Xorshift32 rng) {
         S st = state(rule);
@@ -260,10 +279,14 @@ public final class Weights {
         float[] real = dequantized;
         for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
         int[] pos = {0}; // the position in list of the next structure to update
+        float[] kept = work(); // each gradient as the first pass loaded it, for the second (host working memory)
+        float[] keptBias = workBias();
         QuantParams next = paramsAfter(row, o -> {
             if (pos[0] >= n || list[pos[0]] != o) return -1;
             pos[0]++;
             source.load(o);
+            System.arraycopy(row, 0, kept, o * structureSize, structureSize);
+            keptBias[o] = rowBias[0];
             rule.delta(this, st, o, row, 0, rowBias[0], samples, false);
             for (int j = 0, from = o * structureSize; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] - row[j];
             return 0;
@@ -274,8 +297,8 @@ public final class Weights {
             int from = o * structureSize;
             if (k < n && list[k] == o) {
                 k++;
-                source.load(o);
-                bias[o] -= rule.delta(this, st, o, row, 0, rowBias[0], samples, true);
+                System.arraycopy(kept, from, row, 0, structureSize);
+                bias[o] -= rule.delta(this, st, o, row, 0, keptBias[o], samples, true);
                 for (int j = 0; j < structureSize; j++) row[j] = (real[q[from + j] & 0xFF] - row[j]) / ns;
             } else if (rescale) {
                 for (int j = 0; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] / ns;
@@ -349,8 +372,9 @@ public final class Weights {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (int o = 0; o < structures; o++) {
             int at = newValues.applyAsInt(o);
-            float mn = at < 0 ? extremeValue(o * structureSize, false) : min(values, at, at + structureSize);
-            float mx = at < 0 ? extremeValue(o * structureSize, true) : max(values, at, at + structureSize);
+            if (at >= 0) range(values, at, at + structureSize);
+            float mn = at < 0 ? extremeValue(o * structureSize, false) : range[0];
+            float mx = at < 0 ? extremeValue(o * structureSize, true) : range[1];
             if (mn < lo) lo = mn;
             if (mx > hi) hi = mx;
         }
@@ -358,28 +382,26 @@ public final class Weights {
     }
 
     /**
-     * Min (max) of {@code v[from, to)}: neither the order of the comparisons nor the sign of a zero
-     * extreme changes the parameters fromRange makes; a NaN (which Math.min would return) is skipped,
-     * as the firmware's comparison loop skips it.
+     * Min and max of {@code v[from, to)} into {@link #range}, by comparisons (a NaN is skipped, as
+     * the firmware's comparison loop skips it), two running pairs side by side: neither the order
+     * of the comparisons nor the sign of a zero extreme changes the parameters fromRange makes.
      */
-    private static float min(float[] v, int from, int to) {
-        float m = Float.POSITIVE_INFINITY;
-        for (int i = from; i < to; i++) m = Math.min(m, v[i]);
-        if (m != m) {
-            m = Float.POSITIVE_INFINITY;
-            for (int i = from; i < to; i++) if (v[i] < m) m = v[i];
+    private void range(float[] v, int from, int to) {
+        float lo0 = Float.POSITIVE_INFINITY, lo1 = lo0, hi0 = Float.NEGATIVE_INFINITY, hi1 = hi0;
+        int i = from;
+        for (; i + 2 <= to; i += 2) {
+            float a = v[i], b = v[i + 1];
+            if (a < lo0) lo0 = a;
+            if (a > hi0) hi0 = a;
+            if (b < lo1) lo1 = b;
+            if (b > hi1) hi1 = b;
         }
-        return m;
-    }
-
-    private static float max(float[] v, int from, int to) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) m = Math.max(m, v[i]);
-        if (m != m) {
-            m = Float.NEGATIVE_INFINITY;
-            for (int i = from; i < to; i++) if (v[i] > m) m = v[i];
+        if (i < to) {
+            if (v[i] < lo0) lo0 = v[i];
+            if (v[i] > hi0) hi0 = v[i];
         }
-        return m;
+        range[0] = lo1 < lo0 ? lo1 : lo0;
+        range[1] = hi1 > hi0 ? hi1 : hi0;
     }
 
     /** The real value of the largest (smallest) code of the structure at {@code from}: dequantization is monotonic. */
@@ -389,10 +411,16 @@ public final class Weights {
         return params.dequantize(c);
     }
 
-    /** Host working memory of {@link #applyDeltas}: one float per weight. */
+    /** Host working memory of {@link #applyDeltas} and {@link #updateRows}: one float per weight. */
     private float[] work() {
         if (work == null) work = new float[count()];
         return work;
+    }
+
+    /** Host working memory of {@link #updateRows}: one float per structure. */
+    private float[] workBias() {
+        if (workBias == null) workBias = new float[structures];
+        return workBias;
     }
 
     /**

@@ -4,11 +4,44 @@ package fqt.quant;
  * Marsaglia's xorshift32 (shifts 13, 17, 5): the only random source of the training arithmetic,
  * used for stochastic rounding. Mirrored by {@code firmware/core/xorshift32.c}; both sides must draw
  * the same numbers in the same order, so every call site documents when it draws.
+ *
+ * <p>On the host the draws are made ahead, in blocks ({@link #take}): the serial chain costs a
+ * few cycles per draw, so a block is cut into {@link #CHAINS} segments of {@link #SEGMENT} draws,
+ * each started from the block's state advanced by a multiple of SEGMENT steps (xorshift is linear
+ * over GF(2), so {@code step^SEGMENT} is a 32x32 bit matrix, applied as four byte-indexed tables),
+ * and the segments are stepped side by side. The numbers and their order are exactly the serial
+ * chain's, and {@link #state()} is always the state after the last number handed out.
  */
 public final class Xorshift32 {
     /** Replaces a zero seed, which would make xorshift emit zeros forever. */
     static final int ZERO_SEED_REPLACEMENT = 0x9E3779B9;
+    /** Draws per segment of a block made ahead, and segments stepped side by side. */
+    static final int SEGMENT = 256;
+    static final int CHAINS = 8;
+    static final int BLOCK = SEGMENT * CHAINS;
+    /** The jump {@code step^SEGMENT}: the image of byte b of the state is {@code JUMP[b][byte value]}. */
+    private static final int[] JUMP0 = new int[256], JUMP1 = new int[256], JUMP2 = new int[256], JUMP3 = new int[256];
+
+    static {
+        int[] column = new int[32]; // step^SEGMENT of each single-bit state (linear map, so it is a column)
+        for (int bit = 0; bit < 32; bit++) {
+            int x = 1 << bit;
+            for (int k = 0; k < SEGMENT; k++) x = step(x);
+            column[bit] = x;
+        }
+        int[][] tables = {JUMP0, JUMP1, JUMP2, JUMP3};
+        for (int b = 0; b < 4; b++)
+            for (int v = 0; v < 256; v++) {
+                int image = 0;
+                for (int bit = 0; bit < 8; bit++) if ((v >>> bit & 1) != 0) image ^= column[8 * b + bit];
+                tables[b][v] = image;
+            }
+    }
+
     private int state;
+    /** Draws made ahead: {@code ahead[head, end)} follow {@link #state} (host working memory). */
+    private int[] ahead = new int[0];
+    private int head, end;
 
     public Xorshift32(int seed) {
         this.state = seed == 0 ? ZERO_SEED_REPLACEMENT : seed;
@@ -20,13 +53,66 @@ public final class Xorshift32 {
 
     /** Next 32 random bits (never zero). */
     public int nextInt() {
-        state = step(state);
+        state = head < end ? ahead[head++] : step(state);
         return state;
     }
 
     /** Uniform in [0, 1): the top 24 bits times 2^-24, exact in float32. */
     public float nextUnit() {
         return unit(nextInt());
+    }
+
+    /**
+     * Hands out the next {@code n} draws at once: they are {@code drawn()[at, at + n)} for the
+     * returned {@code at}, valid until the next call on this generator, which state() now follows.
+     */
+    public int take(int n) {
+        if (end - head < n) makeAhead(n);
+        int at = head;
+        head += n;
+        if (n > 0) state = ahead[head - 1];
+        return at;
+    }
+
+    /** The array {@link #take} indexes. */
+    public int[] drawn() { return ahead; }
+
+    /** Keeps the draws not handed out yet at the front, then makes whole blocks after them until n are ready. */
+    private void makeAhead(int n) {
+        int kept = end - head;
+        int blocks = (n - kept + BLOCK - 1) / BLOCK;
+        if (ahead.length < kept + blocks * BLOCK) {
+            int[] bigger = new int[kept + blocks * BLOCK];
+            System.arraycopy(ahead, head, bigger, 0, kept);
+            ahead = bigger;
+        } else {
+            System.arraycopy(ahead, head, ahead, 0, kept);
+        }
+        int x = kept > 0 ? ahead[kept - 1] : state;
+        for (int b = 0, at = kept; b < blocks; b++, at += BLOCK) x = block(x, ahead, at);
+        head = 0;
+        end = kept + blocks * BLOCK;
+    }
+
+    /** The BLOCK draws after state x into {@code d[at, at + BLOCK)}, segment by segment side by side; returns the last. */
+    private static int block(int x, int[] d, int at) {
+        int x0 = x, x1 = jump(x0), x2 = jump(x1), x3 = jump(x2), x4 = jump(x3), x5 = jump(x4), x6 = jump(x5), x7 = jump(x6);
+        for (int k = at; k < at + SEGMENT; k++) {
+            d[k] = x0 = step(x0);
+            d[k + SEGMENT] = x1 = step(x1);
+            d[k + 2 * SEGMENT] = x2 = step(x2);
+            d[k + 3 * SEGMENT] = x3 = step(x3);
+            d[k + 4 * SEGMENT] = x4 = step(x4);
+            d[k + 5 * SEGMENT] = x5 = step(x5);
+            d[k + 6 * SEGMENT] = x6 = step(x6);
+            d[k + 7 * SEGMENT] = x7 = step(x7);
+        }
+        return x7;
+    }
+
+    /** The state {@link #SEGMENT} steps after {@code x}. */
+    static int jump(int x) {
+        return JUMP0[x & 0xFF] ^ JUMP1[(x >>> 8) & 0xFF] ^ JUMP2[(x >>> 16) & 0xFF] ^ JUMP3[x >>> 24];
     }
 
     /** One xorshift step from a state to the next, for loops that keep the state in a local. */
@@ -44,5 +130,8 @@ public final class Xorshift32 {
 
     public int state() { return state; }
 
-    public void setState(int state) { this.state = state == 0 ? ZERO_SEED_REPLACEMENT : state; }
+    public void setState(int state) {
+        this.state = state == 0 ? ZERO_SEED_REPLACEMENT : state;
+        head = end = 0;
+    }
 }

@@ -43,12 +43,13 @@ import scala.runtime.BoxedUnit;
  */
 public final class SparkRunner implements SweepRunner {
     /**
-     * The module flags this JVM was started with (pom.xml's spark.module.flags, which ./fqt and the
-     * tests pass): what executors and other Spark processes need on Java 17, written once, in the pom.
+     * The module flags this JVM was started with (pom.xml's spark.module.flags and vector.module.flag,
+     * which ./fqt and the tests pass): what executors and other Spark processes need on Java 17 (and
+     * the simulator's Vector API module), written once, in the pom.
      */
     public static List<String> moduleFlags() {
         return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("--add-exports") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")
                         || a.startsWith("-Djdk.reflect.") || a.startsWith("-Dio.netty."))
                 .toList();
     }
