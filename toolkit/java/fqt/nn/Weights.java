@@ -258,8 +258,9 @@ public final class Weights {
      * with their extreme codes; the second computes each delta again (state committed) and quantizes
      * the new values with the new parameters, requantizing untouched structures too when the
      * parameters changed, with the rounding of {@link #applyDeltas}. (The device computes each
-     * gradient twice, once per pass; the host keeps the first pass's gradients for the second in
-     * working memory: the same values, computed once.)
+     * gradient and delta twice, committing the rule's state in the second pass; the host computes
+     * them once, committing in the first pass, and keeps the deltas for the second in working
+     * memory: a rule reads only the gradient and the structure's own state, so the values are the same.)
      */
     private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, RowSource source, Rounding rounding, Xorshift32 rng) {
         S st = state(rule);
@@ -279,15 +280,14 @@ public final class Weights {
         float[] real = dequantized;
         for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
         int[] pos = {0}; // the position in list of the next structure to update
-        float[] kept = work(); // each gradient as the first pass loaded it, for the second (host working memory)
+        float[] kept = work(); // each delta as the first pass made it, for the second (host working memory)
         float[] keptBias = workBias();
         QuantParams next = paramsAfter(row, o -> {
             if (pos[0] >= n || list[pos[0]] != o) return -1;
             pos[0]++;
             source.load(o);
+            keptBias[o] = rule.delta(this, st, o, row, 0, rowBias[0], samples, true);
             System.arraycopy(row, 0, kept, o * structureSize, structureSize);
-            keptBias[o] = rowBias[0];
-            rule.delta(this, st, o, row, 0, rowBias[0], samples, false);
             for (int j = 0, from = o * structureSize; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] - row[j];
             return 0;
         });
@@ -297,9 +297,8 @@ public final class Weights {
             int from = o * structureSize;
             if (k < n && list[k] == o) {
                 k++;
-                System.arraycopy(kept, from, row, 0, structureSize);
-                bias[o] -= rule.delta(this, st, o, row, 0, keptBias[o], samples, true);
-                for (int j = 0; j < structureSize; j++) row[j] = (real[q[from + j] & 0xFF] - row[j]) / ns;
+                bias[o] -= keptBias[o];
+                for (int j = 0; j < structureSize; j++) row[j] = (real[q[from + j] & 0xFF] - kept[from + j]) / ns;
             } else if (rescale) {
                 for (int j = 0; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] / ns;
             } else {
