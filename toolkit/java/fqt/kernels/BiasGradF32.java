@@ -9,12 +9,12 @@ package fqt.kernels;
 public final class BiasGradF32 {
     private BiasGradF32() {}
 
-    public static void backward(float[] dy, float[] gb, int row0, int per, int[] sel, int nSel) {
+    public static void backward(float[] dy, float[] gb, int per, int[] sel, int nSel) {
         for (int k = 0; k < nSel; k++) {
             int o = sel[k], base = o * per;
             float sumE = 0f;
             for (int i = base; i < base + per; i++) sumE += dy[i];
-            gb[o - row0] += sumE;
+            gb[o] += sumE;
         }
     }
 }

@@ -8,12 +8,12 @@ package fqt.kernels;
 public final class BiasGradU8 {
     private BiasGradU8() {}
 
-    public static void backward(byte[] dy, int dyZp, float sE, float[] gb, int row0, int per, int[] sel, int nSel) {
+    public static void backward(byte[] dy, int dyZp, float sE, float[] gb, int per, int[] sel, int nSel) {
         for (int k = 0; k < nSel; k++) {
             int o = sel[k], base = o * per;
             int sumE = 0;
             for (int i = base; i < base + per; i++) sumE += (dy[i] & 0xFF) - dyZp;
-            gb[o - row0] += (float) sumE * sE;
+            gb[o] += (float) sumE * sE;
         }
     }
 }

@@ -124,24 +124,20 @@ public final class Conv2dU8 {
 
     /**
      * {@code gw[o][c][ky][kx] += float(sum (dy-dyZp)(x-xZp)) * gradScale} with {@code gradScale = sX * sE};
-     * {@code gb[o] += float(sum (dy-dyZp)) * sE}. {@code ready}: {@code sc} holds x and dy centred (and
-     * padded) by the call before on the same x and dy (per-structure calls prepare them once). Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row.
+     * {@code gb[o] += float(sum (dy-dyZp)) * sE}.
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
-                                      float[] gw, float[] gb, int row0, ConvGeometry g, int[] sel, int nSel, Scratch sc, boolean ready) {
-        int shift = row0 * g.inPerGroup() * g.kH() * g.kW(); // gw's first row is structure row0's
+                                      float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
         int plane = g.outH() * g.outW();
         boolean unit = g.stride() == 1;
-        if (!ready) {
-            center(dy, dyZp, sc.err, g.outSize());
-            if (unit) pad(x, xZp, g, sc);
-            else center(x, xZp, sc.in, g.inSize());
-        }
+        center(dy, dyZp, sc.err, g.outSize());
+        if (unit) pad(x, xZp, g, sc);
+        else center(x, xZp, sc.in, g.inSize());
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
             int sumE = 0;
             for (int i = o * plane; i < (o + 1) * plane; i++) sumE += sc.err[i];
-            gb[o - row0] += (float) sumE * sE;
+            gb[o] += (float) sumE * sE;
             if (unit) {
                 widen(sc.err, o * plane, g, sc);
                 int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), c0 = g.firstInput(o);
@@ -149,7 +145,7 @@ public final class Conv2dU8 {
                     for (int ky = 0; ky < kH; ky++) {
                         int xo = (c0 + ci) * sc.paddedPlane + ky * sc.paddedW, wi = ((o * cin + ci) * kH + ky) * kW;
                         for (int kx = 0; kx < kW; kx++) { // one weight each: the order of the taps does not matter
-                            gw[wi + kx - shift] += (float) Rows.dot(sc.errWide, 0, sc.padded, xo + kx, 1, sc.wideLength) * gradScale;
+                            gw[wi + kx] += (float) Rows.dot(sc.errWide, 0, sc.padded, xo + kx, 1, sc.wideLength) * gradScale;
                         }
                     }
                 continue;
@@ -157,7 +153,7 @@ public final class Conv2dU8 {
             g.forEachTap(o, (c, ky, kx, wi) -> {
                 int[] sum = {0};
                 g.forEachRow(c, ky, kx, (aRow, xRow, n) -> sum[0] += Rows.dot(sc.err, o * plane + aRow, sc.in, xRow, g.stride(), n));
-                gw[wi - shift] += (float) sum[0] * gradScale;
+                gw[wi] += (float) sum[0] * gradScale;
             });
         }
     }

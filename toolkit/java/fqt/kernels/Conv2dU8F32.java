@@ -17,15 +17,14 @@ public final class Conv2dU8F32 {
         }
     }
 
-    /** {@code gw += (sum dy * float(x-xZp)) * sX}; {@code gb[o] += sum of dy[o]}. Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row. */
-    public static void backwardWeight(byte[] x, int xZp, float sX, float[] dy, float[] gw, float[] gb, int row0, ConvGeometry g, int[] sel, int nSel) {
-        int shift = row0 * g.inPerGroup() * g.kH() * g.kW(); // gw's first row is structure row0's
+    /** {@code gw += (sum dy * float(x-xZp)) * sX}; {@code gb[o] += sum of dy[o]}. */
+    public static void backwardWeight(byte[] x, int xZp, float sX, float[] dy, float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel) {
         int plane = g.outH() * g.outW(), s = g.stride();
         for (int k = 0; k < nSel; k++) {
             int o = sel[k], base = o * plane;
             float sumE = 0f;
             for (int i = base; i < base + plane; i++) sumE += dy[i];
-            gb[o - row0] += sumE;
+            gb[o] += sumE;
             g.forEachTap(o, (c, ky, kx, wi) -> {
                 float[] acc = {0f};
                 g.forEachRow(c, ky, kx, (out, in, n) -> {
@@ -33,7 +32,7 @@ public final class Conv2dU8F32 {
                     for (int j = 0; j < n; j++) a += dy[base + out + j] * (float) ((x[in + j * s] & 0xFF) - xZp);
                     acc[0] = a;
                 });
-                gw[wi - shift] += acc[0] * sX;
+                gw[wi] += acc[0] * sX;
             });
         }
     }

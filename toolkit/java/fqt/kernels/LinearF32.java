@@ -24,13 +24,13 @@ public final class LinearF32 {
         }
     }
 
-    /** {@code gw[o][i] += dy[o] * x[i]}, {@code gb[o] += dy[o]} for the selected rows. Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row. */
-    public static void backwardWeight(float[] x, float[] dy, float[] gw, float[] gb, int row0, int in, int[] sel, int nSel) {
+    /** {@code gw[o][i] += dy[o] * x[i]}, {@code gb[o] += dy[o]} for the selected rows. */
+    public static void backwardWeight(float[] x, float[] dy, float[] gw, float[] gb, int in, int[] sel, int nSel) {
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
-            int row = (o - row0) * in;
+            int row = (o) * in;
             float e = dy[o];
-            gb[o - row0] += e;
+            gb[o] += e;
             for (int i = 0; i < in; i++) gw[row + i] += e * x[i];
         }
     }

@@ -60,17 +60,16 @@ public final class LinearU8 {
     /**
      * {@code gw[o][i] += (float(e) * gradScale) * float(x[i]-xZp)} with {@code e = dy[o]-dyZp} and
      * {@code gradScale = sX * sE}; {@code gb[o] += float(e) * sE}. {@code xf} is caller scratch of
-     * {@code in} floats for {@code float(x[i]-xZp)} (exact conversions, made once; {@code ready}: xf
-     * holds them already, from the call before on the same x). Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row.
+     * {@code in} floats for {@code float(x[i]-xZp)} (exact conversions, made once).
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
-                                      float[] gw, float[] gb, int row0, int in, int[] sel, int nSel, float[] xf, boolean ready) {
-        if (!ready) for (int i = 0; i < in; i++) xf[i] = (float) ((x[i] & 0xFF) - xZp);
+                                      float[] gw, float[] gb, int in, int[] sel, int nSel, float[] xf) {
+        for (int i = 0; i < in; i++) xf[i] = (float) ((x[i] & 0xFF) - xZp);
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
-            int row = (o - row0) * in;
+            int row = (o) * in;
             int e = (dy[o] & 0xFF) - dyZp;
-            gb[o - row0] += (float) e * sE;
+            gb[o] += (float) e * sE;
             float d = (float) e * gradScale;
             for (int i = 0; i < in; i++) gw[row + i] += d * xf[i];
         }

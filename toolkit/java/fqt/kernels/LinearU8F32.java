@@ -15,12 +15,12 @@ public final class LinearU8F32 {
         }
     }
 
-    /** {@code gw[o][i] += (dy[o] * sX) * float(x[i]-xZp)}, {@code gb[o] += dy[o]}. Structure o's gradient row is row {@code o - row0} of gw and gb: {@code row0} is 0 for buffers of every structure, or the one selected structure for its scratch row. */
-    public static void backwardWeight(byte[] x, int xZp, float sX, float[] dy, float[] gw, float[] gb, int row0, int in, int[] sel, int nSel) {
+    /** {@code gw[o][i] += (dy[o] * sX) * float(x[i]-xZp)}, {@code gb[o] += dy[o]}. */
+    public static void backwardWeight(byte[] x, int xZp, float sX, float[] dy, float[] gw, float[] gb, int in, int[] sel, int nSel) {
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
-            int row = (o - row0) * in;
-            gb[o - row0] += dy[o];
+            int row = (o) * in;
+            gb[o] += dy[o];
             float d = dy[o] * sX;
             for (int i = 0; i < in; i++) gw[row + i] += d * (float) ((x[i] & 0xFF) - xZp);
         }

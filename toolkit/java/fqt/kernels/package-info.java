@@ -7,6 +7,9 @@
  * <p>Conventions: uint8 values live in Java's signed {@code byte} and are read as {@code b & 0xFF};
  * integer accumulators are int32; backward kernels take the selected output structures
  * {@code sel[0..nSel)} (partial updates) and touch nothing for the others. Weight-gradient kernels
- * add into the caller's float32 gradient buffers (a batch is a sum of samples).
+ * add into the caller's float32 gradient buffers (a batch is a sum of samples), one row per
+ * structure. The C kernels take one more argument, {@code row0}, the structure of a one-row buffer:
+ * the device computes one structure's gradient at a time into a scratch row, where the host
+ * computes the selected structures' gradients in one call into working memory (the same values).
  */
 package fqt.kernels;

@@ -93,12 +93,12 @@ public final class Conv2d extends WeightLayer {
         Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, rq);
     }
 
-    @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel) { Conv2dF32.backwardWeight(x, dy, gw, gb, row0, g, s, nSel); }
+    @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int[] s, int nSel) { Conv2dF32.backwardWeight(x, dy, gw, gb, g, s, nSel); }
     @Override void errorF32(float[] dy, float[] dx, int nSel) { Conv2dF32.backwardError(dy, w.real, dx, g, sel, nSel); }
 
     @Override
-    void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel) {
-        Conv2dU8F32.backwardWeight(x, xp.zeroPoint(), xp.scale(), dy, gw, gb, row0, g, s, nSel);
+    void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int[] s, int nSel) {
+        Conv2dU8F32.backwardWeight(x, xp.zeroPoint(), xp.scale(), dy, gw, gb, g, s, nSel);
     }
 
     @Override
@@ -107,8 +107,8 @@ public final class Conv2d extends WeightLayer {
     }
 
     @Override
-    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel, boolean ready) {
-        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, row0, g, s, nSel, scratch, ready);
+    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int[] s, int nSel) {
+        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, g, s, nSel, scratch);
     }
 
     @Override

@@ -50,12 +50,12 @@ public final class Linear extends WeightLayer {
         LinearU8.forward(x, xZp, centeredWeights(), biasQ, y, in, out, centered, rq);
     }
 
-    @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel) { LinearF32.backwardWeight(x, dy, gw, gb, row0, in, s, nSel); }
+    @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int[] s, int nSel) { LinearF32.backwardWeight(x, dy, gw, gb, in, s, nSel); }
     @Override void errorF32(float[] dy, float[] dx, int nSel) { LinearF32.backwardError(dy, w.real, dx, in, sel, nSel); }
 
     @Override
-    void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel) {
-        LinearU8F32.backwardWeight(x, xp.zeroPoint(), xp.scale(), dy, gw, gb, row0, in, s, nSel);
+    void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int[] s, int nSel) {
+        LinearU8F32.backwardWeight(x, xp.zeroPoint(), xp.scale(), dy, gw, gb, in, s, nSel);
     }
 
     @Override
@@ -64,8 +64,8 @@ public final class Linear extends WeightLayer {
     }
 
     @Override
-    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel, boolean ready) {
-        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, row0, in, s, nSel, inputF32, ready);
+    void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int[] s, int nSel) {
+        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, in, s, nSel, inputF32);
     }
 
     @Override

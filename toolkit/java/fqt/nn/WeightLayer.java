@@ -14,10 +14,6 @@ public abstract class WeightLayer extends Layer {
     boolean frozen;
     int[] biasQ;
     int[] sel;
-    /** The one structure whose gradient the scratch row takes. */
-    private final int[] one = new int[1];
-    /** Whether the kernel's scratch holds this backward step's x and dy, prepared by the previous structure's {@link #rowGradient}. */
-    private boolean rowInputsReady;
 
     WeightLayer(int structures, int structureSize) {
         this.w = new Weights(structures, structureSize);
@@ -55,15 +51,14 @@ public abstract class WeightLayer extends Layer {
         return other;
     }
 
-    // Kernels of the concrete layer, on flat arrays. Weight gradients add to rows gw and gb from structure row0 on.
+    // Kernels of the concrete layer, on flat arrays. Weight gradients add to the selected structures' rows of gw and gb.
     abstract void forwardF32(float[] x, float[] y);
     abstract void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq);
-    abstract void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel);
+    abstract void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int[] s, int nSel);
     abstract void errorF32(float[] dy, float[] dx, int nSel);
-    abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int row0, int[] s, int nSel);
+    abstract void weightGradU8F32(byte[] x, QuantParams xp, float[] dy, float[] gw, float[] gb, int[] s, int nSel);
     abstract void errorU8F32(float[] dy, float[] dx, int nSel);
-    /** {@code ready}: the kernel's scratch holds x and dy as the previous call of this backward step left them (one structure after another). */
-    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int row0, int[] s, int nSel, boolean ready);
+    abstract void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int[] s, int nSel);
     /** int32 input errors in units of {@code sW * sE}; the context requantizes them. */
     abstract void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel);
     /** MACs of one structure's weight gradient (also of its share of the error propagation). */
@@ -108,47 +103,29 @@ public abstract class WeightLayer extends Layer {
         boolean weightGrad = !frozen && !w.biasOnly;
         long macs = macsPerStructure() * nSel;
         c.backwardMacs[index] += (weightGrad ? macs : 0) + (dx != null ? macs : 0);
-        if (!frozen && c.gradients == Gradients.FLOAT32) gradients(x, dy, c, w.grad, w.biasGrad, 0, sel, nSel, false);
-        rowInputsReady = false;
-        if (!frozen && c.gradients == Gradients.INT8) {
-            for (int k = 0; k < nSel; k++) {
-                rowGradient(x, dy, c, sel[k]);
-                w.accumulate(sel[k], c.rounding, c.rng);
-            }
-        }
+        if (!frozen && c.gradients == Gradients.FLOAT32) gradients(x, dy, c, w.grad, w.biasGrad, sel, nSel);
+        if (!frozen && c.gradients == Gradients.INT8) w.accumulate(sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
         if (dx != null) propagate(dy, dx, c, nSel);
-        rowInputsReady = false; // propagate used the kernel's scratch
         if (!frozen && c.gradients == Gradients.IN_PLACE) {
-            w.updateInPlace(c.update, sel, nSel, o -> rowGradient(x, dy, c, o), c.rounding, c.rng);
+            w.updateInPlace(c.update, sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
         }
     }
 
-    /**
-     * Structure o's gradient alone, in the weights' scratch row. Calls for the structures of one
-     * backward step come one after another, so the inputs are prepared (centred, padded) once.
-     */
-    private void rowGradient(Tensor x, Tensor dy, Context c, int o) {
-        w.clearRow();
-        one[0] = o;
-        gradients(x, dy, c, w.row, w.rowBias, o, one, 1, rowInputsReady);
-        rowInputsReady = true;
-    }
-
-    /** The gradients of structures {@code s[0, n)} added to rows of gw and gb from structure row0 on; bias-only: the bias gradient (no MACs) alone. */
-    private void gradients(Tensor x, Tensor dy, Context c, float[] gw, float[] gb, int row0, int[] s, int n, boolean ready) {
+    /** The gradients of structures {@code s[0, n)} added to their rows of gw and gb; bias-only: the bias gradient (no MACs) alone. */
+    private void gradients(Tensor x, Tensor dy, Context c, float[] gw, float[] gb, int[] s, int n) {
         int per = dy.size / w.structures;
         switch (c.precision) {
             case FLOAT32 -> {
-                if (!w.biasOnly) weightGradF32(x.f, dy.f, gw, gb, row0, s, n);
-                else BiasGradF32.backward(dy.f, gb, row0, per, s, n);
+                if (!w.biasOnly) weightGradF32(x.f, dy.f, gw, gb, s, n);
+                else BiasGradF32.backward(dy.f, gb, per, s, n);
             }
             case MIXED -> {
-                if (!w.biasOnly) weightGradU8F32(x.q, x.params, dy.f, gw, gb, row0, s, n);
-                else BiasGradF32.backward(dy.f, gb, row0, per, s, n);
+                if (!w.biasOnly) weightGradU8F32(x.q, x.params, dy.f, gw, gb, s, n);
+                else BiasGradF32.backward(dy.f, gb, per, s, n);
             }
             case UINT8 -> {
-                if (!w.biasOnly) weightGradU8(x.q, x.params, dy.q, dy.params, gw, gb, row0, s, n, ready);
-                else BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), gb, row0, per, s, n);
+                if (!w.biasOnly) weightGradU8(x.q, x.params, dy.q, dy.params, gw, gb, s, n);
+                else BiasGradU8.backward(dy.q, dy.params.zeroPoint(), dy.params.scale(), gb, per, s, n);
             }
         }
     }

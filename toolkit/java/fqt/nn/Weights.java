@@ -4,6 +4,7 @@ import fqt.quant.QuantParams;
 import fqt.quant.Rounding;
 import fqt.quant.RoundingLoops;
 import fqt.quant.Xorshift32;
+import fqt.parallel.Parts;
 import java.util.Arrays;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Arrays;
  * (a structure is a conv filter or a fully connected row: the unit of partial updates) stored as
  * float32 or as uint8 with one scale and zero point, a float32 bias per structure, and the
  * gradients of a batch as {@link Gradients} says: float32 sums, int8 sums with a scale per
- * structure, or none (each structure updated in its backward step, from one structure's scratch row).
+ * structure, or none (each structure updated in its backward step).
  */
 public final class Weights {
     public final int structures;
@@ -26,15 +27,12 @@ public final class Weights {
     /** {@link Gradients#INT8}: the sums' codes (zero point 128) and one scale per structure; allocated on first use. */
     private byte[] gradCodes;
     private float[] gradScale;
-    /** One structure's gradient (weights, then its bias in {@link #rowBias}): the scratch of INT8 and IN_PLACE. */
-    final float[] row;
-    final float[] rowBias = new float[1];
-    /** New real values, then values in the new scale, during a requantization (host working memory). */
-    private float[] work, workBias;
+    /** New real values, or gradients and their sums, during an update (host working memory, see {@link #work}). */
+    private float[] work, workBias, perStructure, perStructureToo;
+    private int[] drawsAt;
+    private boolean[] updatedFlags;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
     private final float[] dequantized = new float[256];
-    /** The min and max {@link #range} found (host working memory). */
-    private final float[] range = new float[2];
     /** Counts the changes of the weights or their parameters (caches of derived host copies compare it). */
     int version;
     /** Samples summed in the gradient buffers since the last update. */
@@ -53,7 +51,6 @@ public final class Weights {
         this.grad = new float[structures * structureSize];
         this.biasGrad = new float[structures];
         this.touched = new boolean[structures];
-        this.row = new float[structureSize];
     }
 
     Weights copy() {
@@ -146,9 +143,9 @@ public final class Weights {
 
     /**
      * Ends a batch of samples summed as {@code gradients} says: FLOAT32, the rule turns each touched
-     * structure's sum into its delta in place, then {@link #applyDeltas}; INT8, each touched
-     * structure's sum is dequantized into the scratch row for {@link #updateRows}. Nothing happens
-     * when no sample was summed ({@link Gradients#IN_PLACE} sums none).
+     * structure's sum into its delta in place, then {@link #applyDeltas}; INT8, the touched
+     * structures' sums, dequantized, go through {@link #updateRows}. Nothing happens when no sample
+     * was summed ({@link Gradients#IN_PLACE} sums none).
      */
     public <S> void update(UpdateRule<S> rule, Gradients gradients, Rounding rounding, Xorshift32 rng) {
         if (samples == 0) return;
@@ -157,7 +154,7 @@ public final class Weights {
             int[] list = new int[structures];
             int n = 0;
             for (int o = 0; o < structures; o++) if (touched[o]) list[n++] = o;
-            updateRows(rule, list, n, samples, this::dequantizeSum, rounding, rng);
+            updateRows(rule, list, n, samples, this::dequantizeSums, rounding, rng);
             if (gradCodes != null) Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
             if (gradScale != null) Arrays.fill(gradScale, 0f);
             Arrays.fill(biasGrad, 0f);
@@ -176,138 +173,178 @@ public final class Weights {
     /** Largest step count of an INT8 gradient sum: its scale is the largest magnitude / 127. */
     static final float GRAD_STEPS = 127f;
 
-    /** Where {@link #updateRows} takes structure o's gradient sum: it leaves it in {@link #row} and {@link #rowBias}. */
-    interface RowSource { void load(int o); }
+    /**
+     * Adds the gradients of the structures {@code sel[0, n)} to their rows of {@code gw} (one row of
+     * {@link #structureSize} per structure) and of {@code gb}: the layer's kernels, or the INT8 sums.
+     */
+    interface Gradient { void into(float[] gw, float[] gb, int[] sel, int n); }
 
     /**
-     * {@link Gradients#INT8}: adds the gradient in {@link #row} and {@link #rowBias} to structure
-     * o's sums. The weights' sum {@code v = (code - 128) * scale + g} sets the new scale
-     * {@code max |v| / 127} (0 when every v is 0), and the codes are {@code round(v / scale) + 128} with
-     * the training's rounding, in index order (one draw per weight when stochastic); the bias sum is float32.
+     * {@link Gradients#INT8}: adds one sample's gradients of the structures {@code sel[0, n)}
+     * ({@code gradient}) to their sums. A structure's weight sum {@code v = (code - 128) * scale + g}
+     * sets its new scale {@code max |v| / 127} (0 when every v is 0), and its codes are
+     * {@code round(v / scale) + 128} with the training's rounding, in index order within the
+     * structure and structure after structure in selection order (one draw per weight when
+     * stochastic, none for a structure whose scale is 0); the bias sums are float32. A non-finite
+     * sum is refused, naming the first such structure in selection order.
      */
-    void accumulate(int o, Rounding rounding, Xorshift32 rng) {
-        biasGrad[o] += rowBias[0];
+    void accumulate(int[] sel, int n, Gradient gradient, Rounding rounding, Xorshift32 rng) {
+        float[] v = work(), vb = workBias();
+        clearRows(sel, n, v, vb);
+        gradient.into(v, vb, sel, n);
+        for (int k = 0; k < n; k++) biasGrad[sel[k]] += vb[sel[k]];
         if (biasOnly) return; // no weight sums
         if (gradCodes == null) {
             gradCodes = new byte[count()];
             gradScale = new float[structures];
             Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
         }
-        int from = o * structureSize;
-        float s = gradScale[o];
-        for (int j = 0; j < structureSize; j++) row[j] = (float) ((gradCodes[from + j] & 0xFF) - GRAD_ZERO_POINT) * s + row[j];
-        float m = maxAbs(row, structureSize);
-        if (!Float.isFinite(m)) throw new ArithmeticException("gradient of structure " + o + " became " + m);
-        float ns = m / GRAD_STEPS;
-        gradScale[o] = ns;
-        if (ns == 0f) {
-            Arrays.fill(gradCodes, from, from + structureSize, (byte) GRAD_ZERO_POINT);
-        } else {
-            for (int j = 0; j < structureSize; j++) row[j] = row[j] / ns;
-            RoundingLoops.round(row, 0, structureSize, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, rng);
+        float[] next = perStructure();
+        int parts = parts(n);
+        Parts.run(parts, p -> {
+            for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+                int o = sel[k], from = o * structureSize;
+                float s = gradScale[o];
+                for (int i = from; i < from + structureSize; i++) v[i] = (float) ((gradCodes[i] & 0xFF) - GRAD_ZERO_POINT) * s + v[i];
+                next[o] = maxAbs(v, from, structureSize);
+            }
+        });
+        int[] at = drawsAt();
+        int draws = 0;
+        for (int k = 0; k < n; k++) {
+            int o = sel[k];
+            if (!Float.isFinite(next[o])) throw new ArithmeticException("gradient of structure " + o + " became " + next[o]);
+            next[o] = next[o] / GRAD_STEPS;
+            at[o] = draws;
+            if (next[o] != 0f) draws += structureSize;
         }
+        int first = rounding == Rounding.STOCHASTIC ? rng.take(draws) : 0;
+        int[] d = rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
+        Parts.run(parts, p -> {
+            for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+                int o = sel[k], from = o * structureSize;
+                float ns = next[o];
+                gradScale[o] = ns;
+                if (ns == 0f) {
+                    Arrays.fill(gradCodes, from, from + structureSize, (byte) GRAD_ZERO_POINT);
+                    continue;
+                }
+                for (int i = from; i < from + structureSize; i++) v[i] = v[i] / ns;
+                RoundingLoops.round(v, from, from + structureSize, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, d, first + at[o]);
+            }
+        });
     }
 
     /**
-     * {@code max |v[j]|} over the first n values, NaN if one is NaN (as Math.max makes it): four
+     * {@code max |v[from + j]|} over n values, NaN if one is NaN (as Math.max makes it): four
      * running maxima side by side (Math.max is associative and commutative, NaN included), the
      * value of one serial loop without its long dependency chain.
      */
-    private static float maxAbs(float[] v, int n) {
+    private static float maxAbs(float[] v, int from, int n) {
         float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
+        int j = from, to = from + n;
+        for (; j + 4 <= to; j += 4) {
             m0 = Math.max(m0, Math.abs(v[j]));
             m1 = Math.max(m1, Math.abs(v[j + 1]));
             m2 = Math.max(m2, Math.abs(v[j + 2]));
             m3 = Math.max(m3, Math.abs(v[j + 3]));
         }
-        for (; j < n; j++) m0 = Math.max(m0, Math.abs(v[j]));
+        for (; j < to; j++) m0 = Math.max(m0, Math.abs(v[j]));
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
-    /** {@link RowSource} of INT8 sums: structure o's codes times its scale, and its bias sum. */
-    private void dequantizeSum(int o) {
-        float s = gradScale == null ? 0f : gradScale[o];
-        if (gradCodes == null) Arrays.fill(row, 0f);
-        else for (int j = 0, i = o * structureSize; j < structureSize; j++, i++) row[j] = (float) ((gradCodes[i] & 0xFF) - GRAD_ZERO_POINT) * s;
-        rowBias[0] = biasGrad[o];
+    /** {@link Gradient} of the INT8 sums: each structure's codes times its scale, and its bias sum. */
+    private void dequantizeSums(float[] gw, float[] gb, int[] sel, int n) {
+        for (int k = 0; k < n; k++) {
+            int o = sel[k];
+            gb[o] += biasGrad[o];
+            if (gradCodes == null) continue;
+            float s = gradScale[o];
+            for (int i = o * structureSize; i < (o + 1) * structureSize; i++) gw[i] += (float) ((gradCodes[i] & 0xFF) - GRAD_ZERO_POINT) * s;
+        }
     }
 
-    /** Clears the scratch row before a gradient kernel adds one structure's gradient to it. */
-    void clearRow() {
-        Arrays.fill(row, 0f);
-        rowBias[0] = 0f;
+    /** Zeroes the rows of the structures {@code sel[0, n)} in gw and gb. */
+    private void clearRows(int[] sel, int n, float[] gw, float[] gb) {
+        for (int k = 0; k < n; k++) {
+            int o = sel[k];
+            Arrays.fill(gw, o * structureSize, (o + 1) * structureSize, 0f);
+            gb[o] = 0f;
+        }
+    }
+
+    /** Weights per part below which a loop over structures is not worth a thread. */
+    private static final int WEIGHTS_PER_PART = 4096;
+
+    /** The parts a loop over n structures is cut into (contiguous runs of structures, {@link Parts}). */
+    private int parts(int n) {
+        return Math.max(1, Math.min(Math.min(Parts.COUNT, n), (int) ((long) n * structureSize / WEIGHTS_PER_PART)));
     }
 
     /**
      * {@link Gradients#IN_PLACE}: the update of one sample inside the backward step, for the
-     * structures {@code sel[0, n)} (ascending); {@code source} computes a structure's gradient.
+     * structures {@code sel[0, n)} (ascending), whose gradients {@code gradient} computes.
      */
-    <S> void updateInPlace(UpdateRule<S> rule, int[] sel, int n, RowSource source, Rounding rounding, Xorshift32 rng) {
-        updateRows(rule, sel, n, 1, source, rounding, rng);
+    <S> void updateInPlace(UpdateRule<S> rule, int[] sel, int n, Gradient gradient, Rounding rounding, Xorshift32 rng) {
+        updateRows(rule, sel, n, 1, gradient, rounding, rng);
     }
 
     /**
      * The update of the structures {@code list[0, n)} (ascending) whose gradient sums over
-     * {@code samples} samples {@code source} puts in the scratch row, one structure at a time, without a
-     * buffer of the layer's gradients. Float32 weights (or bias-only): one pass, delta and
-     * {@code w -= delta} per structure. uint8 weights take two passes in index order, because the new
-     * scale and zero point depend on every structure's new values: the first computes each listed
-     * structure's delta (state left as it was) for the new range, which untouched structures join
-     * with their extreme codes; the second computes each delta again (state committed) and quantizes
-     * the new values with the new parameters, requantizing untouched structures too when the
-     * parameters changed, with the rounding of {@link #applyDeltas}. (The device computes each
-     * gradient and delta twice, committing the rule's state in the second pass; the host computes
-     * them once, committing in the first pass, and keeps the deltas for the second in working
-     * memory: a rule reads only the gradient and the structure's own state, so the values are the same.)
+     * {@code samples} samples {@code source} gives, without a buffer of the layer's gradients on the
+     * device. Float32 weights (or bias-only): delta and {@code w -= delta} per structure. uint8
+     * weights: the new scale and zero point depend on every structure's new values, so each listed
+     * structure's delta is made first (state committed) and its new values kept, the new range
+     * found (untouched structures join with their extreme codes), then the new values quantized
+     * with the new parameters, untouched structures requantized too when the parameters changed,
+     * as {@link #requantize} says. (The device has no room for the new values: it computes each
+     * gradient and delta twice, once for the range without committing the rule's state and once to
+     * apply it; a rule reads only the gradient and the structure's own state, so the values are the same.)
+     * A rule's deltas of different structures may be made on different threads ({@link Parts}).
      */
-    private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, RowSource source, Rounding rounding, Xorshift32 rng) {
+    private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, Gradient source, Rounding rounding, Xorshift32 rng) {
         S st = state(rule);
+        float[] v = work(), vb = workBias();
+        clearRows(list, n, v, vb);
+        source.into(v, vb, list, n);
+        int parts = parts(n);
         if (q == null || biasOnly) {
-            for (int k = 0; k < n; k++) {
-                int o = list[k];
-                source.load(o);
-                bias[o] -= rule.delta(this, st, o, row, 0, rowBias[0], samples, true);
-                if (biasOnly) continue; // the weights stay: a standardization's weight deltas are dropped
-                for (int j = 0, i = o * structureSize; j < structureSize; j++, i++) real[i] -= row[j];
-            }
+            Parts.run(parts, p -> {
+                for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+                    int o = list[k], from = o * structureSize;
+                    bias[o] -= rule.delta(this, st, o, v, from, vb[o], samples, true);
+                    if (biasOnly) continue; // the weights stay: a standardization's weight deltas are dropped
+                    for (int i = from; i < from + structureSize; i++) real[i] -= v[i];
+                }
+            });
             version++;
             return;
         }
+        float[] table = dequantizedCodes();
+        float[] lo = perStructure(), hi = perStructureToo();
+        Parts.run(parts, p -> {
+            for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+                int o = list[k], from = o * structureSize;
+                vb[o] = rule.delta(this, st, o, v, from, vb[o], samples, true);
+                for (int i = from; i < from + structureSize; i++) v[i] = table[q[i] & 0xFF] - v[i];
+                range(v, from, from + structureSize, lo, hi, o);
+            }
+        });
+        boolean[] updated = updatedFlags();
+        Arrays.fill(updated, false);
+        for (int k = 0; k < n; k++) {
+            updated[list[k]] = true;
+            bias[list[k]] -= vb[list[k]];
+        }
+        requantize(updated, lo, hi, rounding, rng);
+    }
+
+    /** The real value of each code in the current parameters (host working memory, made for one update). */
+    private float[] dequantizedCodes() {
         float s = params.scale();
         int z = params.zeroPoint();
-        float[] real = dequantized;
-        for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
-        int[] pos = {0}; // the position in list of the next structure to update
-        float[] kept = work(); // each delta as the first pass made it, for the second (host working memory)
-        float[] keptBias = workBias();
-        QuantParams next = paramsAfter(row, o -> {
-            if (pos[0] >= n || list[pos[0]] != o) return -1;
-            pos[0]++;
-            source.load(o);
-            keptBias[o] = rule.delta(this, st, o, row, 0, rowBias[0], samples, true);
-            System.arraycopy(row, 0, kept, o * structureSize, structureSize);
-            for (int j = 0, from = o * structureSize; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] - row[j];
-            return 0;
-        });
-        boolean rescale = !next.equals(params);
-        float ns = next.scale();
-        for (int o = 0, k = 0; o < structures; o++) {
-            int from = o * structureSize;
-            if (k < n && list[k] == o) {
-                k++;
-                bias[o] -= keptBias[o];
-                for (int j = 0; j < structureSize; j++) row[j] = (real[q[from + j] & 0xFF] - kept[from + j]) / ns;
-            } else if (rescale) {
-                for (int j = 0; j < structureSize; j++) row[j] = real[q[from + j] & 0xFF] / ns;
-            } else {
-                continue;
-            }
-            RoundingLoops.round(row, 0, structureSize, q, from, next.zeroPoint(), QuantParams.QMIN, rounding, rng);
-        }
-        params = next;
-        version++;
+        for (int c = 0; c < 256; c++) dequantized[c] = (float) (c - z) * s;
+        return dequantized;
     }
 
     /** The state of {@code rule} for this layer; another rule starts from a fresh state. */
@@ -323,10 +360,7 @@ public final class Weights {
     /**
      * Applies the deltas the optimizer left in {@link #grad} / {@link #biasGrad} for the touched
      * structures ({@code w -= delta}; the biases only when {@link #biasOnly}), then clears the
-     * buffers. uint8 weights: the new real values set a new min/max, scale and zero point; if those
-     * are unchanged only the touched structures are requantized, otherwise all of them (untouched
-     * ones from their old real value), in index order, each with the given rounding (one random draw
-     * per requantized weight when stochastic).
+     * buffers; uint8 weights are requantized as {@link #requantize} says.
      */
     void applyDeltas(Rounding rounding, Xorshift32 rng) {
         for (int o = 0; o < structures; o++) if (touched[o]) bias[o] -= biasGrad[o];
@@ -338,21 +372,14 @@ public final class Weights {
                 for (int i = o * structureSize; i < (o + 1) * structureSize; i++) real[i] -= grad[i];
             }
         } else {
-            float s = params.scale();
-            int z = params.zeroPoint();
-            float[] v = work();
-            float[] real = dequantized;
-            for (int c = 0; c < 256; c++) real[c] = (float) (c - z) * s;
-            // The new real values of the touched structures are kept in v for the requantization.
-            QuantParams next = paramsAfter(v, o -> {
-                if (!touched[o]) return -1;
+            float[] v = work(), table = dequantizedCodes(), lo = perStructure(), hi = perStructureToo();
+            for (int o = 0; o < structures; o++) {
+                if (!touched[o]) continue;
                 int from = o * structureSize;
-                for (int i = from; i < from + structureSize; i++) v[i] = real[q[i] & 0xFF] - grad[i];
-                return from;
-            });
-            boolean rescale = !next.equals(params);
-            requantize(next, rescale, rounding, rng);
-            params = next;
+                for (int i = from; i < from + structureSize; i++) v[i] = table[q[i] & 0xFF] - grad[i];
+                range(v, from, from + structureSize, lo, hi, o);
+            }
+            requantize(touched, lo, hi, rounding, rng);
         }
         Arrays.fill(grad, 0f);
         Arrays.fill(biasGrad, 0f);
@@ -362,30 +389,55 @@ public final class Weights {
     }
 
     /**
-     * The parameters of the range after an update, visiting the structures in index order:
-     * {@code newValues} puts an updated structure's new real values into {@code values} and
-     * returns where they start, or returns -1 for a structure that keeps its codes (whose extreme
-     * codes then stand for it).
+     * uint8 weights after an update: {@link #work} holds the new real values of the {@code updated}
+     * structures, and {@code lo}, {@code hi} their min and max. The range over all structures in
+     * index order (an untouched one joins with its extreme codes) gives the new scale and zero
+     * point; if those are unchanged only the updated structures are quantized, otherwise all of
+     * them (untouched ones from their old real value), in index order, each with the given rounding
+     * (one random draw per requantized weight when stochastic): exactly {@link QuantParams#quantize}
+     * weight by weight. The structures are cut into {@link Parts}, each with its slice of the draws.
      */
-    private QuantParams paramsAfter(float[] values, java.util.function.IntUnaryOperator newValues) {
-        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+    private void requantize(boolean[] updated, float[] lo, float[] hi, Rounding rounding, Xorshift32 rng) {
+        float low = Float.POSITIVE_INFINITY, high = Float.NEGATIVE_INFINITY;
         for (int o = 0; o < structures; o++) {
-            int at = newValues.applyAsInt(o);
-            if (at >= 0) range(values, at, at + structureSize);
-            float mn = at < 0 ? extremeValue(o * structureSize, false) : range[0];
-            float mx = at < 0 ? extremeValue(o * structureSize, true) : range[1];
-            if (mn < lo) lo = mn;
-            if (mx > hi) hi = mx;
+            float mn = updated[o] ? lo[o] : extremeValue(o * structureSize, false);
+            float mx = updated[o] ? hi[o] : extremeValue(o * structureSize, true);
+            if (mn < low) low = mn;
+            if (mx > high) high = mx;
         }
-        return QuantParams.fromRange(lo, hi);
+        QuantParams next = QuantParams.fromRange(low, high);
+        boolean rescale = !next.equals(params);
+        int[] list = new int[structures], at = drawsAt();
+        int n = 0;
+        for (int o = 0; o < structures; o++) {
+            if (!(updated[o] || rescale)) continue;
+            at[o] = n * structureSize;
+            list[n++] = o;
+        }
+        int first = rounding == Rounding.STOCHASTIC ? rng.take(n * structureSize) : 0;
+        int[] d = rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
+        float[] v = work, table = dequantized;
+        float ns = next.scale();
+        int nz = next.zeroPoint(), parts = parts(n), count = n;
+        Parts.run(parts, p -> {
+            for (int k = p * count / parts, end = (p + 1) * count / parts; k < end; k++) {
+                int o = list[k], from = o * structureSize, to = from + structureSize;
+                if (updated[o]) for (int i = from; i < to; i++) v[i] = v[i] / ns;
+                else for (int i = from; i < to; i++) v[i] = table[q[i] & 0xFF] / ns;
+                RoundingLoops.round(v, from, to, q, from, nz, QuantParams.QMIN, rounding, d, first + at[o]);
+            }
+        });
+        params = next;
+        version++;
     }
 
     /**
-     * Min and max of {@code v[from, to)} into {@link #range}, by comparisons (a NaN is skipped, as
-     * the firmware's comparison loop skips it), two running pairs side by side: neither the order
-     * of the comparisons nor the sign of a zero extreme changes the parameters fromRange makes.
+     * Min and max of {@code v[from, to)} into {@code lo[o]} and {@code hi[o]}, by comparisons (a NaN
+     * is skipped, as the firmware's comparison loop skips it), two running pairs side by side:
+     * neither the order of the comparisons nor the sign of a zero extreme changes the parameters
+     * fromRange makes.
      */
-    private void range(float[] v, int from, int to) {
+    private static void range(float[] v, int from, int to, float[] lo, float[] hi, int o) {
         float lo0 = Float.POSITIVE_INFINITY, lo1 = lo0, hi0 = Float.NEGATIVE_INFINITY, hi1 = hi0;
         int i = from;
         for (; i + 2 <= to; i += 2) {
@@ -399,8 +451,8 @@ public final class Weights {
             if (v[i] < lo0) lo0 = v[i];
             if (v[i] > hi0) hi0 = v[i];
         }
-        range[0] = lo1 < lo0 ? lo1 : lo0;
-        range[1] = hi1 > hi0 ? hi1 : hi0;
+        lo[o] = lo1 < lo0 ? lo1 : lo0;
+        hi[o] = hi1 > hi0 ? hi1 : hi0;
     }
 
     /** The real value of the largest (smallest) code of the structure at {@code from}: dequantization is monotonic. */
@@ -410,47 +462,35 @@ public final class Weights {
         return params.dequantize(c);
     }
 
-    /** Host working memory of {@link #applyDeltas} and {@link #updateRows}: one float per weight. */
+    // Host working memory of the updates, made on first use: one float per weight, and per structure floats, ints and flags.
     private float[] work() {
         if (work == null) work = new float[count()];
         return work;
     }
 
-    /** Host working memory of {@link #updateRows}: one float per structure. */
     private float[] workBias() {
         if (workBias == null) workBias = new float[structures];
         return workBias;
     }
 
-    /**
-     * New codes in {@code next}: {@code quantize(scale * (q - zeroPoint) - delta)} per weight (no
-     * delta when untouched), for the touched structures or, when {@code rescale}, for all of them,
-     * in index order: exactly {@link QuantParams#quantize} weight by weight (one random draw per
-     * requantized weight when stochastic). {@link #work} holds the touched structures' new real values.
-     */
-    private void requantize(QuantParams next, boolean rescale, Rounding rounding, Xorshift32 rng) {
-        float s = params.scale(), ns = next.scale();
-        int z = params.zeroPoint(), nz = next.zeroPoint();
-        float[] t = work;
-        for (int o = 0; o < structures; o++) {
-            int from = o * structureSize, to = from + structureSize;
-            if (touched[o]) {
-                for (int i = from; i < to; i++) t[i] = t[i] / ns;
-            } else if (rescale) {
-                for (int i = from; i < to; i++) t[i] = ((float) ((q[i] & 0xFF) - z) * s) / ns;
-            }
-        }
-        // Runs of consecutive structures to requantize, rounded in index order.
-        for (int o = 0; o < structures; ) {
-            if (!(touched[o] || rescale)) {
-                o++;
-                continue;
-            }
-            int end = o + 1;
-            while (end < structures && (touched[end] || rescale)) end++;
-            RoundingLoops.round(t, o * structureSize, end * structureSize, q, o * structureSize, nz, QuantParams.QMIN, rounding, rng);
-            o = end;
-        }
+    private float[] perStructure() {
+        if (perStructure == null) perStructure = new float[structures];
+        return perStructure;
+    }
+
+    private float[] perStructureToo() {
+        if (perStructureToo == null) perStructureToo = new float[structures];
+        return perStructureToo;
+    }
+
+    private int[] drawsAt() {
+        if (drawsAt == null) drawsAt = new int[structures];
+        return drawsAt;
+    }
+
+    private boolean[] updatedFlags() {
+        if (updatedFlags == null) updatedFlags = new boolean[structures];
+        return updatedFlags;
     }
 
     /**

@@ -34,14 +34,21 @@ public final class RoundingLoops {
      * and leaves it where the element-wise loop would.
      */
     public static void round(float[] v, int from, int to, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding, Xorshift32 rng) {
+        int at = rounding == Rounding.STOCHASTIC ? rng.take(to - from) : 0;
+        round(v, from, to, q, qOff, zeroPoint, lo, rounding, rounding == Rounding.STOCHASTIC ? rng.drawn() : null, at);
+    }
+
+    /**
+     * {@link #round(float[], int, int, byte[], int, int, int, Rounding, Xorshift32)} with the draws
+     * taken ahead: element i of [from, to) uses {@code draws[at + i - from]} when stochastic. The
+     * parts of one loop run on several threads this way, each with its slice of one {@link Xorshift32#take}.
+     */
+    public static void round(float[] v, int from, int to, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding, int[] draws, int at) {
         int n = to - from;
         switch (rounding) {
             case FLOOR -> codes(v, from, n, 0f, null, 0, q, qOff, zeroPoint, lo, VECTORS);
             case NEAREST -> codes(v, from, n, 0.5f, null, 0, q, qOff, zeroPoint, lo, VECTORS);
-            case STOCHASTIC -> {
-                int at = rng.take(n);
-                codes(v, from, n, 0f, rng.drawn(), at, q, qOff, zeroPoint, lo, VECTORS);
-            }
+            case STOCHASTIC -> codes(v, from, n, 0f, draws, at, q, qOff, zeroPoint, lo, VECTORS);
         }
     }
 

@@ -413,7 +413,7 @@ public final class GoldenVectors {
         float[] gw = c.floats(in * out, -1f, 1f), gb = c.floats(out, -1f, 1f);
         c.f32("gw_in", gw);
         c.f32("gb_in", gb);
-        LinearU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, 0, in, sel, sel.length, new float[in], false);
+        LinearU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, in, sel, sel.length, new float[in]);
         c.param("in", in);
         c.param("out", out);
         c.param("x_zp", xZp);
@@ -447,7 +447,7 @@ public final class GoldenVectors {
         int[] sel = c.selection(out);
         LinearF32.forward(x, w, b, y, in, out);
         LinearF32.backwardError(dy, w, dx, in, sel, sel.length);
-        LinearF32.backwardWeight(x, dy, gw, gb, 0, in, sel, sel.length);
+        LinearF32.backwardWeight(x, dy, gw, gb, in, sel, sel.length);
         c.param("in", in);
         c.param("out", out);
         c.f32("x", x);
@@ -470,7 +470,7 @@ public final class GoldenVectors {
         c.f32("gb_in", gb);
         int[] sel = c.selection(out);
         LinearU8F32.backwardError(dy, w, wZp, sW, dx, in, sel, sel.length);
-        LinearU8F32.backwardWeight(x, xZp, sX, dy, gw, gb, 0, in, sel, sel.length);
+        LinearU8F32.backwardWeight(x, xZp, sX, dy, gw, gb, in, sel, sel.length);
         c.param("in", in);
         c.param("out", out);
         c.param("x_zp", xZp);
@@ -549,7 +549,7 @@ public final class GoldenVectors {
         float[] gw = c.floats(g.weightCount(), -1f, 1f), gb = c.floats(g.outC(), -1f, 1f);
         c.f32("gw_in", gw);
         c.f32("gb_in", gb);
-        Conv2dU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, 0, g, sel, sel.length, scratch, false);
+        Conv2dU8.backwardWeight(x, xZp, dy, dyZp, sE, gradScale, gw, gb, g, sel, sel.length, scratch);
         c.param("x_zp", xZp);
         c.param("w_zp", wZp);
         c.param("dy_zp", dyZp);
@@ -582,7 +582,7 @@ public final class GoldenVectors {
         int[] sel = c.selection(g.outC());
         Conv2dF32.forward(x, w, b, y, g);
         Conv2dF32.backwardError(dy, w, dx, g, sel, sel.length);
-        Conv2dF32.backwardWeight(x, dy, gw, gb, 0, g, sel, sel.length);
+        Conv2dF32.backwardWeight(x, dy, gw, gb, g, sel, sel.length);
         c.f32("x", x);
         c.f32("w", w);
         c.f32("b", b);
@@ -605,7 +605,7 @@ public final class GoldenVectors {
         c.f32("gb_in", gb);
         int[] sel = c.selection(g.outC());
         Conv2dU8F32.backwardError(dy, w, wZp, sW, dx, g, sel, sel.length);
-        Conv2dU8F32.backwardWeight(x, xZp, sX, dy, gw, gb, 0, g, sel, sel.length);
+        Conv2dU8F32.backwardWeight(x, xZp, sX, dy, gw, gb, g, sel, sel.length);
         c.param("x_zp", xZp);
         c.param("w_zp", wZp);
         c.param("s_x", sX);
@@ -693,8 +693,8 @@ public final class GoldenVectors {
         byte[] dy = c.codes(s * per);
         float[] dyf = c.floats(s * per, -1f, 1f), gbIn = c.floats(s, -1f, 1f), gb = gbIn.clone(), gbf = gbIn.clone();
         int[] sel = c.selection(s);
-        BiasGradU8.backward(dy, zp, sE, gb, 0, per, sel, sel.length);
-        BiasGradF32.backward(dyf, gbf, 0, per, sel, sel.length);
+        BiasGradU8.backward(dy, zp, sE, gb, per, sel, sel.length);
+        BiasGradF32.backward(dyf, gbf, per, sel, sel.length);
         c.param("structures", s);
         c.param("per", per);
         c.param("zp", zp);

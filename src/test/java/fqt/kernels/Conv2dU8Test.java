@@ -86,7 +86,7 @@ class Conv2dU8Test {
         float[] gw = new float[g.weightCount()], gb = new float[outC];
         Arrays.fill(gw, 0.25f); // the kernel accumulates: these stay on unselected channels
         Arrays.fill(gb, -0.5f);
-        Conv2dU8.backwardWeight(q.x, X.zeroPoint(), q.e, E.zeroPoint(), E.scale(), X.scale() * E.scale(), gw, gb, 0, g, sel, sel.length, scratch, false);
+        Conv2dU8.backwardWeight(q.x, X.zeroPoint(), q.e, E.zeroPoint(), E.scale(), X.scale() * E.scale(), gw, gb, g, sel, sel.length, scratch);
         double[] dx = new double[dxAcc.length];
         for (int i = 0; i < dx.length; i++) dx[i] = (double) E.scale() * W.scale() * dxAcc[i];
         double[] dw = new double[gw.length], db = new double[outC];

@@ -1,0 +1,53 @@
+package fqt.parallel;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Every part runs exactly once, on the caller or a helper, failures reach the caller, and callers side by side do not wait on each other. */
+class PartsTest {
+    @Test
+    void everyPartRunsOnceAndTheHelpersTakeSome() {
+        ConcurrentHashMap<String, Boolean> threads = new ConcurrentHashMap<>();
+        for (int job = 0; job < 2000; job++) {
+            int parts = 1 + job % 7;
+            AtomicIntegerArray runs = new AtomicIntegerArray(parts);
+            Parts.run(parts, p -> {
+                runs.incrementAndGet(p);
+                threads.put(Thread.currentThread().getName(), true);
+                long until = System.nanoTime() + 20_000; // long enough for a helper to join
+                while (System.nanoTime() < until) Thread.onSpinWait();
+            });
+            for (int p = 0; p < parts; p++) assertEquals(1, runs.get(p), "job " + job + " part " + p);
+        }
+        if (Parts.COUNT > 1) assertTrue(threads.keySet().stream().anyMatch(n -> n.startsWith("fqt-parts-")), "helpers ran parts: " + threads.keySet());
+    }
+
+    @Test
+    void aFailingPartReachesTheCallerAfterTheOthersFinish() {
+        AtomicIntegerArray runs = new AtomicIntegerArray(4);
+        ArithmeticException e = assertThrows(ArithmeticException.class, () -> Parts.run(4, p -> {
+            runs.incrementAndGet(p);
+            if (p == 2) throw new ArithmeticException("part 2 failed");
+        }));
+        assertEquals("part 2 failed", e.getMessage());
+        for (int p = 0; p < 4; p++) assertEquals(1, runs.get(p), "part " + p + " still ran");
+    }
+
+    @Test
+    void callersSideBySideEachFinishTheirJobs() {
+        int[] sums = IntStream.range(0, 4).parallel().map(caller -> {
+            int total = 0;
+            for (int job = 0; job < 500; job++) {
+                int[] part = new int[3];
+                Parts.run(3, p -> part[p] = p + 1);
+                total += part[0] + part[1] + part[2];
+            }
+            return total;
+        }).toArray();
+        for (int s : sums) assertEquals(500 * 6, s);
+    }
+}
