@@ -40,6 +40,9 @@ public final class Conv2dU8 {
             errTaps = new int[unit ? g.kH() * g.kW() : 0][paddedPlane];
             dxPlanes = new int[unit ? g.inC() : 0][paddedPlane];
         }
+
+        /** One more widened-errors buffer, for a part of {@link #weightGradRows} on another thread. */
+        public int[] newErrWide() { return new int[errWide.length]; }
     }
 
     /** {@code y = requant(biasQ[o] + sum (x - xZp)(w - wZp))} over the kernel taps inside the input. */
@@ -87,7 +90,7 @@ public final class Conv2dU8 {
             for (int c = 0; c < g.inC(); c++) java.util.Arrays.fill(sc.dxPlanes[c], 0);
             for (int k = 0; k < nSel; k++) {
                 int o = sel[k];
-                widen(sc.err, o * plane, g, sc);
+                widen(sc.err, o * plane, g, sc, sc.errWide);
                 for (int ky = 0; ky < kH; ky++)
                     for (int kx = 0; kx < kW; kx++) {
                         int[] t = sc.errTaps[ky * kW + kx];
@@ -124,28 +127,41 @@ public final class Conv2dU8 {
 
     /**
      * {@code gw[o][c][ky][kx] += float(sum (dy-dyZp)(x-xZp)) * gradScale} with {@code gradScale = sX * sE};
-     * {@code gb[o] += float(sum (dy-dyZp)) * sE}.
+     * {@code gb[o] += float(sum (dy-dyZp)) * sE}: {@link #prepareWeightGrad}, then {@link #weightGradRows} of the whole selection.
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
                                       float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
-        int plane = g.outH() * g.outW();
-        boolean unit = g.stride() == 1;
+        prepareWeightGrad(x, xZp, dy, dyZp, g, sc);
+        weightGradRows(sE, gradScale, gw, gb, g, sel, 0, nSel, sc, sc.errWide);
+    }
+
+    /** The centred (and padded) x and dy that {@link #weightGradRows} reads. */
+    public static void prepareWeightGrad(byte[] x, int xZp, byte[] dy, int dyZp, ConvGeometry g, Scratch sc) {
         center(dy, dyZp, sc.err, g.outSize());
-        if (unit) pad(x, xZp, g, sc);
+        if (g.stride() == 1) pad(x, xZp, g, sc);
         else center(x, xZp, sc.in, g.inSize());
-        for (int k = 0; k < nSel; k++) {
+    }
+
+    /**
+     * The weight gradients of the structures {@code sel[from, to)} from the prepared x and dy; parts
+     * of one selection may run side by side, each with its own {@code errWide} ({@link Scratch#newErrWide}).
+     */
+    public static void weightGradRows(float sE, float gradScale, float[] gw, float[] gb, ConvGeometry g, int[] sel, int from, int to,
+                                      Scratch sc, int[] errWide) {
+        int plane = g.outH() * g.outW();
+        for (int k = from; k < to; k++) {
             int o = sel[k];
             int sumE = 0;
             for (int i = o * plane; i < (o + 1) * plane; i++) sumE += sc.err[i];
             gb[o] += (float) sumE * sE;
-            if (unit) {
-                widen(sc.err, o * plane, g, sc);
+            if (g.stride() == 1) {
+                widen(sc.err, o * plane, g, sc, errWide);
                 int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), c0 = g.firstInput(o);
                 for (int ci = 0; ci < cin; ci++)
                     for (int ky = 0; ky < kH; ky++) {
                         int xo = (c0 + ci) * sc.paddedPlane + ky * sc.paddedW, wi = ((o * cin + ci) * kH + ky) * kW;
                         for (int kx = 0; kx < kW; kx++) { // one weight each: the order of the taps does not matter
-                            gw[wi + kx] += (float) Rows.dot(sc.errWide, 0, sc.padded, xo + kx, 1, sc.wideLength) * gradScale;
+                            gw[wi + kx] += (float) Rows.dot(errWide, 0, sc.padded, xo + kx, 1, sc.wideLength) * gradScale;
                         }
                     }
                 continue;
@@ -174,8 +190,8 @@ public final class Conv2dU8 {
     }
 
     /** One output channel's centered errors laid out with the padded row width, zeros in between rows. */
-    private static void widen(int[] err, int from, ConvGeometry g, Scratch sc) {
-        java.util.Arrays.fill(sc.errWide, 0);
-        for (int oy = 0; oy < g.outH(); oy++) System.arraycopy(err, from + oy * g.outW(), sc.errWide, oy * sc.paddedW, g.outW());
+    private static void widen(int[] err, int from, ConvGeometry g, Scratch sc, int[] errWide) {
+        java.util.Arrays.fill(errWide, 0);
+        for (int oy = 0; oy < g.outH(); oy++) System.arraycopy(err, from + oy * g.outW(), errWide, oy * sc.paddedW, g.outW());
     }
 }

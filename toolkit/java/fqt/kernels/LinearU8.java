@@ -60,14 +60,26 @@ public final class LinearU8 {
     /**
      * {@code gw[o][i] += (float(e) * gradScale) * float(x[i]-xZp)} with {@code e = dy[o]-dyZp} and
      * {@code gradScale = sX * sE}; {@code gb[o] += float(e) * sE}. {@code xf} is caller scratch of
-     * {@code in} floats for {@code float(x[i]-xZp)} (exact conversions, made once).
+     * {@code in} floats for {@code float(x[i]-xZp)} (exact conversions, made once):
+     * {@link #prepareWeightGrad}, then {@link #weightGradRows} of the whole selection.
      */
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
                                       float[] gw, float[] gb, int in, int[] sel, int nSel, float[] xf) {
+        prepareWeightGrad(x, xZp, in, xf);
+        weightGradRows(dy, dyZp, sE, gradScale, gw, gb, in, sel, 0, nSel, xf);
+    }
+
+    /** {@code xf[i] = float(x[i]-xZp)}, which {@link #weightGradRows} reads. */
+    public static void prepareWeightGrad(byte[] x, int xZp, int in, float[] xf) {
         for (int i = 0; i < in; i++) xf[i] = (float) ((x[i] & 0xFF) - xZp);
-        for (int k = 0; k < nSel; k++) {
+    }
+
+    /** The weight gradients of the rows {@code sel[from, to)} from the prepared xf; parts of one selection may run side by side. */
+    public static void weightGradRows(byte[] dy, int dyZp, float sE, float gradScale, float[] gw, float[] gb, int in, int[] sel, int from, int to,
+                                      float[] xf) {
+        for (int k = from; k < to; k++) {
             int o = sel[k];
-            int row = (o) * in;
+            int row = o * in;
             int e = (dy[o] & 0xFF) - dyZp;
             gb[o] += (float) e * sE;
             float d = (float) e * gradScale;

@@ -4,6 +4,7 @@ import fqt.kernels.Conv2dF32;
 import fqt.kernels.Conv2dU8;
 import fqt.kernels.Conv2dU8F32;
 import fqt.kernels.ConvGeometry;
+import fqt.parallel.Parts;
 import fqt.quant.QuantParams;
 import fqt.quant.Requantizer;
 
@@ -16,6 +17,8 @@ public final class Conv2d extends WeightLayer {
     ConvGeometry g;
     /** Host working memory of the uint8 kernels (see Conv2dU8.Scratch). */
     private Conv2dU8.Scratch scratch;
+    /** The widened errors of each part of a weight-gradient loop (host working memory). */
+    private int[][] partErrWide = new int[0][];
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad) {
         this(inChannels, outChannels, kernel, kernel, stride, pad, 1);
@@ -108,7 +111,14 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int[] s, int nSel) {
-        Conv2dU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, g, s, nSel, scratch);
+        Conv2dU8.prepareWeightGrad(x, xp.zeroPoint(), dy, ep.zeroPoint(), g, scratch);
+        int parts = parts(nSel);
+        if (partErrWide.length < parts) {
+            partErrWide = new int[parts][];
+            for (int p = 0; p < parts; p++) partErrWide[p] = scratch.newErrWide();
+        }
+        float sE = ep.scale(), gradScale = xp.scale() * ep.scale();
+        Parts.run(parts, p -> Conv2dU8.weightGradRows(sE, gradScale, gw, gb, g, s, p * nSel / parts, (p + 1) * nSel / parts, scratch, partErrWide[p]));
     }
 
     @Override

@@ -3,6 +3,7 @@ package fqt.nn;
 import fqt.kernels.LinearF32;
 import fqt.kernels.LinearU8;
 import fqt.kernels.LinearU8F32;
+import fqt.parallel.Parts;
 import fqt.quant.QuantParams;
 import fqt.quant.Requantizer;
 
@@ -65,7 +66,10 @@ public final class Linear extends WeightLayer {
 
     @Override
     void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int[] s, int nSel) {
-        LinearU8.backwardWeight(x, xp.zeroPoint(), dy, ep.zeroPoint(), ep.scale(), xp.scale() * ep.scale(), gw, gb, in, s, nSel, inputF32);
+        LinearU8.prepareWeightGrad(x, xp.zeroPoint(), in, inputF32);
+        int parts = parts(nSel), dyZp = ep.zeroPoint();
+        float sE = ep.scale(), gradScale = xp.scale() * ep.scale();
+        Parts.run(parts, p -> LinearU8.weightGradRows(dy, dyZp, sE, gradScale, gw, gb, in, s, p * nSel / parts, (p + 1) * nSel / parts, inputF32));
     }
 
     @Override

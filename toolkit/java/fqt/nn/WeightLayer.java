@@ -2,6 +2,7 @@ package fqt.nn;
 
 import fqt.kernels.BiasGradF32;
 import fqt.kernels.BiasGradU8;
+import fqt.parallel.Parts;
 import fqt.quant.QuantParams;
 import fqt.quant.Requantizer;
 
@@ -63,6 +64,14 @@ public abstract class WeightLayer extends Layer {
     abstract void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel);
     /** MACs of one structure's weight gradient (also of its share of the error propagation). */
     abstract long macsPerStructure();
+
+    /** MACs per part below which a loop over structures is not worth a thread. */
+    private static final long MACS_PER_PART = 16_384;
+
+    /** The parts ({@link Parts}) a kernel loop over n structures is cut into: contiguous runs of the selection. */
+    int parts(int n) {
+        return (int) Math.max(1, Math.min(Math.min(Parts.COUNT, n), macsPerStructure() * n / MACS_PER_PART));
+    }
 
     @Override
     void forward(Tensor x, Tensor y, Context c) {
