@@ -41,6 +41,9 @@ public final class Conv2dU8 {
             dxPlanes = new int[unit ? g.inC() : 0][paddedPlane];
         }
 
+        /** One more "wide" accumulator plane, for a part of {@link #forwardChannels} on another thread. */
+        public int[] newWide() { return new int[wide.length]; }
+
         /** One more widened-errors buffer, for a part of {@link #weightGradRows} on another thread. */
         public int[] newErrWide() { return new int[errWide.length]; }
     }
@@ -49,27 +52,9 @@ public final class Conv2dU8 {
     public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, ConvGeometry g, Scratch sc, Requantizer rq) {
         int outH = g.outH(), outW = g.outW(), plane = outH * outW;
         if (g.stride() == 1) {
-            pad(x, xZp, g, sc);
-            int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
-            for (int c = 0; c < g.inC(); c++)
-                for (int ky = 0; ky < kH; ky++)
-                    for (int kx = 0; kx < kW; kx++)
-                        System.arraycopy(sc.padded, c * sc.paddedPlane + ky * pW + kx, sc.taps[(c * kH + ky) * kW + kx], 0, n);
-            for (int o = 0; o < g.outC(); o++) {
-                java.util.Arrays.fill(sc.wide, biasQ[o]);
-                int c0 = g.firstInput(o);
-                for (int ci = 0; ci < cin; ci++)
-                    for (int ky = 0; ky < kH; ky++) {
-                        int t = ((c0 + ci) * kH + ky) * kW, wi = ((o * cin + ci) * kH + ky) * kW;
-                        if (kW == 3) {
-                            Rows.mulAdd3(sc.wide, (w[wi] & 0xFF) - wZp, sc.taps[t], (w[wi + 1] & 0xFF) - wZp, sc.taps[t + 1],
-                                    (w[wi + 2] & 0xFF) - wZp, sc.taps[t + 2], n);
-                        } else {
-                            for (int kx = 0; kx < kW; kx++) Rows.mulAdd(sc.wide, 0, (w[wi + kx] & 0xFF) - wZp, sc.taps[t + kx], 0, 1, n);
-                        }
-                    }
-                rq.applyRows(sc.wide, 0, pW, outH, outW, y, o * plane);
-            }
+            prepareForward(x, xZp, g, sc);
+            int at = rq.takeDraws(g.outSize());
+            forwardChannels(w, wZp, biasQ, y, g, 0, g.outC(), sc, sc.wide, rq, rq.drawn(), at);
             return;
         }
         center(x, xZp, sc.in, g.inSize());
@@ -78,6 +63,43 @@ public final class Conv2dU8 {
             g.forEachTap(o, (c, ky, kx, wi) -> g.forEachRow(c, ky, kx, (aRow, xRow, n) ->
                     Rows.mulAdd(sc.acc, aRow, (w[wi] & 0xFF) - wZp, sc.in, xRow, g.stride(), n)));
             for (int i = 0; i < plane; i++) y[o * plane + i] = (byte) rq.apply(sc.acc[i]);
+        }
+    }
+
+    /** Unit stride: the centred, zero-padded input and each tap's shifted copy of it, which {@link #forwardChannels} reads. */
+    public static void prepareForward(byte[] x, int xZp, ConvGeometry g, Scratch sc) {
+        pad(x, xZp, g, sc);
+        int kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
+        for (int c = 0; c < g.inC(); c++)
+            for (int ky = 0; ky < kH; ky++)
+                for (int kx = 0; kx < kW; kx++)
+                    System.arraycopy(sc.padded, c * sc.paddedPlane + ky * pW + kx, sc.taps[(c * kH + ky) * kW + kx], 0, n);
+    }
+
+    /**
+     * Unit stride: output channels [from, to) from the prepared input, channel o requantized with
+     * the draws from {@code draws[at + o * plane]} on (row-major, as one pass over the output would
+     * draw them). Parts of the channels may run side by side, each with its own {@code wide}
+     * ({@link Scratch#newWide}) and a {@link Requantizer#part}.
+     */
+    public static void forwardChannels(byte[] w, int wZp, int[] biasQ, byte[] y, ConvGeometry g, int from, int to, Scratch sc, int[] wide,
+                                       Requantizer rq, int[] draws, int at) {
+        int outH = g.outH(), outW = g.outW(), plane = outH * outW;
+        int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
+        for (int o = from; o < to; o++) {
+            java.util.Arrays.fill(wide, biasQ[o]);
+            int c0 = g.firstInput(o);
+            for (int ci = 0; ci < cin; ci++)
+                for (int ky = 0; ky < kH; ky++) {
+                    int t = ((c0 + ci) * kH + ky) * kW, wi = ((o * cin + ci) * kH + ky) * kW;
+                    if (kW == 3) {
+                        Rows.mulAdd3(wide, (w[wi] & 0xFF) - wZp, sc.taps[t], (w[wi + 1] & 0xFF) - wZp, sc.taps[t + 1],
+                                (w[wi + 2] & 0xFF) - wZp, sc.taps[t + 2], n);
+                    } else {
+                        for (int kx = 0; kx < kW; kx++) Rows.mulAdd(wide, 0, (w[wi + kx] & 0xFF) - wZp, sc.taps[t + kx], 0, 1, n);
+                    }
+                }
+            rq.applyRows(wide, 0, pW, outH, outW, y, o * plane, draws, at + o * plane);
         }
     }
 

@@ -17,8 +17,9 @@ public final class Conv2d extends WeightLayer {
     ConvGeometry g;
     /** Host working memory of the uint8 kernels (see Conv2dU8.Scratch). */
     private Conv2dU8.Scratch scratch;
-    /** The widened errors of each part of a weight-gradient loop (host working memory). */
-    private int[][] partErrWide = new int[0][];
+    /** Each part's working memory in a loop over structures: widened errors, output planes and requantizers (host working memory). */
+    private int[][] partErrWide = new int[0][], partWide = new int[0][];
+    private Requantizer[] partRq = new Requantizer[0];
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad) {
         this(inChannels, outChannels, kernel, kernel, stride, pad, 1);
@@ -93,7 +94,27 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq) {
-        Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, rq);
+        int parts = parts(outChannels);
+        if (g.stride() != 1 || parts == 1) {
+            Conv2dU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, g, scratch, rq);
+            return;
+        }
+        // Output channels in parts, each with its slice of the draws one pass would take.
+        Conv2dU8.prepareForward(x, xZp, g, scratch);
+        if (partWide.length < parts) {
+            partWide = new int[parts][];
+            partRq = new Requantizer[parts];
+            for (int p = 0; p < parts; p++) {
+                partWide[p] = scratch.newWide();
+                partRq[p] = new Requantizer();
+            }
+        }
+        for (int p = 0; p < parts; p++) rq.part(partRq[p]);
+        int at = rq.takeDraws(g.outSize());
+        int[] draws = rq.drawn();
+        Parts.run(parts, p -> Conv2dU8.forwardChannels(w.q, w.params.zeroPoint(), biasQ, y, g, p * outChannels / parts, (p + 1) * outChannels / parts,
+                scratch, partWide[p], partRq[p], draws, at));
+        for (int p = 0; p < parts; p++) rq.merge(partRq[p]);
     }
 
     @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int[] s, int nSel) { Conv2dF32.backwardWeight(x, dy, gw, gb, g, s, nSel); }

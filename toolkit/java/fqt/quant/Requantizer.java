@@ -52,6 +52,26 @@ public final class Requantizer {
      * in the same order, as calling apply on each).
      */
     public void applyRows(int[] acc, int accOff, int accStride, int rows, int cols, byte[] y, int yOff) {
+        int at = takeDraws(rows * cols);
+        applyRows(acc, accOff, accStride, rows, cols, y, yOff, drawn(), at);
+    }
+
+    /** Takes n draws ahead when the rounding is stochastic ({@link Xorshift32#take}); returns where they start in {@link #drawn()}. */
+    public int takeDraws(int n) {
+        return rounding == Rounding.STOCHASTIC ? rng.take(n) : 0;
+    }
+
+    /** The draws {@link #takeDraws} took (null when the rounding is not stochastic). */
+    public int[] drawn() {
+        return rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
+    }
+
+    /**
+     * {@link #applyRows(int[], int, int, int, int, byte[], int)} with the draws taken ahead: element
+     * i (row-major) uses {@code draws[at + i]} when stochastic. Parts of one tensor run side by side
+     * this way, each with a {@link #part} of this requantizer and its slice of the draws.
+     */
+    public void applyRows(int[] acc, int accOff, int accStride, int rows, int cols, byte[] y, int yOff, int[] draws, int at) {
         int n = rows * cols;
         if (scaled.length < n) scaled = new float[n];
         float[] f = scaled;
@@ -68,7 +88,25 @@ public final class Requantizer {
         }
         accMin = mn;
         accMax = mx;
-        RoundingLoops.round(f, 0, n, y, yOff, zeroPoint, lo, rounding, rng);
+        RoundingLoops.round(f, 0, n, y, yOff, zeroPoint, lo, rounding, draws, at);
+    }
+
+    /** {@code into} set up as this requantizer, with its own accumulator range and working memory: one part of a tensor. */
+    public Requantizer part(Requantizer into) {
+        into.multiplier = multiplier;
+        into.zeroPoint = zeroPoint;
+        into.lo = lo;
+        into.rounding = rounding;
+        into.rng = rng;
+        into.accMin = Integer.MAX_VALUE;
+        into.accMax = Integer.MIN_VALUE;
+        return into;
+    }
+
+    /** Adds a part's accumulator range to this one's. */
+    public void merge(Requantizer part) {
+        accMin = Math.min(accMin, part.accMin);
+        accMax = Math.max(accMax, part.accMax);
     }
 
     public int accMin() { return accMin; }
