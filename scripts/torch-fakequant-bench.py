@@ -12,10 +12,10 @@ including 0), with stochastic rounding (floor(x / s + z + u), u uniform in [0, 1
 Gradients are computed and summed in float32 (PyTorch autograd), as fake-quant simulations do; the
 toolkit's simulator instead runs the integer arithmetic of the device, bit for bit.
 
-    /usr/bin/python3 scripts/torch-fakequant-bench.py --batch 16 --samples 4000 --warmup 1000
+    /usr/bin/python3 scripts/torch-fakequant-bench.py --batch 16 --samples 4000 --warmup 1000 --threads 2
 
 prints one JSON line: {"batch": 16, "samples": 4000, "seconds": ..., "samples_per_second": ...,
-"threads": 1}. One intra-op thread, as the DJL baseline in the same bench.
+"threads": 2}. The bench gives it as many intra-op threads as the simulator uses, as the DJL baseline.
 """
 import argparse
 import json
@@ -83,8 +83,9 @@ def main():
     a.add_argument("--batch", type=int, default=16)
     a.add_argument("--samples", type=int, default=4000)
     a.add_argument("--warmup", type=int, default=1000)
+    a.add_argument("--threads", type=int, default=1, help="intra-op threads")
     args = a.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     pixels = images("train-images-idx3-ubyte")
     labels = torch.from_numpy(read_idx("train-labels-idx1-ubyte").astype(np.int64))

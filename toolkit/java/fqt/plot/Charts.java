@@ -223,6 +223,24 @@ public final class Charts {
         return roundTicks(c);
     }
 
+    /**
+     * Training samples per second against forward MACs per sample (one point per network), log-log,
+     * one line per batch size: a table of {@code ./fqt bench curve} (forward_macs, batch,
+     * samples_per_second), measured with {@code threads} threads.
+     */
+    public static XYChart throughputCurve(Table curve, int threads) {
+        XYChart c = xy("UINT8 training throughput of the simulator (" + threads + " thread" + (threads == 1 ? "" : "s") + ")",
+                "forward MACs per sample (log)", "training samples per second (log)");
+        c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        int i = 0;
+        for (Map.Entry<String, Table> g : groups(curve, "batch").entrySet()) {
+            Table t = g.getValue().sortAscendingOn("forward_macs");
+            Color col = color(i++);
+            c.addSeries("batch " + g.getKey(), numbers(t, "forward_macs"), numbers(t, "samples_per_second")).setMarkerColor(col).setLineColor(col);
+        }
+        return c;
+    }
+
     /** Test accuracy against the fraction of structures updated, one point per run of a sweep table, by precision. */
     public static XYChart accuracyVsUpdateRatio(Table sweep) {
         XYChart c = xy("Test accuracy vs update ratio", "structures updated (% of all, per sample)", "test accuracy (%)");

@@ -15,6 +15,9 @@ public final class RoundingLoops {
     /** Whether the Vector API is there (the class using it is loaded only then). */
     static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && RoundingVectors.usable();
 
+    /** Whether the loops run lane by lane (the Vector API module is there and the machine has vectors of 8 floats or more). */
+    public static boolean vectorized() { return VECTORS; }
+
     /**
      * {@code clamp(floorToInt(v) + zeroPoint)} into [lo, 255], with zeroPoint and lo in [0, 255]:
      * v is first clamped to [-1024, 1024], which changes no result (beyond that range both sides

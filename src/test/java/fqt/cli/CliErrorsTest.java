@@ -31,7 +31,7 @@ class CliErrorsTest {
 
     @Test
     void aGroupWithoutItsCommandAndAnUnknownCommand() {
-        assertOneLineError(run("bench"), "train, device");
+        assertOneLineError(run("bench"), "train, curve, device");
         assertOneLineError(run("board"), "list");
         assertOneLineError(run("frob"), "'frob'");
     }

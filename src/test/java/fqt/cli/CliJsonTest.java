@@ -48,6 +48,25 @@ class CliJsonTest {
         assertTrue(missing.err().contains("nothing.pt: no such file"), missing.err());
     }
 
+    /** {@code bench curve}: one row per network and batch, its size from the model's summary, and the plot as a PNG. */
+    @Test
+    void benchCurvePrintsARowPerNetworkAndBatchAndSavesItsPlot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path png = dir.resolve("curve.png");
+        CliHelpTest.Run r = captured("bench", "curve", "--models", "small-cnn,ds-cnn", "--batch", "1,4", "--samples", "40", "--warmup", "8",
+                "--plot", png.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        List<JsonObject> rows = r.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(4, rows.size(), r.out());
+        assertEquals(List.of("small-cnn/1", "small-cnn/4", "ds-cnn/1", "ds-cnn/4"),
+                rows.stream().map(o -> o.get("model").getAsString() + "/" + o.get("batch").getAsInt()).toList());
+        long cnnMacs = (long) fqt.nn.Models.smallCnn(new int[] {1, 28, 28}, 10).summary().longColumn("forward_macs").sum();
+        assertEquals(cnnMacs, rows.get(0).get("forward_macs").getAsLong());
+        for (JsonObject o : rows) assertTrue(o.get("samples_per_second").getAsDouble() > 0, o.toString());
+        byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(png), 4);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, "a PNG image");
+        CliErrorsTest.assertOneLineError(CliHelpTest.run("bench", "curve", "--models", "vgg"), "no reference architecture 'vgg'");
+    }
+
     @Test
     void trainPrintsOneJsonObjectPerEpochThenTheResult() {
         CliHelpTest.Run r = captured("train", "--model", "mlp", "--limit-train", "64", "--limit-test", "32", "--epochs", "2", "--lr", "0.02",

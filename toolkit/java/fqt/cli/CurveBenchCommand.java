@@ -1,0 +1,99 @@
+package fqt.cli;
+
+import fqt.data.Dataset;
+import fqt.data.FashionMnist;
+import fqt.nn.Loss;
+import fqt.nn.Model;
+import fqt.nn.Models;
+import fqt.nn.Precision;
+import fqt.parallel.Parts;
+import fqt.plot.Charts;
+import fqt.plot.Plots;
+import fqt.train.Fqt;
+import fqt.train.Optimizer;
+import fqt.train.Training;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/** {@code ./fqt bench curve}: the simulator's UINT8 training throughput against network size and batch size. */
+@Command(name = "curve", description = {
+    "UINT8 training samples per second of the reference architectures at several batch sizes",
+    "Trains each reference architecture (Models.references: small-cnn, resnet8, ds-cnn, mobilenet-v1, mobilenet-v2, and the"
+        + " autoencoder with MSE) in UINT8 on Fashion-MNIST, all layers, standardized SGD, after a warm-up, at each batch size, and"
+        + " prints samples per second beside the network's size (weights, forward MACs per sample); --plot draws the curve."})
+final class CurveBenchCommand implements Callable<Integer> {
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "1000", description = "timed training samples per point (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "300", description = "untimed samples first, per point (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--batch", paramLabel = "LIST", split = ",", defaultValue = "1,4,16,64", description = "batch sizes (default: ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--models", paramLabel = "LIST", split = ",", description = "reference architectures to measure (default: all)")
+    List<String> models;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "also save the curve as a PNG image")
+    Path plot;
+
+    @Option(names = "--json", description = "one JSON object per row")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Dataset data = FashionMnist.load().train().shuffled(1).take(samples + warmup);
+        Dataset warm = data.take(warmup);
+        Dataset timed = data.select(java.util.stream.IntStream.range(warmup, data.size()).toArray());
+        Map<String, Model> refs = new LinkedHashMap<>(Models.references(data.shape(), 10));
+        if (models != null) {
+            for (String m : models) if (!refs.containsKey(m)) throw new IllegalArgumentException("no reference architecture '" + m + "'; known: " + refs.keySet());
+            refs.keySet().retainAll(models);
+        }
+        Table t = Table.create("UINT8 training throughput by network and batch").addColumns(StringColumn.create("model"),
+                LongColumn.create("weights"), LongColumn.create("forward_macs"), IntColumn.create("batch"), DoubleColumn.create("samples_per_second"));
+        for (Map.Entry<String, Model> e : refs.entrySet()) {
+            Table summary = e.getValue().summary();
+            long weights = (long) summary.intColumn("weights").sum(), macs = (long) summary.longColumn("forward_macs").sum();
+            for (int batch : batches) {
+                Training training = Fqt.train(e.getValue()).precision(Precision.UINT8).optimizer(Optimizer.standardizedSgd(0.002f)).batch(batch)
+                        .loss(e.getKey().equals("autoencoder") ? Loss.MSE : Loss.CROSS_ENTROPY).progress(null);
+                training.fit(warm, null); // JIT warm-up
+                double sps = timed.size() / training.fit(timed, null).seconds();
+                t.stringColumn("model").append(e.getKey());
+                t.longColumn("weights").append(weights);
+                t.longColumn("forward_macs").append(macs);
+                t.intColumn("batch").append(batch);
+                t.doubleColumn("samples_per_second").append(Math.round(sps * 10) / 10.0);
+                System.err.printf("bench curve: %s batch %d: %.0f samples/s%n", e.getKey(), batch, sps);
+            }
+        }
+        if (plot != null) Plots.save(Charts.throughputCurve(t, Parts.COUNT), plot);
+        if (json) {
+            for (var row : t) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("model", row.getString("model"));
+                m.put("weights", row.getLong("weights"));
+                m.put("forward_macs", row.getLong("forward_macs"));
+                m.put("batch", row.getInt("batch"));
+                m.put("samples_per_second", row.getDouble("samples_per_second"));
+                m.put("threads", Parts.COUNT);
+                System.out.println(Json.object(m));
+            }
+        } else {
+            System.out.println(t.printAll());
+            System.out.println("threads: " + Parts.COUNT + (plot != null ? ", plot: " + plot : ""));
+        }
+        return 0;
+    }
+}
