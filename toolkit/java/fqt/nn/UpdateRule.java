@@ -13,9 +13,12 @@ public interface UpdateRule<S> {
     /**
      * Structure {@code o}'s delta from its gradient summed over {@code samples} samples: the weight
      * sums {@code g[from, from + structureSize)} become their deltas in place and the bias delta is
-     * returned. With {@code commit} false the state stays as it was: a quantized update that keeps no
-     * gradient buffer computes each delta twice, once for the weights' new range and once to apply it
-     * ({@link Weights}), and both must see the same state.
+     * returned. With {@code commit} false the state stays as it was: on the device, a quantized update
+     * that keeps no gradient buffer computes each delta twice, once for the weights' new range and
+     * once to apply it, and both must see the same state (the simulator keeps the first, see
+     * {@link Weights}). The simulator calls it for different
+     * structures at once on several threads ({@code fqt.parallel.Parts}): it may read and write
+     * structure o's state only.
      */
     float delta(Weights w, S state, int o, float[] g, int from, float gb, int samples, boolean commit);
 }

@@ -27,9 +27,9 @@ public final class Weights {
     /** {@link Gradients#INT8}: the sums' codes (zero point 128) and one scale per structure; allocated on first use. */
     private byte[] gradCodes;
     private float[] gradScale;
-    /** New real values, or gradients and their sums, during an update (host working memory, see {@link #work}). */
+    /** New real values, or gradients and their sums, during an update (host working memory, see {@link #workingMemory}). */
     private float[] work, workBias, perStructure, perStructureToo;
-    private int[] drawsAt;
+    private int[] drawsAt, listed, requantized;
     private boolean[] updatedFlags;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
     private final float[] dequantized = new float[256];
@@ -151,7 +151,8 @@ public final class Weights {
         if (samples == 0) return;
         S st = state(rule);
         if (gradients == Gradients.INT8) {
-            int[] list = new int[structures];
+            workingMemory();
+            int[] list = listed;
             int n = 0;
             for (int o = 0; o < structures; o++) if (touched[o]) list[n++] = o;
             updateRows(rule, list, n, samples, this::dequantizeSums, rounding, rng);
@@ -189,7 +190,8 @@ public final class Weights {
      * sum is refused, naming the first such structure in selection order.
      */
     void accumulate(int[] sel, int n, Gradient gradient, Rounding rounding, Xorshift32 rng) {
-        float[] v = work(), vb = workBias();
+        workingMemory();
+        float[] v = work, vb = workBias;
         clearRows(sel, n, v, vb);
         gradient.into(v, vb, sel, n);
         for (int k = 0; k < n; k++) biasGrad[sel[k]] += vb[sel[k]];
@@ -199,7 +201,7 @@ public final class Weights {
             gradScale = new float[structures];
             Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
         }
-        float[] next = perStructure();
+        float[] next = perStructure;
         int parts = parts(n);
         Parts.run(parts, p -> {
             for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
@@ -209,7 +211,7 @@ public final class Weights {
                 next[o] = maxAbs(v, from, structureSize);
             }
         });
-        int[] at = drawsAt();
+        int[] at = drawsAt;
         int draws = 0;
         for (int k = 0; k < n; k++) {
             int o = sel[k];
@@ -304,7 +306,8 @@ public final class Weights {
      */
     private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, Gradient source, Rounding rounding, Xorshift32 rng) {
         S st = state(rule);
-        float[] v = work(), vb = workBias();
+        workingMemory();
+        float[] v = work, vb = workBias;
         clearRows(list, n, v, vb);
         source.into(v, vb, list, n);
         int parts = parts(n);
@@ -321,7 +324,7 @@ public final class Weights {
             return;
         }
         float[] table = dequantizedCodes();
-        float[] lo = perStructure(), hi = perStructureToo();
+        float[] lo = perStructure, hi = perStructureToo;
         Parts.run(parts, p -> {
             for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
                 int o = list[k], from = o * structureSize;
@@ -330,7 +333,7 @@ public final class Weights {
                 range(v, from, from + structureSize, lo, hi, o);
             }
         });
-        boolean[] updated = updatedFlags();
+        boolean[] updated = updatedFlags;
         Arrays.fill(updated, false);
         for (int k = 0; k < n; k++) {
             updated[list[k]] = true;
@@ -372,7 +375,8 @@ public final class Weights {
                 for (int i = o * structureSize; i < (o + 1) * structureSize; i++) real[i] -= grad[i];
             }
         } else {
-            float[] v = work(), table = dequantizedCodes(), lo = perStructure(), hi = perStructureToo();
+            workingMemory();
+            float[] v = work, table = dequantizedCodes(), lo = perStructure, hi = perStructureToo;
             for (int o = 0; o < structures; o++) {
                 if (!touched[o]) continue;
                 int from = o * structureSize;
@@ -407,7 +411,7 @@ public final class Weights {
         }
         QuantParams next = QuantParams.fromRange(low, high);
         boolean rescale = !next.equals(params);
-        int[] list = new int[structures], at = drawsAt();
+        int[] list = requantized, at = drawsAt;
         int n = 0;
         for (int o = 0; o < structures; o++) {
             if (!(updated[o] || rescale)) continue;
@@ -462,35 +466,17 @@ public final class Weights {
         return params.dequantize(c);
     }
 
-    // Host working memory of the updates, made on first use: one float per weight, and per structure floats, ints and flags.
-    private float[] work() {
-        if (work == null) work = new float[count()];
-        return work;
-    }
-
-    private float[] workBias() {
-        if (workBias == null) workBias = new float[structures];
-        return workBias;
-    }
-
-    private float[] perStructure() {
-        if (perStructure == null) perStructure = new float[structures];
-        return perStructure;
-    }
-
-    private float[] perStructureToo() {
-        if (perStructureToo == null) perStructureToo = new float[structures];
-        return perStructureToo;
-    }
-
-    private int[] drawsAt() {
-        if (drawsAt == null) drawsAt = new int[structures];
-        return drawsAt;
-    }
-
-    private boolean[] updatedFlags() {
-        if (updatedFlags == null) updatedFlags = new boolean[structures];
-        return updatedFlags;
+    /** Makes the host working memory of the updates on first use: one float per weight, and per structure floats, ints and flags. */
+    private void workingMemory() {
+        if (work != null) return;
+        work = new float[count()];
+        workBias = new float[structures];
+        perStructure = new float[structures];
+        perStructureToo = new float[structures];
+        drawsAt = new int[structures];
+        listed = new int[structures];
+        requantized = new int[structures];
+        updatedFlags = new boolean[structures];
     }
 
     /**
