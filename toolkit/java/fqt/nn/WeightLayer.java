@@ -70,7 +70,7 @@ public abstract class WeightLayer extends Layer {
 
     /** The parts ({@link Parts}) a kernel loop over n structures is cut into: contiguous runs of the selection. */
     int parts(int n) {
-        return (int) Math.max(1, Math.min(Math.min(Parts.COUNT, n), macsPerStructure() * n / MACS_PER_PART));
+        return Parts.cut(n, macsPerStructure() * n, MACS_PER_PART);
     }
 
     @Override

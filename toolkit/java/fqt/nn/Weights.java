@@ -280,7 +280,7 @@ public final class Weights {
 
     /** The parts a loop over n structures is cut into (contiguous runs of structures, {@link Parts}). */
     private int parts(int n) {
-        return Math.max(1, Math.min(Math.min(Parts.COUNT, n), (int) ((long) n * structureSize / WEIGHTS_PER_PART)));
+        return Parts.cut(n, (long) n * structureSize, WEIGHTS_PER_PART);
     }
 
     /**
