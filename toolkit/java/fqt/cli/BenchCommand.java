@@ -82,14 +82,7 @@ final class BenchCommand extends CommandGroup {
             ratios.put("simulator_threads", fqt.parallel.Parts.COUNT);
             ratios.put("vector_api", fqt.quant.RoundingLoops.vectorized());
             if (json) {
-                for (var row : t) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("engine", row.getString("engine"));
-                    m.put("precision", row.getString("precision"));
-                    m.put("batch", row.getInt("batch"));
-                    m.put("samples_per_second", row.getDouble("samples_per_second"));
-                    System.out.println(Json.object(m));
-                }
+                Json.printRows(t);
                 System.out.println(Json.object(ratios));
             } else {
                 System.out.println(t.printAll());

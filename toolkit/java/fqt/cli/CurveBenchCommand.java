@@ -62,7 +62,8 @@ final class CurveBenchCommand implements Callable<Integer> {
             refs.keySet().retainAll(models);
         }
         Table t = Table.create("UINT8 training throughput by network and batch").addColumns(StringColumn.create("model"),
-                LongColumn.create("weights"), LongColumn.create("forward_macs"), IntColumn.create("batch"), DoubleColumn.create("samples_per_second"));
+                LongColumn.create("weights"), LongColumn.create("forward_macs"), IntColumn.create("batch"), DoubleColumn.create("samples_per_second"),
+                IntColumn.create("threads"));
         // The JIT compiles the kernels of every network first: a point measured early would pay for it.
         for (Map.Entry<String, Model> e : refs.entrySet()) training(e.getKey(), e.getValue(), batches.get(batches.size() - 1)).fit(warm, null);
         for (Map.Entry<String, Model> e : refs.entrySet()) {
@@ -77,24 +78,16 @@ final class CurveBenchCommand implements Callable<Integer> {
                 t.longColumn("forward_macs").append(macs);
                 t.intColumn("batch").append(batch);
                 t.doubleColumn("samples_per_second").append(Math.round(sps * 10) / 10.0);
+                t.intColumn("threads").append(Parts.COUNT);
                 System.err.printf("bench curve: %s batch %d: %.0f samples/s%n", e.getKey(), batch, sps);
             }
         }
         if (plot != null) Plots.save(Charts.throughputCurve(t, Parts.COUNT), plot);
         if (json) {
-            for (var row : t) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("model", row.getString("model"));
-                m.put("weights", row.getLong("weights"));
-                m.put("forward_macs", row.getLong("forward_macs"));
-                m.put("batch", row.getInt("batch"));
-                m.put("samples_per_second", row.getDouble("samples_per_second"));
-                m.put("threads", Parts.COUNT);
-                System.out.println(Json.object(m));
-            }
+            Json.printRows(t);
         } else {
             System.out.println(t.printAll());
-            System.out.println("threads: " + Parts.COUNT + (plot != null ? ", plot: " + plot : ""));
+            if (plot != null) System.out.println("plot: " + plot);
         }
         return 0;
     }

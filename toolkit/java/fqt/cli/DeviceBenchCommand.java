@@ -20,9 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,11 +61,7 @@ final class DeviceBenchCommand implements Callable<Integer> {
         Table link = BoardCommand.linkThroughput(boards, samples);
         for (Table t : List.of(runner, link)) {
             if (json) {
-                for (var row : t) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    for (String c : t.columnNames()) m.put(c, row.getObject(c));
-                    System.out.println(Json.object(m));
-                }
+                Json.printRows(t);
             } else {
                 System.out.println(t.printAll());
             }

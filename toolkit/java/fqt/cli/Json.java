@@ -33,6 +33,15 @@ final class Json {
         return GSON.toJson(fields);
     }
 
+    /** Prints one object per row of {@code t}, its columns in order: a table's form for --json. */
+    static void printRows(tech.tablesaw.api.Table t) {
+        for (var row : t) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            for (String c : t.columnNames()) m.put(c, row.getObject(c));
+            System.out.println(object(m));
+        }
+    }
+
     /** Writes a finite number, null for NaN and the infinities; output only. */
     private abstract static class Finite<N extends Number> extends TypeAdapter<N> {
         abstract void writeFinite(JsonWriter out, N v) throws IOException;

@@ -75,9 +75,9 @@ class RoundingLoopsTest {
                         Xorshift32 c = new Xorshift32(seed);
                         byte[] path = new byte[len];
                         float add = mode == Rounding.NEAREST ? 0.5f : 0f;
-                        int[] d = mode == Rounding.STOCHASTIC ? c.drawn() : null;
                         int at = mode == Rounding.STOCHASTIC ? c.take(len) : 0;
-                        RoundingLoops.codes(v, 5, len, add, mode == Rounding.STOCHASTIC ? c.drawn() : d, at, path, 0, zp, lo, vectors);
+                        int[] d = mode == Rounding.STOCHASTIC ? c.drawn() : null;
+                        RoundingLoops.codes(v, 5, len, add, d, at, path, 0, zp, lo, vectors);
                         assertArrayEquals(expected, path, mode + " len " + len + " zp " + zp + " vectors " + vectors);
                     }
                 }
