@@ -3,6 +3,7 @@ package fqt.nn;
 import fqt.quant.QuantParams;
 import fqt.quant.Rounding;
 import fqt.quant.RoundingLoops;
+import fqt.quant.WeightLoops;
 import fqt.quant.Xorshift32;
 import fqt.parallel.Parts;
 import java.util.Arrays;
@@ -206,9 +207,7 @@ public final class Weights {
         Parts.run(parts, p -> {
             for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
                 int o = sel[k], from = o * structureSize;
-                float s = gradScale[o];
-                for (int i = from; i < from + structureSize; i++) v[i] = (float) ((gradCodes[i] & 0xFF) - GRAD_ZERO_POINT) * s + v[i];
-                next[o] = maxAbs(v, from, structureSize);
+                next[o] = WeightLoops.addCodes(gradCodes, GRAD_ZERO_POINT, gradScale[o], v, from, structureSize);
             }
         });
         int[] at = drawsAt;
@@ -235,24 +234,6 @@ public final class Weights {
                 RoundingLoops.round(v, from, from + structureSize, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, d, first + at[o]);
             }
         });
-    }
-
-    /**
-     * {@code max |v[from + j]|} over n values, NaN if one is NaN (as Math.max makes it): four
-     * running maxima side by side (Math.max is associative and commutative, NaN included), the
-     * value of one serial loop without its long dependency chain.
-     */
-    private static float maxAbs(float[] v, int from, int n) {
-        float m0 = 0f, m1 = 0f, m2 = 0f, m3 = 0f;
-        int j = from, to = from + n;
-        for (; j + 4 <= to; j += 4) {
-            m0 = Math.max(m0, Math.abs(v[j]));
-            m1 = Math.max(m1, Math.abs(v[j + 1]));
-            m2 = Math.max(m2, Math.abs(v[j + 2]));
-            m3 = Math.max(m3, Math.abs(v[j + 3]));
-        }
-        for (; j < to; j++) m0 = Math.max(m0, Math.abs(v[j]));
-        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 
     /** {@link Gradient} of the INT8 sums: each structure's codes times its scale, and its bias sum. */
@@ -323,14 +304,14 @@ public final class Weights {
             version++;
             return;
         }
-        float[] table = dequantizedCodes();
         float[] lo = perStructure, hi = perStructureToo;
+        float scale = params.scale();
+        int zp = params.zeroPoint();
         Parts.run(parts, p -> {
             for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
                 int o = list[k], from = o * structureSize;
                 vb[o] = rule.delta(this, st, o, v, from, vb[o], samples, true);
-                for (int i = from; i < from + structureSize; i++) v[i] = table[q[i] & 0xFF] - v[i];
-                range(v, from, from + structureSize, lo, hi, o);
+                WeightLoops.subtractFromCodes(q, zp, scale, v, from, structureSize, lo, hi, o);
             }
         });
         boolean[] updated = updatedFlags;
@@ -376,12 +357,12 @@ public final class Weights {
             }
         } else {
             workingMemory();
-            float[] v = work, table = dequantizedCodes(), lo = perStructure, hi = perStructureToo;
+            float[] v = work, lo = perStructure, hi = perStructureToo;
             for (int o = 0; o < structures; o++) {
                 if (!touched[o]) continue;
                 int from = o * structureSize;
-                for (int i = from; i < from + structureSize; i++) v[i] = table[q[i] & 0xFF] - grad[i];
-                range(v, from, from + structureSize, lo, hi, o);
+                System.arraycopy(grad, from, v, from, structureSize);
+                WeightLoops.subtractFromCodes(q, params.zeroPoint(), params.scale(), v, from, structureSize, lo, hi, o);
             }
             requantize(touched, lo, hi, rounding, rng);
         }
@@ -420,7 +401,7 @@ public final class Weights {
         }
         int first = rounding == Rounding.STOCHASTIC ? rng.take(n * structureSize) : 0;
         int[] d = rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
-        float[] v = work, table = dequantized;
+        float[] v = work, table = rescale ? dequantizedCodes() : null;
         float ns = next.scale();
         int nz = next.zeroPoint(), parts = parts(n), count = n;
         Parts.run(parts, p -> {
@@ -433,30 +414,6 @@ public final class Weights {
         });
         params = next;
         version++;
-    }
-
-    /**
-     * Min and max of {@code v[from, to)} into {@code lo[o]} and {@code hi[o]}, by comparisons (a NaN
-     * is skipped, as the firmware's comparison loop skips it), two running pairs side by side:
-     * neither the order of the comparisons nor the sign of a zero extreme changes the parameters
-     * fromRange makes.
-     */
-    private static void range(float[] v, int from, int to, float[] lo, float[] hi, int o) {
-        float lo0 = Float.POSITIVE_INFINITY, lo1 = lo0, hi0 = Float.NEGATIVE_INFINITY, hi1 = hi0;
-        int i = from;
-        for (; i + 2 <= to; i += 2) {
-            float a = v[i], b = v[i + 1];
-            if (a < lo0) lo0 = a;
-            if (a > hi0) hi0 = a;
-            if (b < lo1) lo1 = b;
-            if (b > hi1) hi1 = b;
-        }
-        if (i < to) {
-            if (v[i] < lo0) lo0 = v[i];
-            if (v[i] > hi0) hi0 = v[i];
-        }
-        lo[o] = lo1 < lo0 ? lo1 : lo0;
-        hi[o] = hi1 > hi0 ? hi1 : hi0;
     }
 
     /** The real value of the largest (smallest) code of the structure at {@code from}: dequantization is monotonic. */

@@ -6,14 +6,14 @@ package fqt.quant;
  * by element (index order, one draw per element when stochastic), only faster: the draws come in
  * one piece from {@link Xorshift32#take}, and with the JDK's Vector API module
  * ({@code --add-modules jdk.incubator.vector}, which the launcher, the tests and the notebook
- * kernel pass) the codes are computed lane by lane in {@link RoundingVectors}. Without the module
+ * kernel pass) the codes are computed lane by lane in {@link Lanes}. Without the module
  * the same loop runs element by element.
  */
 public final class RoundingLoops {
     private RoundingLoops() {}
 
     /** Whether the Vector API is there (the class using it is loaded only then). */
-    static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && RoundingVectors.usable();
+    static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && Lanes.usable();
 
     /** Whether the loops run lane by lane (the Vector API module is there and the machine has vectors of 8 floats or more). */
     public static boolean vectorized() { return VECTORS; }
@@ -61,7 +61,7 @@ public final class RoundingLoops {
      * {@code vectors}: lane by lane as far as whole vectors go.
      */
     static void codes(float[] v, int from, int n, float add, int[] d, int dAt, byte[] q, int qOff, int zp, int lo, boolean vectors) {
-        int i = vectors ? RoundingVectors.codes(v, from, n, add, d, dAt, q, qOff, zp, lo) : 0;
+        int i = vectors ? Lanes.codes(v, from, n, add, d, dAt, q, qOff, zp, lo) : 0;
         if (d == null) {
             if (add == 0f) for (; i < n; i++) q[qOff + i] = (byte) code(v[from + i], zp, lo);
             else for (; i < n; i++) q[qOff + i] = (byte) code(v[from + i] + add, zp, lo);

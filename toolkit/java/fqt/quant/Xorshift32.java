@@ -1,5 +1,7 @@
 package fqt.quant;
 
+import fqt.parallel.Parts;
+
 /**
  * Marsaglia's xorshift32 (shifts 13, 17, 5): the only random source of the training arithmetic,
  * used for stochastic rounding. Mirrored by {@code firmware/core/xorshift32.c}; both sides must draw
@@ -9,8 +11,9 @@ package fqt.quant;
  * few cycles per draw, so a block is cut into {@link #CHAINS} segments of {@link #SEGMENT} draws,
  * each started from the block's state advanced by a multiple of SEGMENT steps (xorshift is linear
  * over GF(2), so {@code step^SEGMENT} is a 32x32 bit matrix, applied as four byte-indexed tables),
- * and the segments are stepped side by side. The numbers and their order are exactly the serial
- * chain's, and {@link #state()} is always the state after the last number handed out.
+ * and the segments are stepped side by side (as the lanes of one vector with the Vector API), the
+ * blocks of a large take in {@link Parts} on several threads. The numbers and their order are
+ * exactly the serial chain's, and {@link #state()} is always the state after the last number handed out.
  */
 public final class Xorshift32 {
     /** Replaces a zero seed, which would make xorshift emit zeros forever. */
@@ -42,6 +45,8 @@ public final class Xorshift32 {
     /** Draws made ahead: {@code ahead[head, end)} follow {@link #state} (host working memory). */
     private int[] ahead = new int[0];
     private int head, end;
+    /** The start of each segment of the blocks being made (host working memory). */
+    private int[] starts = new int[0];
 
     public Xorshift32(int seed) {
         this.state = seed == 0 ? ZERO_SEED_REPLACEMENT : seed;
@@ -77,7 +82,14 @@ public final class Xorshift32 {
     /** The array {@link #take} indexes. */
     public int[] drawn() { return ahead; }
 
-    /** Keeps the draws not handed out yet at the front, then makes whole blocks after them until n are ready. */
+    /** Draws per part below which making blocks is not worth a thread. */
+    private static final int DRAWS_PER_PART = 4 * BLOCK;
+
+    /**
+     * Keeps the draws not handed out yet at the front, then makes whole blocks after them until n
+     * are ready: each block's start is the last one's jumped CHAINS times, so the blocks are made
+     * in {@link Parts} side by side.
+     */
     private void makeAhead(int n) {
         int kept = end - head;
         int blocks = (n - kept + BLOCK - 1) / BLOCK;
@@ -88,15 +100,28 @@ public final class Xorshift32 {
         } else {
             System.arraycopy(ahead, head, ahead, 0, kept);
         }
+        if (starts.length < blocks * CHAINS) starts = new int[blocks * CHAINS];
         int x = kept > 0 ? ahead[kept - 1] : state;
-        for (int b = 0, at = kept; b < blocks; b++, at += BLOCK) x = block(x, ahead, at);
+        for (int c = 0; c < blocks * CHAINS; c++) starts[c] = x = c == 0 ? x : jump(x);
+        int[] d = ahead, s = starts;
+        int parts = Parts.cut(blocks, (long) blocks * BLOCK, DRAWS_PER_PART);
+        Parts.run(parts, p -> {
+            for (int b = p * blocks / parts, last = (p + 1) * blocks / parts; b < last; b++) block(s, b * CHAINS, d, kept + b * BLOCK, RoundingLoops.VECTORS);
+        });
         head = 0;
         end = kept + blocks * BLOCK;
     }
 
-    /** The BLOCK draws after state x into {@code d[at, at + BLOCK)}, segment by segment side by side; returns the last. */
-    private static int block(int x, int[] d, int at) {
-        int x0 = x, x1 = jump(x0), x2 = jump(x1), x3 = jump(x2), x4 = jump(x3), x5 = jump(x4), x6 = jump(x5), x7 = jump(x6);
+    /**
+     * The BLOCK draws of the segments starting after the states {@code s[c, c + CHAINS)} into
+     * {@code d[at, at + BLOCK)}; {@code vectors}: the segments as the lanes of one vector.
+     */
+    static void block(int[] s, int c, int[] d, int at, boolean vectors) {
+        if (vectors) {
+            Lanes.block(s, c, d, at);
+            return;
+        }
+        int x0 = s[c], x1 = s[c + 1], x2 = s[c + 2], x3 = s[c + 3], x4 = s[c + 4], x5 = s[c + 5], x6 = s[c + 6], x7 = s[c + 7];
         for (int k = at; k < at + SEGMENT; k++) {
             d[k] = x0 = step(x0);
             d[k + SEGMENT] = x1 = step(x1);
@@ -107,7 +132,6 @@ public final class Xorshift32 {
             d[k + 6 * SEGMENT] = x6 = step(x6);
             d[k + 7 * SEGMENT] = x7 = step(x7);
         }
-        return x7;
     }
 
     /** The state {@link #SEGMENT} steps after {@code x}. */

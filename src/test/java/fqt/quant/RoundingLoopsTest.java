@@ -26,7 +26,7 @@ class RoundingLoopsTest {
         for (int op = 0; op < 3000; op++) {
             int kind = r.nextInt(10);
             if (kind < 6) {
-                int n = r.nextInt(8) == 0 ? r.nextInt(3 * Xorshift32.BLOCK) : r.nextInt(900);
+                int n = r.nextInt(8) == 0 ? r.nextInt(12 * Xorshift32.BLOCK) : r.nextInt(900); // large ones are made in parts
                 int at = ahead.take(n);
                 for (int k = 0; k < n; k++) {
                     serial = Xorshift32.step(serial);
@@ -41,6 +41,25 @@ class RoundingLoopsTest {
                 if (serial == 0) serial = Xorshift32.ZERO_SEED_REPLACEMENT;
             }
             assertEquals(serial, ahead.state(), "op " + op);
+        }
+    }
+
+    /** A block, element by element and lane by lane, is the serial chain after each segment's start. */
+    @Test
+    void blockPathsAreTheChain() {
+        Random r = new Random(13);
+        int[] starts = new int[3 + Xorshift32.CHAINS];
+        for (int i = 0; i < starts.length; i++) starts[i] = r.nextInt() | 1;
+        for (boolean vectors : RoundingLoops.VECTORS ? new boolean[] {false, true} : new boolean[] {false}) {
+            int[] d = new int[5 + Xorshift32.BLOCK];
+            Xorshift32.block(starts, 3, d, 5, vectors);
+            for (int j = 0; j < Xorshift32.CHAINS; j++) {
+                int x = starts[3 + j];
+                for (int k = 0; k < Xorshift32.SEGMENT; k++) {
+                    x = Xorshift32.step(x);
+                    assertEquals(x, d[5 + j * Xorshift32.SEGMENT + k], "vectors " + vectors + " segment " + j + " draw " + k);
+                }
+            }
         }
     }
 

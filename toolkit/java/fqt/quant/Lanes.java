@@ -1,0 +1,111 @@
+package fqt.quant;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The simulator's loops lane by lane with the Vector API, each bit for bit the scalar loop it
+ * names ({@link RoundingLoops}, {@link WeightLoops}, {@link Xorshift32}); loaded only when the
+ * module is there. Rounding: the float-to-int
+ * conversion is not compiled to a vector instruction by JDK 17, so the floor is taken with the
+ * 1.5 * 2^23 trick instead: for c in [-1024, 1024], {@code c + 1.5 * 2^23} rounds c to the nearest
+ * integer k (ties to even: exact float32 addition, ulp 1 there) and its bits are those of
+ * 1.5 * 2^23 plus k; floor(c) is k, or k - 1 when k > c. NaN lanes become 0 first, as the
+ * scalar conversion makes them.
+ */
+final class Lanes {
+    private Lanes() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** Bytes of a vector of F.length() lanes (a quarter of its bits), when that shape exists. */
+    private static final VectorSpecies<Byte> B = F.vectorBitSize() >= 256 ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 4)) : null;
+    private static final float MAGIC = 0x1.8p23f;
+    private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+
+    /** Lanes of a float vector: the loops below do the first {@code n - n % LANES} elements. */
+    static final int LANES = F.length();
+
+    /** Vectors of 8 or more lanes (256-bit and wider), whose bytes fit a vector shape. */
+    static boolean usable() { return B != null; }
+
+    /** {@link RoundingLoops#codes} for the first whole vectors of the n elements; returns how many it did. */
+    static int codes(float[] v, int from, int n, float add, int[] d, int dAt, byte[] q, int qOff, int zp, int lo) {
+        int lanes = F.length(), i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector x = FloatVector.fromArray(F, v, from + i);
+            if (d != null) {
+                FloatVector u = (FloatVector) IntVector.fromArray(I, d, dAt + i).lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0);
+                x = x.add(u.mul(0x1.0p-24f));
+            } else if (add != 0f) {
+                x = x.add(add);
+            }
+            FloatVector c = x.max(-1024f).min(1024f);
+            c = c.blend(0f, c.test(VectorOperators.IS_NAN));
+            FloatVector s = c.add(MAGIC);
+            IntVector k = s.reinterpretAsInts().sub(MAGIC_BITS);
+            VectorMask<Integer> above = s.sub(MAGIC).compare(VectorOperators.GT, c).cast(I);
+            IntVector code = k.blend(k.sub(1), above).add(zp).max(lo).min(QuantParams.QMAX);
+            ((ByteVector) code.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, qOff + i);
+        }
+        return i;
+    }
+
+    /** The real values {@code float((code & 0xFF) - zp) * scale} of the bytes at {@code q[at]}, exact as the scalar expression. */
+    private static FloatVector real(byte[] q, int at, int zp, float scale) {
+        IntVector c = ((IntVector) ByteVector.fromArray(B, q, at).convertShape(VectorOperators.B2I, I, 0)).and(0xFF).sub(zp);
+        return ((FloatVector) c.convert(VectorOperators.I2F, 0)).mul(scale);
+    }
+
+    /** {@link WeightLoops#addCodes} over the whole vectors of the n elements; returns their max |v| (NaN if one is NaN). */
+    static float addCodes(byte[] codes, int zp, float scale, float[] v, int from, int n) {
+        FloatVector m = FloatVector.zero(F);
+        for (int i = 0; i + LANES <= n; i += LANES) {
+            FloatVector x = real(codes, from + i, zp, scale).add(FloatVector.fromArray(F, v, from + i));
+            x.intoArray(v, from + i);
+            m = m.max(x.abs());
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * {@link WeightLoops#subtractFromCodes} over the whole vectors of the n elements, their min and
+     * max by comparisons into {@code lo[o]}, {@code hi[o]} (a NaN compares false, so it is skipped;
+     * the lanes hold no NaN, so their reduction is the comparisons' result up to the sign of a zero).
+     */
+    static void subtractFromCodes(byte[] codes, int zp, float scale, float[] v, int from, int n, float[] lo, float[] hi, int o) {
+        FloatVector mn = FloatVector.broadcast(F, Float.POSITIVE_INFINITY), mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i + LANES <= n; i += LANES) {
+            FloatVector x = real(codes, from + i, zp, scale).sub(FloatVector.fromArray(F, v, from + i));
+            x.intoArray(v, from + i);
+            mn = mn.blend(x, x.compare(VectorOperators.LT, mn));
+            mx = mx.blend(x, x.compare(VectorOperators.GT, mx));
+        }
+        lo[o] = mn.reduceLanes(VectorOperators.MIN);
+        hi[o] = mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static final VectorSpecies<Integer> CHAIN_LANES = IntVector.SPECIES_256;
+    /** Where lane j of step k lands in a block: segment j, position k. */
+    private static final int[] SEGMENT_STARTS = new int[Xorshift32.CHAINS];
+
+    static {
+        for (int j = 0; j < SEGMENT_STARTS.length; j++) SEGMENT_STARTS[j] = j * Xorshift32.SEGMENT;
+    }
+
+    /** {@link Xorshift32}'s block: the CHAINS segments after the states {@code starts[c, c + CHAINS)} stepped as the lanes of one vector. */
+    static void block(int[] starts, int c, int[] d, int at) {
+        IntVector x = IntVector.fromArray(CHAIN_LANES, starts, c);
+        for (int k = 0; k < Xorshift32.SEGMENT; k++) {
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 13));
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 17));
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 5));
+            x.intoArray(d, at + k, SEGMENT_STARTS, 0);
+        }
+    }
+}
