@@ -21,4 +21,17 @@ public interface UpdateRule<S> {
      * structure o's state only.
      */
     float delta(Weights w, S state, int o, float[] g, int from, float gb, int samples, boolean commit);
+
+    /**
+     * {@link #delta} of each structure {@code list[from, to)}: its row of g (at
+     * {@code o * structureSize}) becomes its deltas and {@code gb[o]} its bias delta. The structures
+     * are independent, so a rule may interleave their loops (the values are each delta's own);
+     * this one makes them one after the other.
+     */
+    default void deltas(Weights w, S state, int[] list, int from, int to, float[] g, float[] gb, int samples, boolean commit) {
+        for (int k = from; k < to; k++) {
+            int o = list[k];
+            gb[o] = delta(w, state, o, g, o * w.structureSize, gb[o], samples, commit);
+        }
+    }
 }

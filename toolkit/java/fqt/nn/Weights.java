@@ -294,9 +294,11 @@ public final class Weights {
         int parts = parts(n);
         if (q == null || biasOnly) {
             Parts.run(parts, p -> {
-                for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+                int first = p * n / parts, end = (p + 1) * n / parts;
+                rule.deltas(this, st, list, first, end, v, vb, samples, true);
+                for (int k = first; k < end; k++) {
                     int o = list[k], from = o * structureSize;
-                    bias[o] -= rule.delta(this, st, o, v, from, vb[o], samples, true);
+                    bias[o] -= vb[o];
                     if (biasOnly) continue; // the weights stay: a standardization's weight deltas are dropped
                     for (int i = from; i < from + structureSize; i++) real[i] -= v[i];
                 }
@@ -308,9 +310,10 @@ public final class Weights {
         float scale = params.scale();
         int zp = params.zeroPoint();
         Parts.run(parts, p -> {
-            for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+            int first = p * n / parts, end = (p + 1) * n / parts;
+            rule.deltas(this, st, list, first, end, v, vb, samples, true);
+            for (int k = first; k < end; k++) {
                 int o = list[k], from = o * structureSize;
-                vb[o] = rule.delta(this, st, o, v, from, vb[o], samples, true);
                 WeightLoops.subtractFromCodes(q, zp, scale, v, from, structureSize, lo, hi, o);
             }
         });
