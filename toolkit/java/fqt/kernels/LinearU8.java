@@ -11,50 +11,33 @@ public final class LinearU8 {
 
     /**
      * {@code y[o] = requant(biasQ[o] + sum_i (x[i]-xZp)(w[o][i]-wZp))}. {@code xc} is caller scratch
-     * of {@code in} ints for the zero-point-free input (made once, not once per row).
+     * of {@code in} ints for the zero-point-free input (made once, not once per row). The sum is
+     * taken as {@code sum_i xc[i] * w[o][i] - wZp * sum_i xc[i]}: int32 arithmetic is exact modulo
+     * 2^32, so it is the same int, without a zero-point-free copy of the weights.
      */
     public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, int in, int out, int[] xc, Requantizer rq) {
-        forward(x, xZp, centerRows(w, wZp, in, out, new int[out][in]), biasQ, y, in, out, xc, rq);
-    }
-
-    /** {@link #forward} with the weights as {@link #centerRows} made them. */
-    public static void forward(byte[] x, int xZp, int[][] wc, int[] biasQ, byte[] y, int in, int out, int[] xc, Requantizer rq) {
-        for (int i = 0; i < in; i++) xc[i] = (x[i] & 0xFF) - xZp;
-        for (int o = 0; o < out; o++) {
-            int[] row = wc[o];
-            int acc = biasQ[o];
-            for (int i = 0; i < in; i++) acc += xc[i] * row[i];
-            y[o] = (byte) rq.apply(acc);
+        int sumX = 0;
+        for (int i = 0; i < in; i++) {
+            xc[i] = (x[i] & 0xFF) - xZp;
+            sumX += xc[i];
         }
+        for (int o = 0; o < out; o++) y[o] = (byte) rq.apply(biasQ[o] + Rows.dotCodes(xc, w, o * in, in) - wZp * sumX);
     }
 
     /**
-     * The weights without their zero point, one int array per row: {@code rows[o][i] = w[o*in + i] - wZp}.
-     * Host working memory of the integer kernels (every array read at one index: the JIT vectorizes the loops).
+     * int32 input errors {@code dxAcc[i] = sum over selected o of (dy[o]-dyZp)(w[o][i]-wZp)}, taken
+     * as {@code sum_o e_o * w[o][i] - wZp * sum_o e_o} (the same int, as in {@link #forward}); the caller requantizes.
      */
-    public static int[][] centerRows(byte[] w, int wZp, int in, int out, int[][] rows) {
-        for (int o = 0; o < out; o++) {
-            int[] row = rows[o];
-            int base = o * in;
-            for (int i = 0; i < in; i++) row[i] = (w[base + i] & 0xFF) - wZp;
-        }
-        return rows;
-    }
-
-    /** int32 input errors {@code dxAcc[i] = sum over selected o of (dy[o]-dyZp)(w[o][i]-wZp)}; the caller requantizes. */
     public static void backwardError(byte[] dy, int dyZp, byte[] w, int wZp, int[] dxAcc, int in, int[] sel, int nSel) {
-        backwardError(dy, dyZp, centerRows(w, wZp, in, w.length / in, new int[w.length / in][in]), dxAcc, in, sel, nSel);
-    }
-
-    /** {@link #backwardError} with the weights as {@link #centerRows} made them. */
-    public static void backwardError(byte[] dy, int dyZp, int[][] wc, int[] dxAcc, int in, int[] sel, int nSel) {
         java.util.Arrays.fill(dxAcc, 0, in, 0);
+        int sumE = 0;
         for (int k = 0; k < nSel; k++) {
-            int o = sel[k];
-            int[] row = wc[o];
-            int e = (dy[o] & 0xFF) - dyZp;
-            for (int i = 0; i < in; i++) dxAcc[i] += e * row[i];
+            int o = sel[k], e = (dy[o] & 0xFF) - dyZp;
+            sumE += e;
+            Rows.mulAddCodes(dxAcc, e, w, o * in, in);
         }
+        int shift = wZp * sumE;
+        for (int i = 0; i < in; i++) dxAcc[i] -= shift;
     }
 
     /**

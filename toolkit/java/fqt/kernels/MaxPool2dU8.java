@@ -29,10 +29,20 @@ public final class MaxPool2dU8 {
                 for (int ox = 0; ox < g.outW(); ox++) y[o++] = x[argmax(x, g, c, oy, ox)];
     }
 
-    /** uint8 errors: {@code dx} starts at the zero point; each output error adds (dy - zp) at its argmax, clamped. */
+    /**
+     * uint8 errors: {@code dx} starts at the zero point; each output error adds (dy - zp) at its
+     * argmax, clamped. Disjoint windows: an input gets at most one error, so the clamped sum is that
+     * error's code, stored as it is.
+     */
     public static void backward(byte[] x, byte[] dy, int eZp, byte[] dx, PoolGeometry g) {
         java.util.Arrays.fill(dx, 0, g.inSize(), (byte) eZp);
         int o = 0;
+        if (g.disjoint()) {
+            for (int c = 0; c < g.channels(); c++)
+                for (int oy = 0; oy < g.outH(); oy++)
+                    for (int ox = 0; ox < g.outW(); ox++) dx[argmax(x, g, c, oy, ox)] = dy[o++];
+            return;
+        }
         for (int c = 0; c < g.channels(); c++)
             for (int oy = 0; oy < g.outH(); oy++)
                 for (int ox = 0; ox < g.outW(); ox++) {

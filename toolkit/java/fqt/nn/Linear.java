@@ -14,10 +14,6 @@ public final class Linear extends WeightLayer {
     /** Host working memory of the uint8 kernels: the input without its zero point, as int and float. */
     private final int[] centered;
     private final float[] inputF32;
-    /** The weights without their zero point, one int array per row, made from {@link Weights#q} at {@link Weights#version}. */
-    private int[][] centeredWeights;
-    private byte[] centeredFrom;
-    private int centeredVersion;
 
     public Linear(int in, int out) {
         super(out, in);
@@ -48,7 +44,7 @@ public final class Linear extends WeightLayer {
 
     @Override
     void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq) {
-        LinearU8.forward(x, xZp, centeredWeights(), biasQ, y, in, out, centered, rq);
+        LinearU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, in, out, centered, rq);
     }
 
     @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int[] s, int nSel) { LinearF32.backwardWeight(x, dy, gw, gb, in, s, nSel); }
@@ -74,17 +70,6 @@ public final class Linear extends WeightLayer {
 
     @Override
     void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel) {
-        LinearU8.backwardError(dy, eZp, centeredWeights(), dxAcc, in, sel, nSel);
-    }
-
-    /** The centered int weights, remade only when the uint8 weights changed since they were made. */
-    private int[][] centeredWeights() {
-        if (centeredWeights == null) centeredWeights = new int[out][in];
-        if (centeredFrom != w.q || centeredVersion != w.version) {
-            LinearU8.centerRows(w.q, w.params.zeroPoint(), in, out, centeredWeights);
-            centeredFrom = w.q;
-            centeredVersion = w.version;
-        }
-        return centeredWeights;
+        LinearU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, in, sel, nSel);
     }
 }

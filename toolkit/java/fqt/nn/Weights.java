@@ -34,8 +34,6 @@ public final class Weights {
     private boolean[] updatedFlags;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
     private final float[] dequantized = new float[256];
-    /** Counts the changes of the weights or their parameters (caches of derived host copies compare it). */
-    int version;
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
@@ -99,7 +97,6 @@ public final class Weights {
         real = weights.clone();
         q = null;
         params = null;
-        version++;
         System.arraycopy(biases, 0, bias, 0, structures);
     }
 
@@ -113,7 +110,6 @@ public final class Weights {
         real = null;
         q = codes.clone();
         this.params = params;
-        version++;
         System.arraycopy(biases, 0, bias, 0, structures);
     }
 
@@ -135,7 +131,6 @@ public final class Weights {
         q = new byte[real.length];
         params.quantize(real, q, Rounding.NEAREST, null);
         real = null;
-        version++;
     }
 
     void markTouched(int[] sel, int nSel) {
@@ -303,7 +298,6 @@ public final class Weights {
                     for (int i = from; i < from + structureSize; i++) real[i] -= v[i];
                 }
             });
-            version++;
             return;
         }
         float[] lo = perStructure, hi = perStructureToo;
@@ -373,7 +367,6 @@ public final class Weights {
         Arrays.fill(biasGrad, 0f);
         Arrays.fill(touched, false);
         samples = 0;
-        version++;
     }
 
     /**
@@ -416,7 +409,6 @@ public final class Weights {
             }
         });
         params = next;
-        version++;
     }
 
     /** The real value of the largest (smallest) code of the structure at {@code from}: dequantization is monotonic. */

@@ -1,0 +1,31 @@
+package fqt.kernels;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The row loops (lane by lane with the Vector API, the tail element by element) give the sums of their definitions. */
+class RowsTest {
+    @Test
+    void rowLoopsAreTheirDefinitions() {
+        Random r = new Random(29);
+        for (int n : new int[] {0, 1, 15, 16, 17, 33, 224, 784, 1001}) {
+            int[] e = r.ints(n + 9, -255, 256).toArray(), x = r.ints(n + 9, -255, 256).toArray();
+            byte[] w = new byte[n + 9];
+            r.nextBytes(w);
+            int dot = 0, dotCodes = 0;
+            for (int k = 0; k < n; k++) {
+                dot += e[4 + k] * x[5 + k];
+                dotCodes += x[k] * (w[3 + k] & 0xFF);
+            }
+            assertEquals(dot, Rows.dot(e, 4, x, 5, 1, n), "dot n " + n);
+            assertEquals(dotCodes, Rows.dotCodes(x, w, 3, n), "dotCodes n " + n);
+            int[] acc = x.clone(), expected = x.clone();
+            int m = r.nextInt(511) - 255;
+            for (int k = 0; k < n; k++) expected[k] += m * (w[3 + k] & 0xFF);
+            Rows.mulAddCodes(acc, m, w, 3, n);
+            assertArrayEquals(expected, acc, "mulAddCodes n " + n);
+        }
+    }
+}
