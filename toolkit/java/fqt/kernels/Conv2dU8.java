@@ -10,18 +10,22 @@ public final class Conv2dU8 {
      * Host working memory of these kernels: zero-point-free int copies of the uint8 tensors, so the
      * inner loops are plain int multiply-adds (the C port builds int16 pairs for the DSP's dual
      * multiply-accumulate the same way), and for unit stride the zero-padded input and "wide"
-     * planes that turn each kernel tap into one long contiguous loop. For unit stride each tap's
-     * shifted view of the input (forward) or of one channel's errors (input errors) is also copied
-     * into an array of its own, so the inner loops read and write every array at the same index:
-     * the form the JIT vectorizes. Integer sums are exact: none of this changes a bit of the results.
+     * planes (rows of the padded width) that turn each kernel tap into one long contiguous loop
+     * over a shifted view of one array ({@link Rows#mulAdd9}). Integer sums are exact: none of this
+     * changes a bit of the results.
      */
     public static final class Scratch {
         final int[] in, err, acc, padded, wide, errWide;
         final int paddedW, paddedPlane, wideLength;
-        /** Forward: tap (c, ky, kx)'s input row segment, {@code padded[c * paddedPlane + ky * paddedW + kx + k]}. */
-        final int[][] taps;
-        /** Input errors: tap (ky, kx)'s errors moved to where they land, {@code errWide[p - ky * paddedW - kx]} (else 0). */
-        final int[][] errTaps;
+        /** Where an error plane's values start: the largest backward shift of a tap, {@code (kH - 1) * paddedW + kW - 1}. */
+        final int errMargin;
+        /**
+         * Input errors: output channel o's centred errors on the padded input's rows, from
+         * {@code errPlanes[o][errMargin]} on (0 elsewhere), so that tap (ky, kx) reads where its
+         * errors land at the shift {@code errMargin - ky * paddedW - kx}; made by {@link #allocateErrorPlanes}.
+         */
+        private int[][] errPlanes;
+        private final int errPlaneCount;
         /** Input errors per input channel, over the padded plane. */
         final int[][] dxPlanes;
 
@@ -29,6 +33,7 @@ public final class Conv2dU8 {
             paddedW = g.inW() + 2 * g.pad();
             paddedPlane = (g.inH() + 2 * g.pad()) * paddedW;
             wideLength = (g.outH() - 1) * paddedW + g.outW();
+            errMargin = (g.kH() - 1) * paddedW + g.kW() - 1;
             in = new int[g.inSize()];
             err = new int[g.outSize()];
             acc = new int[g.outH() * g.outW()];
@@ -36,9 +41,13 @@ public final class Conv2dU8 {
             padded = new int[unit ? g.inC() * paddedPlane : 0];
             wide = new int[unit ? wideLength : 0];
             errWide = new int[unit ? wideLength : 0];
-            taps = new int[unit ? g.inC() * g.kH() * g.kW() : 0][wideLength];
-            errTaps = new int[unit ? g.kH() * g.kW() : 0][paddedPlane];
             dxPlanes = new int[unit ? g.inC() : 0][paddedPlane];
+            errPlaneCount = unit ? g.outC() : 0;
+        }
+
+        /** Makes the error planes on first use (a model that never propagates errors through this layer needs none); call it before parts run. */
+        public void allocateErrorPlanes() {
+            if (errPlanes == null) errPlanes = new int[errPlaneCount][errMargin + paddedPlane];
         }
 
         /** One more "wide" accumulator plane, for a part of {@link #forwardChannels} on another thread. */
@@ -66,14 +75,9 @@ public final class Conv2dU8 {
         }
     }
 
-    /** Unit stride: the centred, zero-padded input and each tap's shifted copy of it, which {@link #forwardChannels} reads. */
+    /** Unit stride: the centred, zero-padded input, which {@link #forwardChannels} reads. */
     public static void prepareForward(byte[] x, int xZp, ConvGeometry g, Scratch sc) {
         pad(x, xZp, g, sc);
-        int kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
-        for (int c = 0; c < g.inC(); c++)
-            for (int ky = 0; ky < kH; ky++)
-                for (int kx = 0; kx < kW; kx++)
-                    System.arraycopy(sc.padded, c * sc.paddedPlane + ky * pW + kx, sc.taps[(c * kH + ky) * kW + kx], 0, n);
     }
 
     /**
@@ -89,61 +93,76 @@ public final class Conv2dU8 {
         for (int o = from; o < to; o++) {
             java.util.Arrays.fill(wide, biasQ[o]);
             int c0 = g.firstInput(o);
-            for (int ci = 0; ci < cin; ci++)
-                for (int ky = 0; ky < kH; ky++) {
-                    int t = ((c0 + ci) * kH + ky) * kW, wi = ((o * cin + ci) * kH + ky) * kW;
-                    if (kW == 3) {
-                        Rows.mulAdd3(wide, (w[wi] & 0xFF) - wZp, sc.taps[t], (w[wi + 1] & 0xFF) - wZp, sc.taps[t + 1],
-                                (w[wi + 2] & 0xFF) - wZp, sc.taps[t + 2], n);
-                    } else {
-                        for (int kx = 0; kx < kW; kx++) Rows.mulAdd(wide, 0, (w[wi + kx] & 0xFF) - wZp, sc.taps[t + kx], 0, 1, n);
-                    }
+            for (int ci = 0; ci < cin; ci++) {
+                int base = (c0 + ci) * sc.paddedPlane, wi = (o * cin + ci) * kH * kW;
+                if (kH == 3 && kW == 3) {
+                    Rows.mulAdd9(wide, w, wi, wZp, sc.padded, base, pW, 1, n);
+                    continue;
                 }
+                for (int ky = 0; ky < kH; ky++)
+                    for (int kx = 0; kx < kW; kx++) Rows.mulAdd(wide, 0, (w[wi + ky * kW + kx] & 0xFF) - wZp, sc.padded, base + ky * pW + kx, 1, n);
+            }
             rq.applyRows(wide, 0, pW, outH, outW, y, o * plane, draws, at + o * plane);
         }
     }
 
-    /** int32 input errors {@code dxAcc} (scatter) from the selected output channels; the caller requantizes them. */
+    /**
+     * int32 input errors {@code dxAcc} from the selected output channels; the caller requantizes
+     * them. Unit stride: {@link #prepareError} of the selection, then {@link #errorChannels} of every input channel.
+     */
     public static void backwardError(byte[] dy, int dyZp, byte[] w, int wZp, int[] dxAcc, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
-        int plane = g.outH() * g.outW();
-        center(dy, dyZp, sc.err, g.outSize());
         if (g.stride() == 1) {
-            int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), pW = sc.paddedW, n = sc.wideLength;
-            for (int c = 0; c < g.inC(); c++) java.util.Arrays.fill(sc.dxPlanes[c], 0);
-            for (int k = 0; k < nSel; k++) {
-                int o = sel[k];
-                widen(sc.err, o * plane, g, sc, sc.errWide);
-                for (int ky = 0; ky < kH; ky++)
-                    for (int kx = 0; kx < kW; kx++) {
-                        int[] t = sc.errTaps[ky * kW + kx];
-                        int off = ky * pW + kx;
-                        java.util.Arrays.fill(t, 0, off, 0);
-                        System.arraycopy(sc.errWide, 0, t, off, n);
-                        java.util.Arrays.fill(t, off + n, t.length, 0);
-                    }
-                int c0 = g.firstInput(o);
-                for (int ci = 0; ci < cin; ci++)
-                    for (int ky = 0; ky < kH; ky++) {
-                        int wi = ((o * cin + ci) * kH + ky) * kW, t = ky * kW;
-                        int[] dst = sc.dxPlanes[c0 + ci];
-                        if (kW == 3) {
-                            Rows.mulAdd3(dst, (w[wi] & 0xFF) - wZp, sc.errTaps[t], (w[wi + 1] & 0xFF) - wZp, sc.errTaps[t + 1],
-                                    (w[wi + 2] & 0xFF) - wZp, sc.errTaps[t + 2], sc.paddedPlane);
-                        } else {
-                            for (int kx = 0; kx < kW; kx++) Rows.mulAdd(dst, 0, (w[wi + kx] & 0xFF) - wZp, sc.errTaps[t + kx], 0, 1, sc.paddedPlane);
-                        }
-                    }
-            }
-            for (int c = 0; c < g.inC(); c++)
-                for (int iy = 0; iy < g.inH(); iy++)
-                    System.arraycopy(sc.dxPlanes[c], (iy + g.pad()) * pW + g.pad(), dxAcc, (c * g.inH() + iy) * g.inW(), g.inW());
+            sc.allocateErrorPlanes();
+            prepareError(dy, dyZp, g, sel, 0, nSel, sc);
+            errorChannels(w, wZp, dxAcc, g, sel, nSel, 0, g.inC(), sc);
             return;
         }
+        int plane = g.outH() * g.outW();
+        center(dy, dyZp, sc.err, g.outSize());
         java.util.Arrays.fill(dxAcc, 0, g.inSize(), 0);
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
             g.forEachTap(o, (c, ky, kx, wi) -> g.forEachRow(c, ky, kx, (aRow, xRow, n) ->
                     Rows.scatter(dxAcc, xRow, g.stride(), (w[wi] & 0xFF) - wZp, sc.err, o * plane + aRow, n)));
+        }
+    }
+
+    /**
+     * Unit stride: the error planes of the output channels {@code sel[from, to)} (allocated, see
+     * {@link Scratch#allocateErrorPlanes}), from their centred errors. Parts of one selection may run side by side.
+     */
+    public static void prepareError(byte[] dy, int dyZp, ConvGeometry g, int[] sel, int from, int to, Scratch sc) {
+        int outH = g.outH(), outW = g.outW(), plane = outH * outW, pW = sc.paddedW;
+        for (int k = from; k < to; k++) {
+            int o = sel[k];
+            int[] e = sc.errPlanes[o];
+            java.util.Arrays.fill(e, 0);
+            for (int oy = 0; oy < outH; oy++)
+                for (int ox = 0, src = o * plane + oy * outW, dst = sc.errMargin + oy * pW; ox < outW; ox++) e[dst + ox] = (dy[src + ox] & 0xFF) - dyZp;
+        }
+    }
+
+    /**
+     * Unit stride: the int32 input errors of the input channels [from, to) into {@code dxAcc}, from
+     * the error planes {@link #prepareError} made for the selection; parts of the channels may run side by side.
+     */
+    public static void errorChannels(byte[] w, int wZp, int[] dxAcc, ConvGeometry g, int[] sel, int nSel, int from, int to, Scratch sc) {
+        int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), pW = sc.paddedW, m = sc.errMargin, n = sc.paddedPlane;
+        for (int c = from; c < to; c++) {
+            int[] dst = sc.dxPlanes[c];
+            java.util.Arrays.fill(dst, 0);
+            for (int k = 0; k < nSel; k++) {
+                int o = sel[k], ci = c - g.firstInput(o);
+                if (ci < 0 || ci >= cin) continue; // channel c is not one of this filter's inputs (grouped)
+                int wi = (o * cin + ci) * kH * kW;
+                if (kH == 3 && kW == 3) {
+                    Rows.mulAdd9(dst, w, wi, wZp, sc.errPlanes[o], m, -pW, -1, n);
+                    continue;
+                }
+                for (int ky = 0; ky < kH; ky++)
+                    for (int kx = 0; kx < kW; kx++) Rows.mulAdd(dst, 0, (w[wi + ky * kW + kx] & 0xFF) - wZp, sc.errPlanes[o], m - ky * pW - kx, 1, n);
+            }
+            for (int iy = 0; iy < g.inH(); iy++) System.arraycopy(dst, (iy + g.pad()) * pW + g.pad(), dxAcc, (c * g.inH() + iy) * g.inW(), g.inW());
         }
     }
 

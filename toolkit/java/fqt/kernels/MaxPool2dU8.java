@@ -62,11 +62,15 @@ public final class MaxPool2dU8 {
 
     static int argmax(byte[] x, PoolGeometry g, int c, int oy, int ox) {
         int origin = g.origin(c, oy, ox);
-        if (g.kH() == 2 && g.kW() == 2) { // the first maximum in scan order, as the loop below finds it
+        if (g.kH() == 2 && g.kW() == 2) {
+            // The first maximum in scan order, as the loop below finds it, without branches (which
+            // mispredict on data): the winner of each row (b only if b > a: (a - b) >>> 31, codes
+            // being 0..255), then the second row only if its best is larger.
             int w = g.inW();
             int a = x[origin] & 0xFF, b = x[origin + 1] & 0xFF, d = x[origin + w] & 0xFF, e = x[origin + w + 1] & 0xFF;
-            int m = Math.max(Math.max(a, b), Math.max(d, e));
-            return a == m ? origin : (b == m ? origin + 1 : (d == m ? origin + w : origin + w + 1));
+            int top = (a - b) >>> 31, bottom = (d - e) >>> 31;
+            int second = (Math.max(a, b) - Math.max(d, e)) >>> 31;
+            return origin + top + second * (w + bottom - top);
         }
         int best = origin, bestV = x[origin] & 0xFF;
         for (int ky = 0; ky < g.kH(); ky++)

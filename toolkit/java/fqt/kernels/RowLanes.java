@@ -42,4 +42,28 @@ final class RowLanes {
     static void mulAddCodes(int[] acc, int e, byte[] w, int wo, int n) {
         for (int k = 0; k < n; k += LANES) IntVector.fromArray(I, acc, k).add(codes(w, wo + k).mul(e)).intoArray(acc, k);
     }
+
+    /** {@code acc[a + k] += w * x[xo + k]} for k in [0, n), n a multiple of LANES. */
+    static void mulAdd(int[] acc, int a, int w, int[] x, int xo, int n) {
+        for (int k = 0; k < n; k += LANES) IntVector.fromArray(I, acc, a + k).add(IntVector.fromArray(I, x, xo + k).mul(w)).intoArray(acc, a + k);
+    }
+
+    /** {@link Rows#mulAdd9} for k in [0, n), n a multiple of LANES, the nine centred weights given. */
+    static void mulAdd9(int[] acc, int w0, int w1, int w2, int w3, int w4, int w5, int w6, int w7, int w8,
+                        int[] x, int base, int rowStep, int colStep, int n) {
+        int o0 = base, o1 = o0 + colStep, o2 = o1 + colStep, o3 = base + rowStep, o4 = o3 + colStep, o5 = o4 + colStep;
+        int o6 = o3 + rowStep, o7 = o6 + colStep, o8 = o7 + colStep;
+        for (int k = 0; k < n; k += LANES) {
+            IntVector s = IntVector.fromArray(I, x, o0 + k).mul(w0)
+                    .add(IntVector.fromArray(I, x, o1 + k).mul(w1))
+                    .add(IntVector.fromArray(I, x, o2 + k).mul(w2))
+                    .add(IntVector.fromArray(I, x, o3 + k).mul(w3))
+                    .add(IntVector.fromArray(I, x, o4 + k).mul(w4))
+                    .add(IntVector.fromArray(I, x, o5 + k).mul(w5))
+                    .add(IntVector.fromArray(I, x, o6 + k).mul(w6))
+                    .add(IntVector.fromArray(I, x, o7 + k).mul(w7))
+                    .add(IntVector.fromArray(I, x, o8 + k).mul(w8));
+            IntVector.fromArray(I, acc, k).add(s).intoArray(acc, k);
+        }
+    }
 }

@@ -17,7 +17,9 @@ final class Rows {
     /** {@code acc[a + k] += w * x[xo + k*s]} for k in [0, n). */
     static void mulAdd(int[] acc, int a, int w, int[] x, int xo, int s, int n) {
         if (s == 1) {
-            for (int k = 0; k < n; k++) acc[a + k] += w * x[xo + k];
+            int k = whole(n);
+            if (k > 0) RowLanes.mulAdd(acc, a, w, x, xo, k);
+            for (; k < n; k++) acc[a + k] += w * x[xo + k];
         } else {
             for (int k = 0; k < n; k++) acc[a + k] += w * x[xo + k * s];
         }
@@ -46,12 +48,23 @@ final class Rows {
     }
 
     /**
-     * {@code acc[k] += w0 * x0[k] + w1 * x1[k] + w2 * x2[k]} for k in [0, n): three taps in one pass,
-     * every array read at the same index (the JIT vectorizes this; a shifted read of an int array
-     * next to an int store it cannot prove distinct stops it).
+     * A 3x3 kernel in one pass: {@code acc[k] += sum over (ky, kx) of ((w[wi + 3 ky + kx] & 0xFF) - wZp)
+     * * x[base + ky * rowStep + kx * colStep + k]} for k in [0, n). Every tap reads x shifted, so
+     * this runs lane by lane with the Vector API (the JIT does not vectorize shifted reads of an
+     * array it cannot prove distinct from acc); without it, element by element.
      */
-    static void mulAdd3(int[] acc, int w0, int[] x0, int w1, int[] x1, int w2, int[] x2, int n) {
-        for (int k = 0; k < n; k++) acc[k] += w0 * x0[k] + w1 * x1[k] + w2 * x2[k];
+    static void mulAdd9(int[] acc, byte[] w, int wi, int wZp, int[] x, int base, int rowStep, int colStep, int n) {
+        int w0 = (w[wi] & 0xFF) - wZp, w1 = (w[wi + 1] & 0xFF) - wZp, w2 = (w[wi + 2] & 0xFF) - wZp;
+        int w3 = (w[wi + 3] & 0xFF) - wZp, w4 = (w[wi + 4] & 0xFF) - wZp, w5 = (w[wi + 5] & 0xFF) - wZp;
+        int w6 = (w[wi + 6] & 0xFF) - wZp, w7 = (w[wi + 7] & 0xFF) - wZp, w8 = (w[wi + 8] & 0xFF) - wZp;
+        int k = whole(n);
+        if (k > 0) RowLanes.mulAdd9(acc, w0, w1, w2, w3, w4, w5, w6, w7, w8, x, base, rowStep, colStep, k);
+        int r = rowStep, c = colStep;
+        for (; k < n; k++) {
+            int b = base + k;
+            acc[k] += w0 * x[b] + w1 * x[b + c] + w2 * x[b + 2 * c] + w3 * x[b + r] + w4 * x[b + r + c] + w5 * x[b + r + 2 * c]
+                    + w6 * x[b + 2 * r] + w7 * x[b + 2 * r + c] + w8 * x[b + 2 * r + 2 * c];
+        }
     }
 
     /** {@code sum over k in [0, n) of x[k] * (w[wo + k] & 0xFF)}: a row of uint8 codes against int values. */

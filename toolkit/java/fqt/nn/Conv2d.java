@@ -144,6 +144,16 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     void errorU8(byte[] dy, int eZp, int[] dxAcc, int nSel) {
-        Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel, scratch);
+        int channels = Parts.cut(g.inC(), macsPerStructure() * nSel, MACS_PER_PART);
+        if (g.stride() != 1 || channels == 1) {
+            Conv2dU8.backwardError(dy, eZp, w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel, scratch);
+            return;
+        }
+        // The selected channels' taps in parts, then the input channels in parts.
+        scratch.allocateErrorPlanes();
+        int parts = parts(nSel);
+        Parts.run(parts, p -> Conv2dU8.prepareError(dy, eZp, g, sel, p * nSel / parts, (p + 1) * nSel / parts, scratch));
+        Parts.run(channels, p -> Conv2dU8.errorChannels(w.q, w.params.zeroPoint(), dxAcc, g, sel, nSel,
+                p * g.inC() / channels, (p + 1) * g.inC() / channels, scratch));
     }
 }

@@ -66,7 +66,7 @@ public abstract class WeightLayer extends Layer {
     abstract long macsPerStructure();
 
     /** MACs per part below which a loop over structures is not worth a thread. */
-    private static final long MACS_PER_PART = 16_384;
+    static final long MACS_PER_PART = 16_384;
 
     /** The parts ({@link Parts}) a kernel loop over n structures is cut into: contiguous runs of the selection. */
     int parts(int n) {

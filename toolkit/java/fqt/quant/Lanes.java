@@ -90,17 +90,22 @@ final class Lanes {
         hi[o] = mx.reduceLanes(VectorOperators.MAX);
     }
 
-    private static final VectorSpecies<Integer> CHAIN_LANES = IntVector.SPECIES_256;
-    /** Where lane j of step k lands in a block: segment j, position k. */
-    private static final int[] SEGMENT_STARTS = new int[Xorshift32.CHAINS];
+    /**
+     * Blocks of {@link Xorshift32} made side by side in one vector: lane j steps the chain that
+     * fills {@code d[at + j * SEGMENT, ...)}, so a vector of I's lanes makes {@code I.length() / CHAINS}
+     * consecutive blocks (I is the one int species of these loops: a second one in the same JVM
+     * would make the JIT box vectors).
+     */
+    static final int BLOCKS_PER_VECTOR = I.length() / Xorshift32.CHAINS;
+    private static final int[] SEGMENT_STARTS = new int[I.length()];
 
     static {
         for (int j = 0; j < SEGMENT_STARTS.length; j++) SEGMENT_STARTS[j] = j * Xorshift32.SEGMENT;
     }
 
-    /** {@link Xorshift32}'s block: the CHAINS segments after the states {@code starts[c, c + CHAINS)} stepped as the lanes of one vector. */
-    static void block(int[] starts, int c, int[] d, int at) {
-        IntVector x = IntVector.fromArray(CHAIN_LANES, starts, c);
+    /** {@link Xorshift32}'s blocks from the segment starts {@code starts[c, ...)} into {@code d[at, ...)}, BLOCKS_PER_VECTOR of them. */
+    static void blocks(int[] starts, int c, int[] d, int at) {
+        IntVector x = IntVector.fromArray(I, starts, c);
         for (int k = 0; k < Xorshift32.SEGMENT; k++) {
             x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 13));
             x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 17));

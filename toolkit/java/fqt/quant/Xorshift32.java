@@ -106,21 +106,25 @@ public final class Xorshift32 {
         int[] d = ahead, s = starts;
         int parts = Parts.cut(blocks, (long) blocks * BLOCK, DRAWS_PER_PART);
         Parts.run(parts, p -> {
-            for (int b = p * blocks / parts, last = (p + 1) * blocks / parts; b < last; b++) block(s, b * CHAINS, d, kept + b * BLOCK, RoundingLoops.VECTORS);
+            int b = p * blocks / parts;
+            blocks(s, b, (p + 1) * blocks / parts - b, d, kept + b * BLOCK, RoundingLoops.VECTORS);
         });
         head = 0;
         end = kept + blocks * BLOCK;
     }
 
     /**
-     * The BLOCK draws of the segments starting after the states {@code s[c, c + CHAINS)} into
-     * {@code d[at, at + BLOCK)}; {@code vectors}: the segments as the lanes of one vector.
+     * {@code count} blocks, the first one's segments starting after the states {@code s[b * CHAINS, ...)},
+     * into {@code d[at, at + count * BLOCK)}; {@code vectors}: the segments as the lanes of vectors.
      */
-    static void block(int[] s, int c, int[] d, int at, boolean vectors) {
-        if (vectors) {
-            Lanes.block(s, c, d, at);
-            return;
-        }
+    static void blocks(int[] s, int b, int count, int[] d, int at, boolean vectors) {
+        int k = 0;
+        if (vectors) for (; k + Lanes.BLOCKS_PER_VECTOR <= count; k += Lanes.BLOCKS_PER_VECTOR) Lanes.blocks(s, (b + k) * CHAINS, d, at + k * BLOCK);
+        for (; k < count; k++) block(s, (b + k) * CHAINS, d, at + k * BLOCK);
+    }
+
+    /** One block element by element: the segments after the states {@code s[c, c + CHAINS)} into {@code d[at, at + BLOCK)}. */
+    private static void block(int[] s, int c, int[] d, int at) {
         int x0 = s[c], x1 = s[c + 1], x2 = s[c + 2], x3 = s[c + 3], x4 = s[c + 4], x5 = s[c + 5], x6 = s[c + 6], x7 = s[c + 7];
         for (int k = at; k < at + SEGMENT; k++) {
             d[k] = x0 = step(x0);

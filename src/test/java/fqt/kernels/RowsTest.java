@@ -28,4 +28,28 @@ class RowsTest {
             assertArrayEquals(expected, acc, "mulAddCodes n " + n);
         }
     }
+
+    @Test
+    void threeByThreeTapsAreTheirDefinition() {
+        Random r = new Random(31);
+        for (int n : new int[] {1, 15, 16, 17, 222, 256, 1001}) {
+            for (int rowStep : new int[] {18, -18}) {
+                int colStep = Integer.signum(rowStep), margin = 2 * 18 + 2;
+                int[] x = r.ints(n + 2 * margin, -255, 256).toArray(), acc = r.ints(n, -1000, 1000).toArray();
+                byte[] w = new byte[12];
+                r.nextBytes(w);
+                int wZp = r.nextInt(256), base = margin;
+                int[] expected = acc.clone();
+                for (int k = 0; k < n; k++)
+                    for (int ky = 0; ky < 3; ky++)
+                        for (int kx = 0; kx < 3; kx++) expected[k] += ((w[2 + 3 * ky + kx] & 0xFF) - wZp) * x[base + ky * rowStep + kx * colStep + k];
+                Rows.mulAdd9(acc, w, 2, wZp, x, base, rowStep, colStep, n);
+                assertArrayEquals(expected, acc, "n " + n + " rowStep " + rowStep);
+                int[] one = acc.clone(), oneExpected = acc.clone();
+                for (int k = 0; k < n; k++) oneExpected[k] += 7 * x[3 + k];
+                Rows.mulAdd(one, 0, 7, x, 3, 1, n);
+                assertArrayEquals(oneExpected, one, "mulAdd n " + n);
+            }
+        }
+    }
 }

@@ -44,17 +44,18 @@ class RoundingLoopsTest {
         }
     }
 
-    /** A block, element by element and lane by lane, is the serial chain after each segment's start. */
+    /** Blocks, element by element and lane by lane, are the serial chain after each segment's start. */
     @Test
     void blockPathsAreTheChain() {
         Random r = new Random(13);
-        int[] starts = new int[3 + Xorshift32.CHAINS];
+        int count = 5, chains = count * Xorshift32.CHAINS;
+        int[] starts = new int[3 * Xorshift32.CHAINS + chains];
         for (int i = 0; i < starts.length; i++) starts[i] = r.nextInt() | 1;
         for (boolean vectors : RoundingLoops.VECTORS ? new boolean[] {false, true} : new boolean[] {false}) {
-            int[] d = new int[5 + Xorshift32.BLOCK];
-            Xorshift32.block(starts, 3, d, 5, vectors);
-            for (int j = 0; j < Xorshift32.CHAINS; j++) {
-                int x = starts[3 + j];
+            int[] d = new int[5 + count * Xorshift32.BLOCK];
+            Xorshift32.blocks(starts, 3, count, d, 5, vectors);
+            for (int j = 0; j < chains; j++) {
+                int x = starts[3 * Xorshift32.CHAINS + j];
                 for (int k = 0; k < Xorshift32.SEGMENT; k++) {
                     x = Xorshift32.step(x);
                     assertEquals(x, d[5 + j * Xorshift32.SEGMENT + k], "vectors " + vectors + " segment " + j + " draw " + k);
