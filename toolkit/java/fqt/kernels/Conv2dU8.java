@@ -15,7 +15,9 @@ public final class Conv2dU8 {
      * changes a bit of the results.
      */
     public static final class Scratch {
-        final int[] in, err, acc, padded, wide, errWide;
+        final int[] in, err, acc, padded, wide;
+        /** The working memory of {@link #weightGradRows} when the selection runs as one part. */
+        final GradientPart gradient;
         final int paddedW, paddedPlane, wideLength;
         /** Where an error plane's values start: the largest backward shift of a tap, {@code (kH - 1) * paddedW + kW - 1}. */
         final int errMargin;
@@ -40,7 +42,7 @@ public final class Conv2dU8 {
             boolean unit = g.stride() == 1;
             padded = new int[unit ? g.inC() * paddedPlane : 0];
             wide = new int[unit ? wideLength : 0];
-            errWide = new int[unit ? wideLength : 0];
+            gradient = new GradientPart(unit ? wideLength : 0);
             dxPlanes = new int[unit ? g.inC() : 0][paddedPlane];
             errPlaneCount = unit ? g.outC() : 0;
         }
@@ -53,8 +55,16 @@ public final class Conv2dU8 {
         /** One more "wide" accumulator plane, for a part of {@link #forwardChannels} on another thread. */
         public int[] newWide() { return new int[wide.length]; }
 
-        /** One more widened-errors buffer, for a part of {@link #weightGradRows} on another thread. */
-        public int[] newErrWide() { return new int[errWide.length]; }
+        /** One more working memory of {@link #weightGradRows}, for a part on another thread. */
+        public GradientPart newGradientPart() { return new GradientPart(wideLength); }
+    }
+
+    /** One part's working memory of {@link #weightGradRows}: one channel's widened errors and the nine tap sums of a 3x3 kernel. */
+    public static final class GradientPart {
+        final int[] errWide;
+        final int[] sums = new int[9];
+
+        GradientPart(int wideLength) { errWide = new int[wideLength]; }
     }
 
     /** {@code y = requant(biasQ[o] + sum (x - xZp)(w - wZp))} over the kernel taps inside the input. */
@@ -173,7 +183,7 @@ public final class Conv2dU8 {
     public static void backwardWeight(byte[] x, int xZp, byte[] dy, int dyZp, float sE, float gradScale,
                                       float[] gw, float[] gb, ConvGeometry g, int[] sel, int nSel, Scratch sc) {
         prepareWeightGrad(x, xZp, dy, dyZp, g, sc);
-        weightGradRows(sE, gradScale, gw, gb, g, sel, 0, nSel, sc, sc.errWide);
+        weightGradRows(sE, gradScale, gw, gb, g, sel, 0, nSel, sc, sc.gradient);
     }
 
     /** The centred (and padded) x and dy that {@link #weightGradRows} reads. */
@@ -185,11 +195,12 @@ public final class Conv2dU8 {
 
     /**
      * The weight gradients of the structures {@code sel[from, to)} from the prepared x and dy; parts
-     * of one selection may run side by side, each with its own {@code errWide} ({@link Scratch#newErrWide}).
+     * of one selection may run side by side, each with its own {@link Scratch#newGradientPart}.
      */
     public static void weightGradRows(float sE, float gradScale, float[] gw, float[] gb, ConvGeometry g, int[] sel, int from, int to,
-                                      Scratch sc, int[] errWide) {
+                                      Scratch sc, GradientPart part) {
         int plane = g.outH() * g.outW();
+        int[] errWide = part.errWide;
         for (int k = from; k < to; k++) {
             int o = sel[k];
             int sumE = 0;
@@ -198,6 +209,13 @@ public final class Conv2dU8 {
             if (g.stride() == 1) {
                 widen(sc.err, o * plane, g, sc, errWide);
                 int cin = g.inPerGroup(), kH = g.kH(), kW = g.kW(), c0 = g.firstInput(o);
+                if (kH == 3 && kW == 3) {
+                    for (int ci = 0; ci < cin; ci++) {
+                        Rows.gradient9(errWide, sc.padded, (c0 + ci) * sc.paddedPlane, sc.paddedW, sc.wideLength, gradScale, gw,
+                                (o * cin + ci) * 9, part.sums);
+                    }
+                    continue;
+                }
                 for (int ci = 0; ci < cin; ci++)
                     for (int ky = 0; ky < kH; ky++) {
                         int xo = (c0 + ci) * sc.paddedPlane + ky * sc.paddedW, wi = ((o * cin + ci) * kH + ky) * kW;

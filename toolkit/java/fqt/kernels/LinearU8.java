@@ -65,8 +65,7 @@ public final class LinearU8 {
             int row = o * in;
             int e = (dy[o] & 0xFF) - dyZp;
             gb[o] += (float) e * sE;
-            float d = (float) e * gradScale;
-            for (int i = 0; i < in; i++) gw[row + i] += d * xf[i];
+            Rows.addScaled(gw, row, (float) e * gradScale, xf, in);
         }
     }
 }

@@ -1,6 +1,7 @@
 package fqt.kernels;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -18,6 +19,9 @@ final class RowLanes {
     /** The bytes of one int vector's lanes. */
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(I.vectorBitSize() / 4));
     static final int LANES = I.length();
+    /** The one float species (fqt.quant.Lanes uses the same). */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int FLOAT_LANES = F.length();
 
     /** {@code sum of e[eo + k] * x[xo + k]} over k in [0, n), n a multiple of LANES. */
     static int dot(int[] e, int eo, int[] x, int xo, int n) {
@@ -65,5 +69,42 @@ final class RowLanes {
                     .add(IntVector.fromArray(I, x, o8 + k).mul(w8));
             IntVector.fromArray(I, acc, k).add(s).intoArray(acc, k);
         }
+    }
+
+    /** {@code y[yo + k] += a * x[k]} (the product rounded, then the sum: no fused multiply-add) for k in [0, n), n a multiple of FLOAT_LANES. */
+    static void addScaled(float[] y, int yo, float a, float[] x, int n) {
+        for (int k = 0; k < n; k += FLOAT_LANES) {
+            FloatVector.fromArray(F, y, yo + k).add(FloatVector.fromArray(F, x, k).mul(a)).intoArray(y, yo + k);
+        }
+    }
+
+    /**
+     * {@link Rows#gradient9}'s nine sums over k in [0, n), n a multiple of LANES, into {@code sums[0, 9)}:
+     * e read once for the nine taps.
+     */
+    static void dot9(int[] e, int[] x, int base, int rowStep, int n, int[] sums) {
+        IntVector a0 = IntVector.zero(I), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
+        int r1 = base + rowStep, r2 = r1 + rowStep;
+        for (int k = 0; k < n; k += LANES) {
+            IntVector v = IntVector.fromArray(I, e, k);
+            a0 = a0.add(v.mul(IntVector.fromArray(I, x, base + k)));
+            a1 = a1.add(v.mul(IntVector.fromArray(I, x, base + 1 + k)));
+            a2 = a2.add(v.mul(IntVector.fromArray(I, x, base + 2 + k)));
+            a3 = a3.add(v.mul(IntVector.fromArray(I, x, r1 + k)));
+            a4 = a4.add(v.mul(IntVector.fromArray(I, x, r1 + 1 + k)));
+            a5 = a5.add(v.mul(IntVector.fromArray(I, x, r1 + 2 + k)));
+            a6 = a6.add(v.mul(IntVector.fromArray(I, x, r2 + k)));
+            a7 = a7.add(v.mul(IntVector.fromArray(I, x, r2 + 1 + k)));
+            a8 = a8.add(v.mul(IntVector.fromArray(I, x, r2 + 2 + k)));
+        }
+        sums[0] = a0.reduceLanes(VectorOperators.ADD);
+        sums[1] = a1.reduceLanes(VectorOperators.ADD);
+        sums[2] = a2.reduceLanes(VectorOperators.ADD);
+        sums[3] = a3.reduceLanes(VectorOperators.ADD);
+        sums[4] = a4.reduceLanes(VectorOperators.ADD);
+        sums[5] = a5.reduceLanes(VectorOperators.ADD);
+        sums[6] = a6.reduceLanes(VectorOperators.ADD);
+        sums[7] = a7.reduceLanes(VectorOperators.ADD);
+        sums[8] = a8.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -80,4 +80,27 @@ final class Rows {
         if (k > 0) RowLanes.mulAddCodes(acc, e, w, wo, k);
         for (; k < n; k++) acc[k] += e * (w[wo + k] & 0xFF);
     }
+
+    /** {@code y[yo + k] += a * x[k]} for k in [0, n): the product rounded to float, then the sum. */
+    static void addScaled(float[] y, int yo, float a, float[] x, int n) {
+        int k = VECTORS ? n - n % RowLanes.FLOAT_LANES : 0;
+        if (k > 0) RowLanes.addScaled(y, yo, a, x, k);
+        for (; k < n; k++) y[yo + k] += a * x[k];
+    }
+
+    /**
+     * The weight gradients of a 3x3 kernel's taps in one pass over the errors:
+     * {@code gw[wi + 3 ky + kx] += float(sum over k in [0, n) of e[k] * x[base + ky * rowStep + kx + k]) * scale}.
+     * {@code sums} is caller scratch of 9 ints.
+     */
+    static void gradient9(int[] e, int[] x, int base, int rowStep, int n, float scale, float[] gw, int wi, int[] sums) {
+        int k = whole(n);
+        if (k > 0) RowLanes.dot9(e, x, base, rowStep, k, sums);
+        else java.util.Arrays.fill(sums, 0, 9, 0);
+        for (int t = 0; t < 9; t++) {
+            int xo = base + (t / 3) * rowStep + t % 3, sum = sums[t];
+            for (int j = k; j < n; j++) sum += e[j] * x[xo + j];
+            gw[wi + t] += (float) sum * scale;
+        }
+    }
 }

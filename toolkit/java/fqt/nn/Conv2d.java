@@ -17,8 +17,9 @@ public final class Conv2d extends WeightLayer {
     ConvGeometry g;
     /** Host working memory of the uint8 kernels (see Conv2dU8.Scratch). */
     private Conv2dU8.Scratch scratch;
-    /** Each part's working memory in a loop over structures: widened errors, output planes and requantizers (host working memory). */
-    private int[][] partErrWide = new int[0][], partWide = new int[0][];
+    /** Each part's working memory in a loop over structures: output planes, requantizers and weight-gradient memory (host working memory). */
+    private int[][] partWide = new int[0][];
+    private Conv2dU8.GradientPart[] gradientParts = new Conv2dU8.GradientPart[0];
     private Requantizer[] partRq = new Requantizer[0];
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad) {
@@ -134,12 +135,12 @@ public final class Conv2d extends WeightLayer {
     void weightGradU8(byte[] x, QuantParams xp, byte[] dy, QuantParams ep, float[] gw, float[] gb, int[] s, int nSel) {
         Conv2dU8.prepareWeightGrad(x, xp.zeroPoint(), dy, ep.zeroPoint(), g, scratch);
         int parts = parts(nSel);
-        if (partErrWide.length < parts) {
-            partErrWide = new int[parts][];
-            for (int p = 0; p < parts; p++) partErrWide[p] = scratch.newErrWide();
+        if (gradientParts.length < parts) {
+            gradientParts = new Conv2dU8.GradientPart[parts];
+            for (int p = 0; p < parts; p++) gradientParts[p] = scratch.newGradientPart();
         }
         float sE = ep.scale(), gradScale = xp.scale() * ep.scale();
-        Parts.run(parts, p -> Conv2dU8.weightGradRows(sE, gradScale, gw, gb, g, s, p * nSel / parts, (p + 1) * nSel / parts, scratch, partErrWide[p]));
+        Parts.run(parts, p -> Conv2dU8.weightGradRows(sE, gradScale, gw, gb, g, s, p * nSel / parts, (p + 1) * nSel / parts, scratch, gradientParts[p]));
     }
 
     @Override

@@ -52,4 +52,31 @@ class RowsTest {
             }
         }
     }
+
+    @Test
+    void gradientRowsAreTheirDefinitions() {
+        Random r = new Random(37);
+        for (int n : new int[] {1, 15, 16, 17, 222, 784, 1001}) {
+            int rowStep = 18;
+            int[] e = r.ints(n, -255, 256).toArray(), x = r.ints(n + 2 * rowStep + 2 + 5, -255, 256).toArray();
+            float scale = 1e-4f * (1 + r.nextInt(100));
+            float[] gw = new float[14], expected = new float[14];
+            for (int i = 0; i < gw.length; i++) gw[i] = expected[i] = (float) r.nextGaussian();
+            for (int t = 0; t < 9; t++) {
+                int sum = 0;
+                for (int k = 0; k < n; k++) sum += e[k] * x[5 + (t / 3) * rowStep + t % 3 + k];
+                expected[3 + t] += (float) sum * scale;
+            }
+            Rows.gradient9(e, x, 5, rowStep, n, scale, gw, 3, new int[9]);
+            assertArrayEquals(expected, gw, "gradient9 n " + n);
+            float[] y = new float[n + 4], yExpected, xf = new float[n];
+            for (int i = 0; i < y.length; i++) y[i] = (float) r.nextGaussian();
+            for (int i = 0; i < n; i++) xf[i] = r.nextInt(511) - 255;
+            yExpected = y.clone();
+            float a = (float) r.nextGaussian() * 1e-3f;
+            for (int k = 0; k < n; k++) yExpected[2 + k] += a * xf[k];
+            Rows.addScaled(y, 2, a, xf, n);
+            assertArrayEquals(yExpected, y, "addScaled n " + n);
+        }
+    }
 }
