@@ -16,6 +16,8 @@ public final class Conv2dU8 {
      */
     public static final class Scratch {
         final int[] in, err, acc, padded, wide;
+        /** Strided input errors: the centred dy of their own (the weight gradients' {@code err} may be in use on another thread). */
+        final int[] errForErrors;
         /** The working memory of {@link #weightGradRows} when the selection runs as one part. */
         final GradientPart gradient;
         final int paddedW, paddedPlane, wideLength;
@@ -40,6 +42,7 @@ public final class Conv2dU8 {
             err = new int[g.outSize()];
             acc = new int[g.outH() * g.outW()];
             boolean unit = g.stride() == 1;
+            errForErrors = new int[unit ? 0 : g.outSize()];
             padded = new int[unit ? g.inC() * paddedPlane : 0];
             wide = new int[unit ? wideLength : 0];
             gradient = new GradientPart(unit ? wideLength : 0);
@@ -128,12 +131,12 @@ public final class Conv2dU8 {
             return;
         }
         int plane = g.outH() * g.outW();
-        center(dy, dyZp, sc.err, g.outSize());
+        center(dy, dyZp, sc.errForErrors, g.outSize());
         java.util.Arrays.fill(dxAcc, 0, g.inSize(), 0);
         for (int k = 0; k < nSel; k++) {
             int o = sel[k];
             g.forEachTap(o, (c, ky, kx, wi) -> g.forEachRow(c, ky, kx, (aRow, xRow, n) ->
-                    Rows.scatter(dxAcc, xRow, g.stride(), (w[wi] & 0xFF) - wZp, sc.err, o * plane + aRow, n)));
+                    Rows.scatter(dxAcc, xRow, g.stride(), (w[wi] & 0xFF) - wZp, sc.errForErrors, o * plane + aRow, n)));
         }
     }
 

@@ -98,7 +98,9 @@ public abstract class WeightLayer extends Layer {
      * One backward step: the selection, then the gradients as the context's {@link Gradients} keeps
      * them (FLOAT32: added to the layer's sums; INT8: each selected structure's gradient in the
      * scratch row, added to its int8 sums in selection order), then the error propagation with the
-     * weights as they are, then (IN_PLACE) the update of the selected structures.
+     * weights as they are, then (IN_PLACE) the update of the selected structures. The random draws
+     * come in that order; the work that takes none (the error sums) runs beside the gradients
+     * ({@link Parts}): the same bits.
      */
     @Override
     void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Context c) {
@@ -112,12 +114,23 @@ public abstract class WeightLayer extends Layer {
         boolean weightGrad = !frozen && !w.biasOnly;
         long macs = macsPerStructure() * nSel;
         c.backwardMacs[index] += (weightGrad ? macs : 0) + (dx != null ? macs : 0);
-        if (!frozen && c.gradients == Gradients.FLOAT32) gradients(x, dy, c, w.grad, w.biasGrad, sel, nSel);
-        if (!frozen && c.gradients == Gradients.INT8) w.accumulate(sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
-        if (dx != null) propagate(dy, dx, c, nSel);
+        Runnable errors = dx == null ? null : () -> errorSums(dy, dx, c, nSel);
+        Runnable requantizeErrors = dx == null ? null : () -> finishErrors(dy, dx, c);
         if (!frozen && c.gradients == Gradients.IN_PLACE) {
-            w.updateInPlace(c.update, sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
+            w.updateInPlace(c.update, sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng, errors, requantizeErrors);
+            return;
         }
+        // The gradient sums and the error propagation's sums read the same dy and weights and write
+        // apart, so they run side by side; the errors are requantized after (their draws come second).
+        Runnable sums = frozen ? () -> {} : c.gradients == Gradients.FLOAT32 ? () -> gradients(x, dy, c, w.grad, w.biasGrad, sel, nSel)
+                : () -> w.accumulate(sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
+        if (dx == null) {
+            sums.run();
+            return;
+        }
+        if (frozen) errors.run();
+        else Parts.run(2, p -> (p == 0 ? sums : errors).run());
+        requantizeErrors.run();
     }
 
     /** The gradients of structures {@code s[0, n)} added to their rows of gw and gb; bias-only: the bias gradient (no MACs) alone. */
@@ -139,17 +152,21 @@ public abstract class WeightLayer extends Layer {
         }
     }
 
-    private void propagate(Tensor dy, Tensor dx, Context c, int nSel) {
+    /** The error propagation's sums: float32 errors into dx (FLOAT32, MIXED), int32 errors into the context's scratch (UINT8). */
+    private void errorSums(Tensor dy, Tensor dx, Context c, int nSel) {
         switch (c.precision) {
             case FLOAT32 -> errorF32(dy.f, dx.f, nSel);
             case MIXED -> errorU8F32(dy.f, dx.f, nSel);
-            case UINT8 -> {
-                errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
-                float accScale = w.params.scale() * dy.params.scale();
-                // A float dx is one share of a fan-out's error: the model sums the shares and requantizes once.
-                if (dx.quantized()) c.quantizeErrors(c.accScratch, accScale, errRange, dx);
-                else Context.realErrors(c.accScratch, accScale, dx.f, dx.size);
-            }
+            case UINT8 -> errorU8(dy.q, dy.params.zeroPoint(), c.accScratch, nSel);
         }
+    }
+
+    /** UINT8: the int32 errors {@link #errorSums} made become dx, requantized (or, for a fan-out's share, real values). */
+    private void finishErrors(Tensor dy, Tensor dx, Context c) {
+        if (c.precision != Precision.UINT8) return;
+        float accScale = w.params.scale() * dy.params.scale();
+        // A float dx is one share of a fan-out's error: the model sums the shares and requantizes once.
+        if (dx.quantized()) c.quantizeErrors(c.accScratch, accScale, errRange, dx);
+        else Context.realErrors(c.accScratch, accScale, dx.f, dx.size);
     }
 }

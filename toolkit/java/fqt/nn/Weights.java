@@ -262,62 +262,87 @@ public final class Weights {
     /**
      * {@link Gradients#IN_PLACE}: the update of one sample inside the backward step, for the
      * structures {@code sel[0, n)} (ascending), whose gradients {@code gradient} computes.
+     * {@code alongside} (or null) runs at the same time as the new values are made, on another
+     * thread when one is free: it may read the weights, which are written only after it is done;
+     * {@code before} (or null) runs just before they are written (its random draws come before the update's).
      */
-    <S> void updateInPlace(UpdateRule<S> rule, int[] sel, int n, Gradient gradient, Rounding rounding, Xorshift32 rng) {
-        updateRows(rule, sel, n, 1, gradient, rounding, rng);
+    <S> void updateInPlace(UpdateRule<S> rule, int[] sel, int n, Gradient gradient, Rounding rounding, Xorshift32 rng,
+                           Runnable alongside, Runnable before) {
+        if (alongside == null) {
+            newValues(rule, sel, n, 1, gradient);
+        } else {
+            Parts.run(2, p -> {
+                if (p == 0) newValues(rule, sel, n, 1, gradient);
+                else alongside.run();
+            });
+        }
+        if (before != null) before.run();
+        writeValues(sel, n, rounding, rng);
     }
 
     /**
      * The update of the structures {@code list[0, n)} (ascending) whose gradient sums over
      * {@code samples} samples {@code source} gives, without a buffer of the layer's gradients on the
-     * device. Float32 weights (or bias-only): delta and {@code w -= delta} per structure. uint8
-     * weights: the new scale and zero point depend on every structure's new values, so each listed
-     * structure's delta is made first (state committed) and its new values kept, the new range
-     * found (untouched structures join with their extreme codes), then the new values quantized
-     * with the new parameters, untouched structures requantized too when the parameters changed,
-     * as {@link #requantize} says. (The device has no room for the new values: it computes each
+     * device: {@link #newValues}, then {@link #writeValues}.
+     */
+    private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, Gradient source, Rounding rounding, Xorshift32 rng) {
+        newValues(rule, list, n, samples, source);
+        writeValues(list, n, rounding, rng);
+    }
+
+    /**
+     * The first half of an update, which reads the weights and writes only the working memory and
+     * the rule's state: each listed structure's delta (state committed), and for uint8 weights its
+     * new values and their range. (The device has no room for the new values: it computes each
      * gradient and delta twice, once for the range without committing the rule's state and once to
      * apply it; a rule reads only the gradient and the structure's own state, so the values are the same.)
      * A rule's deltas of different structures may be made on different threads ({@link Parts}).
      */
-    private <S> void updateRows(UpdateRule<S> rule, int[] list, int n, int samples, Gradient source, Rounding rounding, Xorshift32 rng) {
+    private <S> void newValues(UpdateRule<S> rule, int[] list, int n, int samples, Gradient source) {
         S st = state(rule);
         workingMemory();
         float[] v = work, vb = workBias;
         clearRows(list, n, v, vb);
         source.into(v, vb, list, n);
         int parts = parts(n);
-        if (q == null || biasOnly) {
-            Parts.run(parts, p -> {
-                int first = p * n / parts, end = (p + 1) * n / parts;
-                rule.deltas(this, st, list, first, end, v, vb, samples, true);
-                for (int k = first; k < end; k++) {
-                    int o = list[k], from = o * structureSize;
-                    bias[o] -= vb[o];
-                    if (biasOnly) continue; // the weights stay: a standardization's weight deltas are dropped
-                    for (int i = from; i < from + structureSize; i++) real[i] -= v[i];
-                }
-            });
-            return;
-        }
         float[] lo = perStructure, hi = perStructureToo;
-        float scale = params.scale();
-        int zp = params.zeroPoint();
+        boolean codes = q != null && !biasOnly;
+        float scale = codes ? params.scale() : 0f;
+        int zp = codes ? params.zeroPoint() : 0;
         Parts.run(parts, p -> {
             int first = p * n / parts, end = (p + 1) * n / parts;
             rule.deltas(this, st, list, first, end, v, vb, samples, true);
+            if (!codes) return;
             for (int k = first; k < end; k++) {
-                int o = list[k], from = o * structureSize;
-                WeightLoops.subtractFromCodes(q, zp, scale, v, from, structureSize, lo, hi, o);
+                int o = list[k];
+                WeightLoops.subtractFromCodes(q, zp, scale, v, o * structureSize, structureSize, lo, hi, o);
             }
         });
+    }
+
+    /**
+     * The second half: the biases and weights take the values {@link #newValues} made. Float32
+     * weights (or bias-only): {@code w -= delta} per structure (bias-only keeps the weights: a
+     * standardization's weight deltas are dropped). uint8 weights: the new scale and zero point
+     * depend on every structure's new values, so the new range is found (untouched structures join
+     * with their extreme codes), then the new values quantized with the new parameters, untouched
+     * structures requantized too when the parameters changed, as {@link #requantize} says.
+     */
+    private void writeValues(int[] list, int n, Rounding rounding, Xorshift32 rng) {
+        float[] v = work, vb = workBias;
+        for (int k = 0; k < n; k++) bias[list[k]] -= vb[list[k]];
+        if (biasOnly) return;
+        if (q == null) {
+            for (int k = 0; k < n; k++) {
+                int from = list[k] * structureSize;
+                for (int i = from; i < from + structureSize; i++) real[i] -= v[i];
+            }
+            return;
+        }
         boolean[] updated = updatedFlags;
         Arrays.fill(updated, false);
-        for (int k = 0; k < n; k++) {
-            updated[list[k]] = true;
-            bias[list[k]] -= vb[list[k]];
-        }
-        requantize(updated, lo, hi, rounding, rng);
+        for (int k = 0; k < n; k++) updated[list[k]] = true;
+        requantize(updated, perStructure, perStructureToo, rounding, rng);
     }
 
     /** The real value of each code in the current parameters (host working memory, made for one update). */

@@ -9,9 +9,10 @@ import java.util.function.IntConsumer;
  * The simulator's use of every core within one training run: a job cut into independent parts
  * (each part's result the same whichever thread runs it, so nothing depends on the threads), run
  * by the caller and by helper threads that are free. Jobs are small (tens of microseconds), so
- * helpers spin for a short while between jobs before they park. A job posted while another
- * caller's job runs (runs of a sweep side by side) is done by its caller alone: helpers are
- * never waited for.
+ * helpers spin for a short while between jobs before they park. One job is posted at a time:
+ * once its last part is claimed, a part may post a job of its own (a helper that is done helps
+ * with it); a job posted while the slot is taken (runs of a sweep side by side) is done by its
+ * caller alone. Helpers are never waited for: a caller runs every part nobody has claimed.
  */
 public final class Parts {
     private Parts() {}
@@ -46,9 +47,10 @@ public final class Parts {
             this.parts = parts;
         }
 
-        /** Runs parts until none is left unclaimed. */
+        /** Runs parts until none is left unclaimed; the one claiming the last part frees the slot for the jobs the parts post. */
         void work() {
             for (int p; (p = next.getAndIncrement()) < parts; ) {
+                if (p == parts - 1) POSTED.compareAndSet(this, null);
                 try {
                     body.accept(p);
                 } catch (Throwable t) {

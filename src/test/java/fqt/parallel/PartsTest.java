@@ -50,4 +50,27 @@ class PartsTest {
         }).toArray();
         for (int s : sums) assertEquals(500 * 6, s);
     }
+
+    /** A part may post a job of its own; every inner part runs once, and a helper that is done with its part helps with them. */
+    @Test
+    void partsPostJobsOfTheirOwn() {
+        ConcurrentHashMap<String, Boolean> innerThreads = new ConcurrentHashMap<>();
+        for (int job = 0; job < 500; job++) {
+            AtomicIntegerArray inner = new AtomicIntegerArray(2 * 5);
+            Parts.run(2, outer -> {
+                if (outer == 1) return; // a short part: its thread is free for the other part's job
+                for (int round = 0; round < 2; round++) {
+                    int r = round;
+                    Parts.run(5, p -> {
+                        inner.incrementAndGet(r * 5 + p);
+                        innerThreads.put(Thread.currentThread().getName(), true);
+                        long until = System.nanoTime() + 20_000;
+                        while (System.nanoTime() < until) Thread.onSpinWait();
+                    });
+                }
+            });
+            for (int i = 0; i < 10; i++) assertEquals(1, inner.get(i), "job " + job + " inner part " + i);
+        }
+        if (Parts.COUNT > 1) assertTrue(innerThreads.size() > 1, "a helper took inner parts: " + innerThreads.keySet());
+    }
 }
