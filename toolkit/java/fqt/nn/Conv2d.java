@@ -15,6 +15,7 @@ import fqt.quant.Requantizer;
 public final class Conv2d extends WeightLayer {
     final int inChannels, outChannels, kH, kW, stride, pad, groups;
     ConvGeometry g;
+    private long macsPerStructure;
     /** Host working memory of the uint8 kernels (see Conv2dU8.Scratch). */
     private Conv2dU8.Scratch scratch;
     /** Each part's working memory in a loop over structures: output planes, requantizers and weight-gradient memory (host working memory). */
@@ -61,6 +62,11 @@ public final class Conv2d extends WeightLayer {
             throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
         }
         scratch = new Conv2dU8.Scratch(g);
+        long n = 0;
+        for (int ky = 0; ky < kH; ky++)
+            for (int kx = 0; kx < kW; kx++)
+                n += (long) validOutputs(ky, g.inH(), g.outH()) * validOutputs(kx, g.inW(), g.outW());
+        macsPerStructure = n * g.inPerGroup();
         return new int[] {outChannels, g.outH(), g.outW()};
     }
 
@@ -69,14 +75,8 @@ public final class Conv2d extends WeightLayer {
     /** Executed MACs: padded taps are skipped, so this counts only the taps inside the input. */
     @Override public long forwardMacs() { return macsPerStructure() * outChannels; }
 
-    @Override
-    long macsPerStructure() {
-        long n = 0;
-        for (int ky = 0; ky < kH; ky++)
-            for (int kx = 0; kx < kW; kx++)
-                n += (long) validOutputs(ky, g.inH(), g.outH()) * validOutputs(kx, g.inW(), g.outW());
-        return n * g.inPerGroup();
-    }
+    /** Counted once the input shape is known: the taps inside the input, over every output position. */
+    @Override long macsPerStructure() { return macsPerStructure; }
 
     private int validOutputs(int k, int in, int out) {
         int lo = 0;

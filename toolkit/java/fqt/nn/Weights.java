@@ -225,8 +225,7 @@ public final class Weights {
                     Arrays.fill(gradCodes, from, from + structureSize, (byte) GRAD_ZERO_POINT);
                     continue;
                 }
-                for (int i = from; i < from + structureSize; i++) v[i] = v[i] / ns;
-                RoundingLoops.round(v, from, from + structureSize, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, d, first + at[o]);
+                RoundingLoops.round(v, from, from + structureSize, ns, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, d, first + at[o]);
             }
         });
     }
@@ -428,9 +427,8 @@ public final class Weights {
         Parts.run(parts, p -> {
             for (int k = p * count / parts, end = (p + 1) * count / parts; k < end; k++) {
                 int o = list[k], from = o * structureSize, to = from + structureSize;
-                if (updated[o]) for (int i = from; i < to; i++) v[i] = v[i] / ns;
-                else for (int i = from; i < to; i++) v[i] = table[q[i] & 0xFF] / ns;
-                RoundingLoops.round(v, from, to, q, from, nz, QuantParams.QMIN, rounding, d, first + at[o]);
+                if (!updated[o]) for (int i = from; i < to; i++) v[i] = table[q[i] & 0xFF];
+                RoundingLoops.round(v, from, to, ns, q, from, nz, QuantParams.QMIN, rounding, d, first + at[o]);
             }
         });
         params = next;

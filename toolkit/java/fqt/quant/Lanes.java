@@ -35,10 +35,12 @@ final class Lanes {
     static boolean usable() { return B != null; }
 
     /** {@link RoundingLoops#codes} for the first whole vectors of the n elements; returns how many it did. */
-    static int codes(float[] v, int from, int n, float add, int[] d, int dAt, byte[] q, int qOff, int zp, int lo) {
+    static int codes(float[] v, int from, int n, float div, float add, int[] d, int dAt, byte[] q, int qOff, int zp, int lo) {
         int lanes = F.length(), i = 0;
+        boolean divide = div != 1f;
         for (; i + lanes <= n; i += lanes) {
             FloatVector x = FloatVector.fromArray(F, v, from + i);
+            if (divide) x = x.div(div);
             if (d != null) {
                 FloatVector u = (FloatVector) IntVector.fromArray(I, d, dAt + i).lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0);
                 x = x.add(u.mul(0x1.0p-24f));

@@ -47,26 +47,33 @@ public final class RoundingLoops {
      * parts of one loop run on several threads this way, each with its slice of one {@link Xorshift32#take}.
      */
     public static void round(float[] v, int from, int to, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding, int[] draws, int at) {
+        round(v, from, to, 1f, q, qOff, zeroPoint, lo, rounding, draws, at);
+    }
+
+    /**
+     * {@link #round(float[], int, int, byte[], int, int, int, Rounding, int[], int)} of the quotients
+     * {@code v[i] / divisor} (each the float32 quotient, as if stored first; v is left as it is).
+     */
+    public static void round(float[] v, int from, int to, float divisor, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding,
+                             int[] draws, int at) {
         int n = to - from;
         switch (rounding) {
-            case FLOOR -> codes(v, from, n, 0f, null, 0, q, qOff, zeroPoint, lo, VECTORS);
-            case NEAREST -> codes(v, from, n, 0.5f, null, 0, q, qOff, zeroPoint, lo, VECTORS);
-            case STOCHASTIC -> codes(v, from, n, 0f, draws, at, q, qOff, zeroPoint, lo, VECTORS);
+            case FLOOR -> codes(v, from, n, divisor, 0f, null, 0, q, qOff, zeroPoint, lo, VECTORS);
+            case NEAREST -> codes(v, from, n, divisor, 0.5f, null, 0, q, qOff, zeroPoint, lo, VECTORS);
+            case STOCHASTIC -> codes(v, from, n, divisor, 0f, draws, at, q, qOff, zeroPoint, lo, VECTORS);
         }
     }
 
     /**
-     * {@code q[qOff + i] = code(v[from + i] + u_i)} for i in [0, n), with {@code u_i} the unit of
-     * draw {@code d[dAt + i]}, or {@code add} when d is null (0 floors, 0.5 rounds to nearest);
-     * {@code vectors}: lane by lane as far as whole vectors go.
+     * {@code q[qOff + i] = code(v[from + i] / div + u_i)} for i in [0, n), with {@code u_i} the unit
+     * of draw {@code d[dAt + i]}, or {@code add} when d is null (0 floors, 0.5 rounds to nearest);
+     * a divisor of 1 divides nothing (x / 1 is x); {@code vectors}: lane by lane as far as whole vectors go.
      */
-    static void codes(float[] v, int from, int n, float add, int[] d, int dAt, byte[] q, int qOff, int zp, int lo, boolean vectors) {
-        int i = vectors ? Lanes.codes(v, from, n, add, d, dAt, q, qOff, zp, lo) : 0;
-        if (d == null) {
-            if (add == 0f) for (; i < n; i++) q[qOff + i] = (byte) code(v[from + i], zp, lo);
-            else for (; i < n; i++) q[qOff + i] = (byte) code(v[from + i] + add, zp, lo);
-        } else {
-            for (; i < n; i++) q[qOff + i] = (byte) code(v[from + i] + Xorshift32.unit(d[dAt + i]), zp, lo);
+    static void codes(float[] v, int from, int n, float div, float add, int[] d, int dAt, byte[] q, int qOff, int zp, int lo, boolean vectors) {
+        int i = vectors ? Lanes.codes(v, from, n, div, add, d, dAt, q, qOff, zp, lo) : 0;
+        for (; i < n; i++) {
+            float x = div == 1f ? v[from + i] : v[from + i] / div;
+            q[qOff + i] = (byte) code(d == null ? (add == 0f ? x : x + add) : x + Xorshift32.unit(d[dAt + i]), zp, lo);
         }
     }
 }

@@ -97,8 +97,16 @@ class RoundingLoopsTest {
                         float add = mode == Rounding.NEAREST ? 0.5f : 0f;
                         int at = mode == Rounding.STOCHASTIC ? c.take(len) : 0;
                         int[] d = mode == Rounding.STOCHASTIC ? c.drawn() : null;
-                        RoundingLoops.codes(v, 5, len, add, d, at, path, 0, zp, lo, vectors);
+                        RoundingLoops.codes(v, 5, len, 1f, add, d, at, path, 0, zp, lo, vectors);
                         assertArrayEquals(expected, path, mode + " len " + len + " zp " + zp + " vectors " + vectors);
+                        // The quotients by a divisor: each path as if the quotient were stored first.
+                        float div = 0.37f + r.nextFloat();
+                        float[] quotients = new float[v.length];
+                        for (int i = 0; i < v.length; i++) quotients[i] = v[i] / div;
+                        byte[] stored = new byte[len], fused = new byte[len];
+                        RoundingLoops.codes(quotients, 5, len, 1f, add, d, at, stored, 0, zp, lo, vectors);
+                        RoundingLoops.codes(v, 5, len, div, add, d, at, fused, 0, zp, lo, vectors);
+                        assertArrayEquals(stored, fused, mode + " len " + len + " divided, vectors " + vectors);
                     }
                 }
             }
