@@ -8,11 +8,15 @@ public final class ReluU8 {
     private ReluU8() {}
 
     public static void forward(byte[] x, int xZp, byte[] y, int n) {
-        for (int i = 0; i < n; i++) y[i] = (x[i] & 0xFF) > xZp ? x[i] : (byte) xZp;
+        int i = Rows.VECTORS ? n - n % RowLanes.BYTE_LANES : 0;
+        if (i > 0) RowLanes.relu(x, xZp, y, i);
+        for (; i < n; i++) y[i] = (x[i] & 0xFF) > xZp ? x[i] : (byte) xZp;
     }
 
     public static void backward(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx, int n) {
-        for (int i = 0; i < n; i++) dx[i] = (x[i] & 0xFF) > xZp ? dy[i] : (byte) eZp;
+        int i = Rows.VECTORS ? n - n % RowLanes.BYTE_LANES : 0;
+        if (i > 0) RowLanes.reluErrors(x, xZp, dy, eZp, dx, i);
+        for (; i < n; i++) dx[i] = (x[i] & 0xFF) > xZp ? dy[i] : (byte) eZp;
     }
 
     /** MIXED: uint8 features, float32 errors. */

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Rows}' integer loops lane by lane with the Vector API, over the first whole vectors of a
- * row (the caller does the rest element by element); loaded only when the module is there.
+ * The kernels' integer loops ({@link Rows}, {@link ReluU8}) lane by lane with the Vector API, over
+ * the first whole vectors of a row (the caller does the rest element by element); loaded only when the module is there.
  * Integer sums are exact (modulo 2^32 like the scalar ones), so the order of the lanes does not matter.
  */
 final class RowLanes {
@@ -106,5 +106,25 @@ final class RowLanes {
         sums[6] = a6.reduceLanes(VectorOperators.ADD);
         sums[7] = a7.reduceLanes(VectorOperators.ADD);
         sums[8] = a8.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Byte lanes: the codes of one int vector's lanes, the one byte species of these loops. */
+    static final int BYTE_LANES = B.length();
+
+    /** Lanes where the code {@code x & 0xFF} is above {@code zp} (unsigned order as signed, by flipping the top bit). */
+    private static jdk.incubator.vector.VectorMask<Byte> above(byte[] x, int i, int zp) {
+        return ByteVector.fromArray(B, x, i).lanewise(VectorOperators.XOR, (byte) 0x80).compare(VectorOperators.GT, (byte) (zp ^ 0x80));
+    }
+
+    /** {@code y[i] = x[i] > zp ? x[i] : zp} (as codes) for i in [0, n), n a multiple of BYTE_LANES. */
+    static void relu(byte[] x, int zp, byte[] y, int n) {
+        ByteVector z = ByteVector.broadcast(B, (byte) zp);
+        for (int i = 0; i < n; i += BYTE_LANES) z.blend(ByteVector.fromArray(B, x, i), above(x, i, zp)).intoArray(y, i);
+    }
+
+    /** {@code dx[i] = x[i] > zp ? dy[i] : eZp} (as codes) for i in [0, n), n a multiple of BYTE_LANES. */
+    static void reluErrors(byte[] x, int zp, byte[] dy, int eZp, byte[] dx, int n) {
+        ByteVector e = ByteVector.broadcast(B, (byte) eZp);
+        for (int i = 0; i < n; i += BYTE_LANES) e.blend(ByteVector.fromArray(B, dy, i), above(x, i, zp)).intoArray(dx, i);
     }
 }

@@ -79,4 +79,25 @@ class RowsTest {
             assertArrayEquals(yExpected, y, "addScaled n " + n);
         }
     }
+
+    /** uint8 ReLU, lane by lane with the tail element by element, is its definition for every zero point. */
+    @Test
+    void reluIsItsDefinition() {
+        Random r = new Random(41);
+        for (int n : new int[] {0, 1, 15, 16, 17, 100, 6272}) {
+            for (int zp : new int[] {0, 1, 127, 128, 129, 254, 255}) {
+                byte[] x = new byte[n], dy = new byte[n], y = new byte[n], dx = new byte[n];
+                r.nextBytes(x);
+                r.nextBytes(dy);
+                int eZp = r.nextInt(256);
+                ReluU8.forward(x, zp, y, n);
+                ReluU8.backward(x, zp, dy, eZp, dx, n);
+                for (int i = 0; i < n; i++) {
+                    boolean passes = (x[i] & 0xFF) > zp;
+                    assertEquals(passes ? x[i] : (byte) zp, y[i], "forward n " + n + " zp " + zp + " at " + i);
+                    assertEquals(passes ? dy[i] : (byte) eZp, dx[i], "backward n " + n + " zp " + zp + " at " + i);
+                }
+            }
+        }
+    }
 }
