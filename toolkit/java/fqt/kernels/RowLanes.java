@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The kernels' integer loops ({@link Rows}, {@link ReluU8}) lane by lane with the Vector API, over
  * the first whole vectors of a row (the caller does the rest element by element); loaded only when the module is there.
  * Integer sums are exact (modulo 2^32 like the scalar ones), so the order of the lanes does not matter.
+ * The species are those of {@code fqt.quant.Lanes} (see there why there is one of each).
  */
 final class RowLanes {
     private RowLanes() {}

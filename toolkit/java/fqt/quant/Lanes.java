@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The simulator's loops lane by lane with the Vector API, each bit for bit the scalar loop it
- * names ({@link RoundingLoops}, {@link WeightLoops}, {@link Xorshift32}); loaded only when the
- * module is there. Rounding: the float-to-int
+ * The quantization loops lane by lane with the Vector API, each bit for bit the scalar loop it
+ * names ({@link RoundingLoops}, {@link WeightLoops}, {@link Xorshift32}; the kernels' are in
+ * {@code fqt.kernels.RowLanes}); loaded only when the module is there. Every Vector API loop of the
+ * simulator uses the same int, float and byte species: with two species of one element type in a
+ * JVM the JIT sees two receiver types in the shared vector methods and boxes vectors. Rounding: the float-to-int
  * conversion is not compiled to a vector instruction by JDK 17, so the floor is taken with the
  * 1.5 * 2^23 trick instead: for c in [-1024, 1024], {@code c + 1.5 * 2^23} rounds c to the nearest
  * integer k (ties to even: exact float32 addition, ulp 1 there) and its bits are those of
