@@ -1,9 +1,11 @@
 package fqt.cli;
 
 import fqt.data.FashionMnist;
+import fqt.nn.Gradients;
 import fqt.nn.Precision;
 import fqt.select.PartialUpdates;
 import fqt.select.PartialUpdates.ErrorBy;
+import fqt.train.Defaults;
 import fqt.train.Optimizer;
 import fqt.train.Training;
 import fqt.train.TrainingRun;
@@ -68,6 +70,10 @@ final class ExperimentCommand extends CommandGroup {
                 + " only the true logit is ever raised: accuracy suffers and larger learning rates diverge)")
         boolean selectHead;
 
+        @Option(names = "--gradients", paramLabel = "G", description = "${bundle:names.gradients}: where gradients wait for the update"
+                + " (default: ${bundle:default.gradients}; float32 gives the run before UINT8's int8 sums)")
+        Gradients gradients = Defaults.GRADIENTS;
+
         @Option(names = "--json", description = "JSON lines: the setting, one object per row, the verdicts")
         boolean json;
 
@@ -88,7 +94,7 @@ final class ExperimentCommand extends CommandGroup {
                     DoubleColumn.create("backward_us_per_sample"), DoubleColumn.create("backward_speedup"));
             List<String> verdicts = new ArrayList<>();
             for (Precision p : PRECISIONS) {
-                UnaryOperator<Training> base = tr -> tr.precision(p).trainLast(trainLast).optimizer(opt).seed(seed);
+                UnaryOperator<Training> base = tr -> fineTuning(tr, p, opt);
                 for (double lambda : new double[] {1.0, 0.1}) { // JIT warm-up of both paths, untimed
                     s.take(1000, 1, seed).fineTune(pre, tr -> base.apply(tr).progress(null).partialUpdates(partial(lambda, errorBy, fullHead)));
                 }
@@ -118,9 +124,9 @@ final class ExperimentCommand extends CommandGroup {
                 }
             }
             String setting = String.format("%s; %d + %d training samples per epoch (source + target); pretrained float32 source accuracy %.4f; "
-                            + "fine-tuning: trainLast(%d), %s, %d epochs, errors by %s, head %s",
+                            + "fine-tuning: trainLast(%d), %s, %d epochs, errors by %s, head %s, gradients %s",
                     s.name(), s.source().train().size(), s.target().train().size(), pre.testAccuracy(), trainLast, opt.describe(), epochs,
-                    errorBy, fullHead ? "updated fully" : "selected too");
+                    errorBy, fullHead ? "updated fully" : "selected too", CliEnum.name(gradients));
             if (json) {
                 System.out.println(Json.object(Map.of("setting", setting)));
                 for (Row r : t) {
@@ -134,6 +140,11 @@ final class ExperimentCommand extends CommandGroup {
             }
             verdicts.forEach(System.out::println);
             return 0;
+        }
+
+        /** The fine-tuning's settings of this command line in precision p, without the budget and the epochs (which each run sets). */
+        Training fineTuning(Training tr, Precision p, Optimizer opt) {
+            return tr.precision(p).trainLast(trainLast).optimizer(opt).gradients(gradients).seed(seed);
         }
 
         /** Whether lambda 0.1 meets the paper's mark: at least 5x fewer backward MACs for at most 1.5 accuracy points. */

@@ -3,12 +3,15 @@ package fqt.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import fqt.nn.ErrorRange;
+import fqt.nn.Gradients;
 import fqt.nn.Models;
 import fqt.nn.Precision;
 import fqt.quant.Rounding;
 import fqt.select.PartialUpdates;
 import fqt.select.PartialUpdates.ErrorBy;
 import fqt.train.Defaults;
+import fqt.train.Fqt;
+import fqt.train.Optimizer;
 import fqt.train.TrainingConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,5 +78,26 @@ class CliTrainingOptionsTest {
         ParseResult r = Main.commandLine().parseArgs("train", "--precision", "all").subcommand();
         assertEquals(List.of(Precision.values()), ((TrainCommand) r.commandSpec().userObject()).training.precisions());
         CliErrorsTest.assertOneLineError(CliHelpTest.run("board", "train", "--precision", "all"), "one precision");
+    }
+
+    /** The partial-update experiment's fine-tuning in UINT8, from a parsed (not run) command line. */
+    static TrainingConfig experiment(String... args) {
+        ParseResult r = Main.commandLine().parseArgs(args);
+        while (r.hasSubcommand()) r = r.subcommand();
+        var e = (ExperimentCommand.PartialUpdatesExperiment) r.commandSpec().userObject();
+        return e.fineTuning(Fqt.train(Models.mlp(new int[] {1, 4, 4}, 3, 1, 8)), Precision.UINT8, Optimizer.named(e.optimizer, e.lr)).config();
+    }
+
+    @Test
+    void theExperimentsOptionsReachItsFineTuning() {
+        TrainingConfig unset = experiment("experiment", "partial-updates");
+        assertEquals(Defaults.GRADIENTS, unset.gradients());
+        assertEquals(Defaults.SEED, unset.seed());
+        TrainingConfig t = experiment("experiment", "partial-updates", "--gradients", "float32", "--seed", "3", "--train-last", "1", "--optimizer", "momentum", "--lr", "0.01");
+        assertEquals(Gradients.FLOAT32, t.gradients());
+        assertEquals(3, t.seed());
+        assertEquals(1, t.trainLast());
+        assertEquals("momentum(0.01, 0.9)", t.optimizer().describe());
+        assertEquals(Precision.UINT8, t.precision());
     }
 }
