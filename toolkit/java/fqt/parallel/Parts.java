@@ -1,7 +1,7 @@
 package fqt.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -9,10 +9,12 @@ import java.util.function.IntConsumer;
  * The simulator's use of every core within one training run: a job cut into independent parts
  * (each part's result the same whichever thread runs it, so nothing depends on the threads), run
  * by the caller and by helper threads that are free. Jobs are small (tens of microseconds), so
- * helpers spin for a short while between jobs before they park. One job is posted at a time:
- * once its last part is claimed, a part may post a job of its own (a helper that is done helps
- * with it); a job posted while the slot is taken (runs of a sweep side by side) is done by its
- * caller alone. Helpers are never waited for: a caller runs every part nobody has claimed.
+ * helpers spin for a short while between jobs before they park. A job is posted in one of a few
+ * slots until its last part is claimed, so a part may post a job of its own (the error sums beside
+ * the gradient sums each post theirs); a caller whose parts are all claimed helps with any posted
+ * job while it waits for the others' parts to finish; a job posted when every slot is taken (runs
+ * of a sweep side by side) is done by its caller alone. Helpers are never waited for: a caller
+ * runs every part nobody has claimed.
  */
 public final class Parts {
     private Parts() {}
@@ -25,7 +27,8 @@ public final class Parts {
     /** How long a helper looks for the next job before it parks. */
     private static final long SPIN_NANOS = 200_000;
 
-    private static final AtomicReference<Job> POSTED = new AtomicReference<>();
+    /** Jobs with parts not claimed yet: two per thread, enough for every thread's job and one nested in it. */
+    private static final AtomicReferenceArray<Job> POSTED = new AtomicReferenceArray<>(2 * COUNT);
     private static final Thread[] HELPERS = new Thread[COUNT - 1];
 
     static {
@@ -40,6 +43,8 @@ public final class Parts {
         final IntConsumer body;
         final int parts;
         final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        /** Its slot in POSTED, or -1 when it was not posted. */
+        int slot = -1;
         volatile Throwable failure;
 
         Job(IntConsumer body, int parts) {
@@ -47,10 +52,10 @@ public final class Parts {
             this.parts = parts;
         }
 
-        /** Runs parts until none is left unclaimed; the one claiming the last part frees the slot for the jobs the parts post. */
+        /** Runs parts until none is left unclaimed; the one claiming the last part frees the job's slot. */
         void work() {
             for (int p; (p = next.getAndIncrement()) < parts; ) {
-                if (p == parts - 1) POSTED.compareAndSet(this, null);
+                if (p == parts - 1) unpost();
                 try {
                     body.accept(p);
                 } catch (Throwable t) {
@@ -58,6 +63,20 @@ public final class Parts {
                 }
                 done.incrementAndGet();
             }
+        }
+
+        /** Takes a free slot: true if it got one. */
+        boolean post() {
+            for (int i = 0; i < POSTED.length(); i++) {
+                slot = i;
+                if (POSTED.compareAndSet(i, null, this)) return true;
+            }
+            slot = -1;
+            return false;
+        }
+
+        void unpost() {
+            if (slot >= 0) POSTED.compareAndSet(slot, this, null);
         }
     }
 
@@ -80,23 +99,32 @@ public final class Parts {
             return;
         }
         Job job = new Job(body, parts);
-        boolean posted = POSTED.compareAndSet(null, job);
-        if (posted) for (Thread h : HELPERS) LockSupport.unpark(h);
+        if (job.post()) for (Thread h : HELPERS) LockSupport.unpark(h);
         job.work();
-        while (job.done.get() < parts) Thread.onSpinWait();
-        if (posted) POSTED.compareAndSet(job, null);
+        while (job.done.get() < parts) if (!helpOne()) Thread.onSpinWait();
+        job.unpost();
         Throwable t = job.failure;
         if (t instanceof RuntimeException r) throw r;
         if (t instanceof Error e) throw e;
         if (t != null) throw new IllegalStateException(t);
     }
 
+    /** Works on the first posted job with parts left; false if there is none. */
+    private static boolean helpOne() {
+        for (int i = 0; i < POSTED.length(); i++) {
+            Job job = POSTED.get(i);
+            if (job != null && job.next.get() < job.parts) {
+                job.work();
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void help() {
         long idleSince = System.nanoTime();
         while (true) {
-            Job job = POSTED.get();
-            if (job != null && job.next.get() < job.parts) {
-                job.work();
+            if (helpOne()) {
                 idleSince = System.nanoTime();
             } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                 Thread.onSpinWait();

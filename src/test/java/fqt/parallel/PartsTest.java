@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Every part runs exactly once, on the caller or a helper, failures reach the caller, and callers side by side do not wait on each other. */
+/** Every part runs exactly once, on the caller or a helper, failures reach the caller, callers side by side do not wait on each other, and a waiting caller helps. */
 class PartsTest {
     @Test
     void everyPartRunsOnceAndTheHelpersTakeSome() {
@@ -72,5 +72,32 @@ class PartsTest {
             for (int i = 0; i < 10; i++) assertEquals(1, inner.get(i), "job " + job + " inner part " + i);
         }
         if (Parts.COUNT > 1) assertTrue(innerThreads.size() > 1, "a helper took inner parts: " + innerThreads.keySet());
+    }
+
+    /**
+     * Two parts each post a job at once: both are posted, and the caller, done with its own part,
+     * helps with the job of the part a helper runs while it waits for that part.
+     */
+    @Test
+    void aWaitingCallerHelpsWithAnotherJob() {
+        String caller = Thread.currentThread().getName();
+        boolean helped = false;
+        for (int job = 0; job < 300 && !helped; job++) {
+            ConcurrentHashMap<String, Boolean> secondJobThreads = new ConcurrentHashMap<>();
+            String[] secondPartThread = new String[1];
+            AtomicIntegerArray inner = new AtomicIntegerArray(2 * 6);
+            Parts.run(2, outer -> {
+                if (outer == 1) secondPartThread[0] = Thread.currentThread().getName();
+                Parts.run(6, p -> {
+                    inner.incrementAndGet(outer * 6 + p);
+                    if (outer == 1) secondJobThreads.put(Thread.currentThread().getName(), true);
+                    long until = System.nanoTime() + (outer == 1 ? 40_000 : 5_000); // the second job is the longer one
+                    while (System.nanoTime() < until) Thread.onSpinWait();
+                });
+            });
+            for (int i = 0; i < 12; i++) assertEquals(1, inner.get(i), "job " + job + " inner part " + i);
+            helped = !caller.equals(secondPartThread[0]) && secondJobThreads.containsKey(caller);
+        }
+        if (Parts.COUNT > 1) assertTrue(helped, "the caller never took a part of the job a helper's part posted");
     }
 }
