@@ -88,11 +88,13 @@ public final class Xorshift32 {
     /**
      * Keeps the draws not handed out yet at the front, then makes whole blocks after them until n
      * are ready: each block's start is the last one's jumped CHAINS times, so the blocks are made
-     * in {@link Parts} side by side.
+     * in {@link Parts} side by side, in whole vectors of blocks (a block left over would be made
+     * element by element, at twice the cost of the draws it holds: the spare ones wait for the next take).
      */
     private void makeAhead(int n) {
         int kept = end - head;
-        int blocks = (n - kept + BLOCK - 1) / BLOCK;
+        int unit = RoundingLoops.VECTORS ? Lanes.BLOCKS_PER_VECTOR : 1;
+        int units = (n - kept + unit * BLOCK - 1) / (unit * BLOCK), blocks = units * unit;
         if (ahead.length < kept + blocks * BLOCK) {
             int[] bigger = new int[kept + blocks * BLOCK];
             System.arraycopy(ahead, head, bigger, 0, kept);
@@ -104,10 +106,10 @@ public final class Xorshift32 {
         int x = kept > 0 ? ahead[kept - 1] : state;
         for (int c = 0; c < blocks * CHAINS; c++) starts[c] = x = c == 0 ? x : jump(x);
         int[] d = ahead, s = starts;
-        int parts = Parts.cut(blocks, (long) blocks * BLOCK, DRAWS_PER_PART);
+        int parts = Parts.cut(units, (long) blocks * BLOCK, DRAWS_PER_PART);
         Parts.run(parts, p -> {
-            int b = p * blocks / parts;
-            blocks(s, b, (p + 1) * blocks / parts - b, d, kept + b * BLOCK, RoundingLoops.VECTORS);
+            int b = p * units / parts * unit;
+            blocks(s, b, (p + 1) * units / parts * unit - b, d, kept + b * BLOCK, RoundingLoops.VECTORS);
         });
         head = 0;
         end = kept + blocks * BLOCK;
