@@ -16,8 +16,11 @@ public final class ClampU8 {
         }
     }
 
+    /** The error: dy where {@code qlo < x < qhi}, else eZp (qlo below 0 or qhi above 255 bound nothing; dx may be dy). */
     public static void backward(byte[] x, int qlo, int qhi, byte[] dy, int eZp, byte[] dx, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = Rows.VECTORS ? n - n % RowLanes.BYTE_LANES : 0;
+        if (i > 0) RowLanes.clampErrors(x, qlo, qhi, dy, eZp, dx, i);
+        for (; i < n; i++) {
             int q = x[i] & 0xFF;
             dx[i] = q > qlo && q < qhi ? dy[i] : (byte) eZp;
         }

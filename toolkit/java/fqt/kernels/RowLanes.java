@@ -123,6 +123,25 @@ final class RowLanes {
         for (int i = 0; i < n; i += BYTE_LANES) z.blend(ByteVector.fromArray(B, x, i), above(x, i, zp)).intoArray(y, i);
     }
 
+    /** Lanes where the code {@code x & 0xFF} is below {@code hi}, hi in [0, 255]. */
+    private static jdk.incubator.vector.VectorMask<Byte> below(byte[] x, int i, int hi) {
+        return ByteVector.fromArray(B, x, i).lanewise(VectorOperators.XOR, (byte) 0x80).compare(VectorOperators.LT, (byte) (hi ^ 0x80));
+    }
+
+    /**
+     * {@code dx[i] = qlo < x[i] && x[i] < qhi ? dy[i] : eZp} (as codes) for i in [0, n), n a multiple
+     * of BYTE_LANES; qlo below 0 or qhi above 255 bound nothing.
+     */
+    static void clampErrors(byte[] x, int qlo, int qhi, byte[] dy, int eZp, byte[] dx, int n) {
+        ByteVector e = ByteVector.broadcast(B, (byte) eZp);
+        int lo = Math.min(qlo, 255), hi = Math.max(qhi, 0);
+        for (int i = 0; i < n; i += BYTE_LANES) {
+            jdk.incubator.vector.VectorMask<Byte> pass = hi > 255 ? B.maskAll(true) : below(x, i, hi);
+            if (lo >= 0) pass = pass.and(above(x, i, lo));
+            e.blend(ByteVector.fromArray(B, dy, i), pass).intoArray(dx, i);
+        }
+    }
+
     /** {@code dx[i] = x[i] > zp ? dy[i] : eZp} (as codes) for i in [0, n), n a multiple of BYTE_LANES. */
     static void reluErrors(byte[] x, int zp, byte[] dy, int eZp, byte[] dx, int n) {
         ByteVector e = ByteVector.broadcast(B, (byte) eZp);

@@ -1,5 +1,6 @@
 package fqt.nn;
 
+import fqt.kernels.ClampU8;
 import fqt.quant.QuantParams;
 import fqt.quant.RangeTracker;
 import java.util.Arrays;
@@ -85,12 +86,13 @@ public abstract class Layer {
      */
     static void zeroSaturatedErrors(Tensor y, Tensor dy) {
         boolean low = y.params.zeroPoint() > 0;
+        if (dy.quantized()) { // the clamp's error rule, bounds 0 (or none) and 255
+            ClampU8.backward(y.q, low ? 0 : -1, 255, dy.q, dy.params.zeroPoint(), dy.q, y.size);
+            return;
+        }
         for (int i = 0; i < y.size; i++) {
             int q = y.q[i] & 0xFF;
-            if (q == 255 || (low && q == 0)) {
-                if (dy.quantized()) dy.q[i] = (byte) dy.params.zeroPoint();
-                else dy.f[i] = 0f;
-            }
+            if (q == 255 || (low && q == 0)) dy.f[i] = 0f;
         }
     }
 

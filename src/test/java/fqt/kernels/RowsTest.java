@@ -100,4 +100,27 @@ class RowsTest {
             }
         }
     }
+
+    /** The clamp's errors (and the saturation rule, its case qlo 0 or -1, qhi 255), in place too, lane by lane as element by element. */
+    @Test
+    void clampErrorsAreTheirDefinition() {
+        Random r = new Random(43);
+        for (int n : new int[] {0, 1, 15, 16, 17, 100, 6272}) {
+            for (int[] b : new int[][] {{-1, 255}, {0, 255}, {-1, 256}, {0, 6}, {3, 200}, {254, 255}, {255, 256}, {-1, 0}, {10, 10}}) {
+                byte[] x = new byte[n], dy = new byte[n], dx = new byte[n];
+                r.nextBytes(x);
+                r.nextBytes(dy);
+                int eZp = r.nextInt(256);
+                ClampU8.backward(x, b[0], b[1], dy, eZp, dx, n);
+                byte[] inPlace = dy.clone();
+                ClampU8.backward(x, b[0], b[1], inPlace, eZp, inPlace, n);
+                for (int i = 0; i < n; i++) {
+                    int q = x[i] & 0xFF;
+                    byte want = b[0] < q && q < b[1] ? dy[i] : (byte) eZp;
+                    assertEquals(want, dx[i], "n " + n + " bounds " + b[0] + ", " + b[1] + " at " + i);
+                    assertEquals(want, inPlace[i], "in place, n " + n + " at " + i);
+                }
+            }
+        }
+    }
 }
