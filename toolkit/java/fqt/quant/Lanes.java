@@ -29,6 +29,8 @@ final class Lanes {
     private static final VectorSpecies<Byte> B = F.vectorBitSize() >= 256 ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 4)) : null;
     private static final float MAGIC = 0x1.8p23f;
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
+    /** A draw's top 24 bits times this are its unit in [0, 1). */
+    private static final FloatVector UNIT = FloatVector.broadcast(F, 0x1.0p-24f);
 
     /** Lanes of a float vector: the loops below do the first {@code n - n % LANES} elements. */
     static final int LANES = F.length();
@@ -43,18 +45,18 @@ final class Lanes {
         for (; i + lanes <= n; i += lanes) {
             FloatVector x = FloatVector.fromArray(F, v, from + i);
             if (divide) x = x.div(div);
-            if (d != null) {
+            if (d != null) { // x + u * 2^-24 in one rounding: the product is exact (u < 2^24)
                 FloatVector u = (FloatVector) IntVector.fromArray(I, d, dAt + i).lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0);
-                x = x.add(u.mul(0x1.0p-24f));
+                x = u.fma(UNIT, x);
             } else if (add != 0f) {
                 x = x.add(add);
             }
             FloatVector c = x.max(-1024f).min(1024f);
-            c = c.blend(0f, c.test(VectorOperators.IS_NAN));
+            c = c.blend(0f, c.compare(VectorOperators.NE, c)); // NaN: the one value unequal to itself
             FloatVector s = c.add(MAGIC);
-            IntVector k = s.reinterpretAsInts().sub(MAGIC_BITS);
+            IntVector k = s.reinterpretAsInts().sub(MAGIC_BITS - zp); // the nearest integer plus the zero point
             VectorMask<Integer> above = s.sub(MAGIC).compare(VectorOperators.GT, c).cast(I);
-            IntVector code = k.blend(k.sub(1), above).add(zp).max(lo).min(QuantParams.QMAX);
+            IntVector code = k.blend(k.sub(1), above).max(lo).min(QuantParams.QMAX);
             ((ByteVector) code.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, qOff + i);
         }
         return i;
