@@ -51,8 +51,10 @@ final class Lanes {
             } else if (add != 0f) {
                 x = x.add(add);
             }
-            FloatVector c = x.max(-1024f).min(1024f);
-            c = c.blend(0f, c.compare(VectorOperators.NE, c)); // NaN: the one value unequal to itself
+            // Clamped to [-1024, 1024] by comparisons (a NaN compares false and stays), then NaN, the one value unequal to itself, to 0.
+            FloatVector c = x.blend(-1024f, x.compare(VectorOperators.LT, -1024f));
+            c = c.blend(1024f, c.compare(VectorOperators.GT, 1024f));
+            c = c.blend(0f, c.compare(VectorOperators.NE, c));
             FloatVector s = c.add(MAGIC);
             IntVector k = s.reinterpretAsInts().sub(MAGIC_BITS - zp); // the nearest integer plus the zero point
             VectorMask<Integer> above = s.sub(MAGIC).compare(VectorOperators.GT, c).cast(I);
@@ -68,15 +70,19 @@ final class Lanes {
         return ((FloatVector) c.convert(VectorOperators.I2F, 0)).mul(scale);
     }
 
-    /** {@link WeightLoops#addCodes} over the whole vectors of the n elements; returns their max |v| (NaN if one is NaN). */
+    /**
+     * {@link WeightLoops#addCodes} over the whole vectors of the n elements; returns their max |v|
+     * (NaN if one is NaN). The max is taken on the bits of |v| as ints: for floats without a sign
+     * bit the integer order is the float order, and every NaN lies above infinity.
+     */
     static float addCodes(byte[] codes, int zp, float scale, float[] v, int from, int n) {
-        FloatVector m = FloatVector.zero(F);
+        IntVector m = IntVector.zero(I);
         for (int i = 0; i + LANES <= n; i += LANES) {
             FloatVector x = real(codes, from + i, zp, scale).add(FloatVector.fromArray(F, v, from + i));
             x.intoArray(v, from + i);
-            m = m.max(x.abs());
+            m = m.max(x.reinterpretAsInts().and(0x7FFFFFFF));
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        return Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
     }
 
     /**
