@@ -64,6 +64,24 @@ final class Lanes {
         return i;
     }
 
+    /**
+     * {@code f[o + c] = (float) acc[a + c] * m} for the whole vectors of the n accumulators, their
+     * min and max into {@code range[0]}, {@code range[1]} (which hold the range so far); returns how many it did.
+     */
+    static int scale(int[] acc, int a, int n, float m, float[] f, int o, int[] range) {
+        IntVector mn = IntVector.broadcast(I, range[0]), mx = IntVector.broadcast(I, range[1]);
+        int c = 0;
+        for (; c + LANES <= n; c += LANES) {
+            IntVector v = IntVector.fromArray(I, acc, a + c);
+            mn = mn.min(v);
+            mx = mx.max(v);
+            ((FloatVector) v.convert(VectorOperators.I2F, 0)).mul(m).intoArray(f, o + c);
+        }
+        range[0] = mn.reduceLanes(VectorOperators.MIN);
+        range[1] = mx.reduceLanes(VectorOperators.MAX);
+        return c;
+    }
+
     /** The real values {@code float((code & 0xFF) - zp) * scale} of the bytes at {@code q[at]}, exact as the scalar expression. */
     private static FloatVector real(byte[] q, int at, int zp, float scale) {
         IntVector c = ((IntVector) ByteVector.fromArray(B, q, at).convertShape(VectorOperators.B2I, I, 0)).and(0xFF).sub(zp);

@@ -17,6 +17,8 @@ public final class Requantizer {
     private int accMax;
     /** Host working memory of {@link #applyRows}: the scaled accumulators before rounding. */
     private float[] scaled = new float[0];
+    /** Host working memory of {@link #applyRows}: the accumulators' min and max so far, for {@link Lanes#scale}. */
+    private final int[] range = new int[2];
 
     public Requantizer reset(float multiplier, int zeroPoint, boolean reluClamp, Rounding rounding, Xorshift32 rng) {
         this.multiplier = multiplier;
@@ -77,9 +79,17 @@ public final class Requantizer {
         float[] f = scaled;
         float m = multiplier;
         int mn = accMin, mx = accMax;
+        int[] range = this.range;
         for (int r = 0; r < rows; r++) {
-            int a = accOff + r * accStride, o = r * cols;
-            for (int c = 0; c < cols; c++) {
+            int a = accOff + r * accStride, o = r * cols, c = 0;
+            if (RoundingLoops.VECTORS && cols >= Lanes.LANES) {
+                range[0] = mn;
+                range[1] = mx;
+                c = Lanes.scale(acc, a, cols, m, f, o, range);
+                mn = range[0];
+                mx = range[1];
+            }
+            for (; c < cols; c++) {
                 int v = acc[a + c];
                 mn = Math.min(mn, v);
                 mx = Math.max(mx, v);

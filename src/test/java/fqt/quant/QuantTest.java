@@ -76,6 +76,31 @@ class QuantTest {
         assertEquals(3, Requantizer.quantizeBias(0.25f, 0.1f)); // 2.5 rounds up
     }
 
+    /** applyRows (lane by lane where the rows are long enough) is apply on each element in row-major order: codes, draws and range. */
+    @Test
+    void applyRowsIsApplyOnEachElement() {
+        java.util.Random r = new java.util.Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int rows = 1 + r.nextInt(4), cols = r.nextInt(60), stride = cols + r.nextInt(5), off = r.nextInt(7);
+            int[] acc = new int[off + rows * stride];
+            for (int i = 0; i < acc.length; i++) acc[i] = trial % 5 == 0 ? r.nextInt() : r.nextInt(20_001) - 10_000;
+            float m = (float) Math.abs(r.nextGaussian()) * 0.05f;
+            int zp = r.nextInt(256), seed = 1 + r.nextInt(1000);
+            boolean relu = r.nextBoolean();
+            Rounding mode = Rounding.values()[trial % Rounding.values().length];
+            byte[] rowsOut = new byte[rows * cols], oneByOne = new byte[rows * cols];
+            Requantizer a = new Requantizer().reset(m, zp, relu, mode, new Xorshift32(seed));
+            a.applyRows(acc, off, stride, rows, cols, rowsOut, 0);
+            Requantizer b = new Requantizer().reset(m, zp, relu, mode, new Xorshift32(seed));
+            for (int i = 0; i < rows; i++) for (int c = 0; c < cols; c++) oneByOne[i * cols + c] = (byte) b.apply(acc[off + i * stride + c]);
+            assertArrayEquals(oneByOne, rowsOut, "trial " + trial + ": " + rows + " x " + cols + ", " + mode);
+            if (rows * cols > 0) {
+                assertEquals(b.accMin(), a.accMin(), "trial " + trial + " min");
+                assertEquals(b.accMax(), a.accMax(), "trial " + trial + " max");
+            }
+        }
+    }
+
     @Test
     void floatMathMatchesTheLibraryClosely() {
         for (float x = -80f; x <= 80f; x += 0.0173f) {
