@@ -10,9 +10,15 @@ public final class MaxPool2dU8 {
     private MaxPool2dU8() {}
 
     public static void forward(byte[] x, byte[] y, PoolGeometry g) {
+        forwardChannels(x, y, g, 0, g.channels());
+    }
+
+    /** {@link #forward} of the channels [c0, c1): channels are independent, so parts of them may run side by side. */
+    public static void forwardChannels(byte[] x, byte[] y, PoolGeometry g, int c0, int c1) {
+        int o = c0 * g.outH() * g.outW();
         if (g.kH() == 2 && g.kW() == 2 && g.stride() == 2) { // the max's value alone: no need to know where it is
-            int o = 0, inW = g.inW();
-            for (int c = 0; c < g.channels(); c++)
+            int inW = g.inW();
+            for (int c = c0; c < c1; c++)
                 for (int oy = 0; oy < g.outH(); oy++) {
                     int row = g.origin(c, oy, 0);
                     for (int ox = 0; ox < g.outW(); ox++) {
@@ -23,8 +29,7 @@ public final class MaxPool2dU8 {
                 }
             return;
         }
-        int o = 0;
-        for (int c = 0; c < g.channels(); c++)
+        for (int c = c0; c < c1; c++)
             for (int oy = 0; oy < g.outH(); oy++)
                 for (int ox = 0; ox < g.outW(); ox++) y[o++] = x[argmax(x, g, c, oy, ox)];
     }
@@ -35,15 +40,21 @@ public final class MaxPool2dU8 {
      * error's code, stored as it is.
      */
     public static void backward(byte[] x, byte[] dy, int eZp, byte[] dx, PoolGeometry g) {
-        java.util.Arrays.fill(dx, 0, g.inSize(), (byte) eZp);
-        int o = 0;
+        backwardChannels(x, dy, eZp, dx, g, 0, g.channels());
+    }
+
+    /** {@link #backward} of the channels [c0, c1), their inputs' errors only. */
+    public static void backwardChannels(byte[] x, byte[] dy, int eZp, byte[] dx, PoolGeometry g, int c0, int c1) {
+        int plane = g.inH() * g.inW();
+        java.util.Arrays.fill(dx, c0 * plane, c1 * plane, (byte) eZp);
+        int o = c0 * g.outH() * g.outW();
         if (g.disjoint()) {
-            for (int c = 0; c < g.channels(); c++)
+            for (int c = c0; c < c1; c++)
                 for (int oy = 0; oy < g.outH(); oy++)
                     for (int ox = 0; ox < g.outW(); ox++) dx[argmax(x, g, c, oy, ox)] = dy[o++];
             return;
         }
-        for (int c = 0; c < g.channels(); c++)
+        for (int c = c0; c < c1; c++)
             for (int oy = 0; oy < g.outH(); oy++)
                 for (int ox = 0; ox < g.outW(); ox++) {
                     int i = argmax(x, g, c, oy, ox);

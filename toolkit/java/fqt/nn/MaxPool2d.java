@@ -3,6 +3,7 @@ package fqt.nn;
 import fqt.kernels.MaxPool2dF32;
 import fqt.kernels.MaxPool2dU8;
 import fqt.kernels.PoolGeometry;
+import fqt.parallel.Parts;
 
 /** Max pooling over kH x kW windows (no padding); the error goes to the first maximum of each window. */
 public final class MaxPool2d extends PassThroughLayer {
@@ -31,8 +32,22 @@ public final class MaxPool2d extends PassThroughLayer {
     }
 
     @Override void forwardF32(float[] x, float[] y) { MaxPool2dF32.forward(x, y, g); }
-    @Override void forwardU8(byte[] x, int xZp, byte[] y) { MaxPool2dU8.forward(x, y, g); }
+    @Override void forwardU8(byte[] x, int xZp, byte[] y) {
+        int parts = parts();
+        Parts.run(parts, p -> MaxPool2dU8.forwardChannels(x, y, g, p * g.channels() / parts, (p + 1) * g.channels() / parts));
+    }
     @Override void backwardF32(float[] x, float[] dy, float[] dx) { MaxPool2dF32.backward(x, dy, dx, g); }
     @Override void backwardU8F32(byte[] x, int xZp, float[] dy, float[] dx) { MaxPool2dU8.backwardF32(x, dy, dx, g); }
-    @Override void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx) { MaxPool2dU8.backward(x, dy, eZp, dx, g); }
+    @Override void backwardU8(byte[] x, int xZp, byte[] dy, int eZp, byte[] dx) {
+        int parts = parts();
+        Parts.run(parts, p -> MaxPool2dU8.backwardChannels(x, dy, eZp, dx, g, p * g.channels() / parts, (p + 1) * g.channels() / parts));
+    }
+
+    /** Inputs per part below which pooling channels is not worth a thread. */
+    private static final int INPUTS_PER_PART = 4096;
+
+    /** The parts the uint8 pooling of the channels is cut into ({@link Parts}). */
+    private int parts() {
+        return Parts.cut(g.channels(), g.inSize(), INPUTS_PER_PART);
+    }
 }
