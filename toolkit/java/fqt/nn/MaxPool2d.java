@@ -44,7 +44,7 @@ public final class MaxPool2d extends PassThroughLayer {
     }
 
     /** Inputs per part below which pooling channels is not worth a thread. */
-    private static final int INPUTS_PER_PART = 4096;
+    private static final int INPUTS_PER_PART = 1024;
 
     /** The parts the uint8 pooling of the channels is cut into ({@link Parts}). */
     private int parts() {

@@ -1,6 +1,7 @@
 package fqt.train;
 
 import java.io.PrintStream;
+import java.util.function.Supplier;
 
 /**
  * A text progress bar that works in a terminal and in a notebook's output (carriage return
@@ -32,9 +33,15 @@ public final class Progress {
     public static Progress none() { return new Progress(null, "", 1); }
 
     public void update(long done, String detail) {
+        update(done, () -> detail);
+    }
+
+    /** {@link #update(long, String)} with the detail made only when the bar is drawn (at most every 200 ms): a training step's cost stays its own. */
+    public void update(long done, Supplier<String> details) {
         if (out == null) return;
         long now = System.nanoTime();
         if (done < total && now - lastDraw < 200_000_000L) return;
+        String detail = details.get();
         lastDraw = now;
         int width = 24;
         int filled = (int) (width * Math.min(done, total) / Math.max(total, 1));

@@ -189,8 +189,8 @@ public final class Training {
                     backwardNanos = 0;
                     batchLoss = 0;
                     inBatch = 0;
-                    bar.update(k + 1, mse ? String.format("mse %.4f", epochLoss / (k + 1))
-                            : String.format("loss %.3f, acc %.3f", epochLoss / (k + 1), (double) correct / (k + 1)));
+                    double lossSoFar = epochLoss / (k + 1), accSoFar = (double) correct / (k + 1);
+                    bar.update(k + 1, () -> mse ? String.format("mse %.4f", lossSoFar) : String.format("loss %.3f, acc %.3f", lossSoFar, accSoFar));
                     if (last) {
                         epochTable.intColumn("epoch").append(epoch);
                         epochTable.doubleColumn("loss").append(epochLoss / order.length);
