@@ -84,6 +84,11 @@ public final class Xorshift32 {
 
     /** Draws per part below which making blocks is not worth a thread. */
     private static final int DRAWS_PER_PART = 4 * BLOCK;
+    /**
+     * Blocks made at least whenever draws run out: the many small takes (a tensor's requantization)
+     * are then served from draws made in parts on every core, instead of a few blocks at a time on one.
+     */
+    private static final int AHEAD_BLOCKS = 16;
 
     /**
      * Keeps the draws not handed out yet at the front, then makes whole blocks after them until n
@@ -94,7 +99,7 @@ public final class Xorshift32 {
     private void makeAhead(int n) {
         int kept = end - head;
         int unit = RoundingLoops.VECTORS ? Lanes.BLOCKS_PER_VECTOR : 1;
-        int units = (n - kept + unit * BLOCK - 1) / (unit * BLOCK), blocks = units * unit;
+        int units = (Math.max(n - kept, AHEAD_BLOCKS * BLOCK) + unit * BLOCK - 1) / (unit * BLOCK), blocks = units * unit;
         if (ahead.length < kept + blocks * BLOCK) {
             int[] bigger = new int[kept + blocks * BLOCK];
             System.arraycopy(ahead, head, bigger, 0, kept);
