@@ -17,7 +17,7 @@ public final class Requantizer {
     private int accMax;
     /** Host working memory of {@link #applyRows}: the scaled accumulators before rounding. */
     private float[] scaled = new float[0];
-    /** Host working memory of {@link #applyRows}: the accumulators' min and max so far, for {@link Lanes#scale}. */
+    /** Host working memory of {@link #applyRows}: the accumulators' min and max so far, which {@link Lanes#scale} updates. */
     private final int[] range = new int[2];
 
     public Requantizer reset(float multiplier, int zeroPoint, boolean reluClamp, Rounding rounding, Xorshift32 rng) {
@@ -78,26 +78,21 @@ public final class Requantizer {
         if (scaled.length < n) scaled = new float[n];
         float[] f = scaled;
         float m = multiplier;
-        int mn = accMin, mx = accMax;
-        int[] range = this.range;
+        int[] range = this.range; // the accumulators' min and max so far
+        range[0] = accMin;
+        range[1] = accMax;
         for (int r = 0; r < rows; r++) {
-            int a = accOff + r * accStride, o = r * cols, c = 0;
-            if (RoundingLoops.VECTORS && cols >= Lanes.LANES) {
-                range[0] = mn;
-                range[1] = mx;
-                c = Lanes.scale(acc, a, cols, m, f, o, range);
-                mn = range[0];
-                mx = range[1];
-            }
+            int a = accOff + r * accStride, o = r * cols;
+            int c = RoundingLoops.VECTORS && cols >= Lanes.LANES ? Lanes.scale(acc, a, cols, m, f, o, range) : 0;
             for (; c < cols; c++) {
                 int v = acc[a + c];
-                mn = Math.min(mn, v);
-                mx = Math.max(mx, v);
+                range[0] = Math.min(range[0], v);
+                range[1] = Math.max(range[1], v);
                 f[o + c] = (float) v * m;
             }
         }
-        accMin = mn;
-        accMax = mx;
+        accMin = range[0];
+        accMax = range[1];
         RoundingLoops.round(f, 0, n, y, yOff, zeroPoint, lo, rounding, draws, at);
     }
 
