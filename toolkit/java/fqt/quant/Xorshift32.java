@@ -85,10 +85,12 @@ public final class Xorshift32 {
     /** Draws per part below which making blocks is not worth a thread. */
     private static final int DRAWS_PER_PART = 4 * BLOCK;
     /**
-     * Blocks made at least whenever draws run out: the many small takes (a tensor's requantization)
-     * are then served from draws made in parts on every core, instead of a few blocks at a time on one.
+     * Blocks made at least whenever draws run out again: the many small takes of a training (a
+     * tensor's requantization) are then served from draws made in parts on every core, instead of
+     * a few blocks at a time on one. A stream's first take makes only what it needs (an evaluation
+     * of one sample starts a stream of its own).
      */
-    private static final int AHEAD_BLOCKS = 16;
+    static final int AHEAD_BLOCKS = 16;
 
     /**
      * Keeps the draws not handed out yet at the front, then makes whole blocks after them until n
@@ -99,7 +101,8 @@ public final class Xorshift32 {
     private void makeAhead(int n) {
         int kept = end - head;
         int unit = RoundingLoops.VECTORS ? Lanes.BLOCKS_PER_VECTOR : 1;
-        int units = (Math.max(n - kept, AHEAD_BLOCKS * BLOCK) + unit * BLOCK - 1) / (unit * BLOCK), blocks = units * unit;
+        int wanted = ahead.length == 0 ? n - kept : Math.max(n - kept, AHEAD_BLOCKS * BLOCK);
+        int units = (wanted + unit * BLOCK - 1) / (unit * BLOCK), blocks = units * unit;
         if (ahead.length < kept + blocks * BLOCK) {
             int[] bigger = new int[kept + blocks * BLOCK];
             System.arraycopy(ahead, head, bigger, 0, kept);

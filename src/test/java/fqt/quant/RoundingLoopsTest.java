@@ -17,6 +17,16 @@ class RoundingLoopsTest {
         }
     }
 
+    /** A stream's first small take makes a vector of blocks at most; once draws run out again, it makes AHEAD_BLOCKS at least. */
+    @Test
+    void aFreshStreamMakesWhatItNeeds() {
+        Xorshift32 s = new Xorshift32(3);
+        s.take(100);
+        assertTrue(s.drawn().length <= 2 * Xorshift32.BLOCK, "first take made " + s.drawn().length + " draws");
+        s.take(s.drawn().length); // more than are left: a refill
+        assertTrue(s.drawn().length >= Xorshift32.AHEAD_BLOCKS * Xorshift32.BLOCK, "refill made " + s.drawn().length + " draws");
+    }
+
     /** take, nextInt and setState mixed at random hand out the serial chain's numbers, and state() follows it. */
     @Test
     void drawsMadeAheadAreTheSerialChain() {
