@@ -3,6 +3,7 @@
 
 #include "bias_grad_f32.h"
 #include "bias_grad_u8.h"
+#include "clamp_u8.h"
 #include "conv2d_f32.h"
 #include "conv2d_u8.h"
 #include "conv2d_u8f32.h"
@@ -147,22 +148,22 @@ static void row_gradient(void *user, int32_t o, float *row, float *row_bias) {
 void fqt_zero_saturated_errors(const fqt_tensor *y, fqt_tensor *dy) {
     int low = y->params->zero_point > 0;
     int32_t i = 0;
-#if defined(__ARM_FEATURE_DSP)
     if (dy->q != 0) {
+#if defined(__ARM_FEATURE_DSP)
         /* Four bytes a turn: the error's zero point where y >= 255, and (low) where not y >= 1. */
         uint32_t e4 = fqt_dsp_bytes(dy->params->zero_point);
         for (; i + 4 <= y->size; i += 4) {
             uint32_t v = fqt_dsp_load4(y->q + i), d = fqt_dsp_bytes_ge_select(v, 0xFFFFFFFFu, e4, fqt_dsp_load4(dy->q + i));
             fqt_dsp_store4(dy->q + i, low ? fqt_dsp_bytes_ge_select(v, 0x01010101u, d, e4) : d);
         }
-    }
 #endif
+        /* The clamp's error rule, bounds 0 (or none) and 255 (Layer.zeroSaturatedErrors). */
+        fqt_clamp_u8_backward(y->q + i, low ? 0 : -1, 255, dy->q + i, dy->params->zero_point, dy->q + i, y->size - i);
+        return;
+    }
     for (; i < y->size; i++) {
         int32_t q = y->q[i];
-        if (q == 255 || (low && q == 0)) {
-            if (dy->q != 0) dy->q[i] = (uint8_t) dy->params->zero_point;
-            else dy->f[i] = 0.0f;
-        }
+        if (q == 255 || (low && q == 0)) dy->f[i] = 0.0f;
     }
 }
 
