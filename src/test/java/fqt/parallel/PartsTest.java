@@ -82,7 +82,9 @@ class PartsTest {
     void aWaitingCallerHelpsWithAnotherJob() {
         String caller = Thread.currentThread().getName();
         boolean helped = false;
-        for (int job = 0; job < 300 && !helped; job++) {
+        // Until it happens or 10 s pass: on a loaded machine the helper may not be scheduled in time for many jobs.
+        long until = System.nanoTime() + 10_000_000_000L;
+        for (int job = 0; !helped && System.nanoTime() < until; job++) {
             ConcurrentHashMap<String, Boolean> secondJobThreads = new ConcurrentHashMap<>();
             String[] secondPartThread = new String[1];
             AtomicIntegerArray inner = new AtomicIntegerArray(2 * 6);
@@ -91,8 +93,8 @@ class PartsTest {
                 Parts.run(6, p -> {
                     inner.incrementAndGet(outer * 6 + p);
                     if (outer == 1) secondJobThreads.put(Thread.currentThread().getName(), true);
-                    long until = System.nanoTime() + (outer == 1 ? 40_000 : 5_000); // the second job is the longer one
-                    while (System.nanoTime() < until) Thread.onSpinWait();
+                    long partEnd = System.nanoTime() + (outer == 1 ? 40_000 : 5_000); // the second job is the longer one
+                    while (System.nanoTime() < partEnd) Thread.onSpinWait();
                 });
             });
             for (int i = 0; i < 12; i++) assertEquals(1, inner.get(i), "job " + job + " inner part " + i);
