@@ -60,6 +60,18 @@ public final class Context {
         java.util.Arrays.fill(available, 0);
     }
 
+    /** Adds {@code other}'s counters to this context's and clears them (a twin's stage, fqt.train.SamplesInFlight). */
+    public void takeCounters(Context other) {
+        if (forwardMacs.length != other.forwardMacs.length) allocate(other.forwardMacs.length, accScratch.length);
+        for (int i = 0; i < other.forwardMacs.length; i++) {
+            forwardMacs[i] += other.forwardMacs[i];
+            backwardMacs[i] += other.backwardMacs[i];
+            selected[i] += other.selected[i];
+            available[i] += other.available[i];
+        }
+        other.resetCounters();
+    }
+
     /** Requantizer for a forward output or a uint8 error, with this context's rounding. */
     Requantizer requantizer(float multiplier, int zeroPoint, boolean reluClamp) {
         return rq.reset(multiplier, zeroPoint, reluClamp, rounding, rng);

@@ -46,7 +46,7 @@ public final class Model {
     private Tensor[] sharesF;
     private Tensor[] sharesQ;
     /** Fan-outs, UINT8 with EMA error ranges: the range of the summed error. */
-    private RangeTracker[] sumRanges;
+    private final RangeTracker[] sumRanges;
     private float[] logits;
     private float[] lossError;
     private float[] target;
@@ -99,6 +99,8 @@ public final class Model {
         int[] fill = new int[n + 1];
         for (int t = 0; t <= n; t++) readers[t] = new int[readCount[t]];
         for (Layer l : this.layers) for (int t : l.inputs) readers[t][fill[t]++] = l.index;
+        sumRanges = new RangeTracker[n + 1];
+        for (int t = 0; t <= n; t++) if (readers[t].length > 1) sumRanges[t] = new RangeTracker();
         for (Layer l : this.layers) {
             int[] r = readers[l.index + 1];
             l.reluFollows = l.requantizes() && r.length == 1 && this.layers.get(r[0]) instanceof ReLU;
@@ -162,6 +164,56 @@ public final class Model {
         m.inputParams = inputParams;
         if (lossRange.seen()) m.lossRange.set(lossRange.min(), lossRange.max());
         return m;
+    }
+
+    /**
+     * A second model for a sample in flight beside this one's: copies of the layers, with buffers and
+     * scratch of their own, that share this model's {@link Weights} (so, within a batch, the same
+     * parameters and gradient sums). The ranges training moves along are handed over between the
+     * two with {@link #takeForwardState} and {@link #takeBackwardState}.
+     */
+    public Model twin() {
+        List<Layer> copies = new ArrayList<>();
+        for (Layer l : layers) {
+            Layer t = l.copy();
+            if (l instanceof WeightLayer wl) ((WeightLayer) t).w = wl.w;
+            copies.add(t);
+        }
+        Model m = new Model(inputShape, copies, inputs());
+        m.inputParams = inputParams;
+        m.takeForwardState(this);
+        m.takeBackwardState(this);
+        return m;
+    }
+
+    /** {@link WeightLayer#guessSumDraws} of every layer, for the sample of the last {@link #forward}. */
+    public long guessSumDraws(Context c) {
+        long n = 0;
+        for (Layer l : layers) if (l instanceof WeightLayer w) n += w.guessSumDraws(features[l.index + 1], c);
+        return n;
+    }
+
+    /** The draws the int8 sums of every layer took in the last backward pass. */
+    public long sumDraws() {
+        long n = 0;
+        for (WeightLayer w : weightLayers()) if (!w.frozen) n += w.w.lastSumDraws;
+        return n;
+    }
+
+    /** Takes the state a forward pass in training moves on from {@code twin}: each layer's output range and parameters. */
+    public void takeForwardState(Model twin) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer from = twin.layers.get(i), to = layers.get(i);
+            to.outRange.copyFrom(from.outRange);
+            to.outParams = from.outParams;
+        }
+    }
+
+    /** Takes the state a backward pass moves on from {@code twin}: the error ranges of the layers, the loss and the fan-out sums. */
+    public void takeBackwardState(Model twin) {
+        for (int i = 0; i < layers.size(); i++) layers.get(i).errRange.copyFrom(twin.layers.get(i).errRange);
+        lossRange.copyFrom(twin.lossRange);
+        for (int t = 0; t < sumRanges.length; t++) if (sumRanges[t] != null) sumRanges[t].copyFrom(twin.sumRanges[t]);
     }
 
     /** Freezes every layer with weights except the last {@code n} of them (transfer learning). */
@@ -250,7 +302,6 @@ public final class Model {
             sums = new float[n + 1][];
             sharesF = new Tensor[n + 1];
             sharesQ = new Tensor[n + 1];
-            sumRanges = new RangeTracker[n + 1];
             for (int t = 0; t <= n; t++) {
                 int[] shape = t == 0 ? inputShape : layers.get(t - 1).outShape;
                 features[t] = c.precision.quantizedFeatures() ? Tensor.uint8(shape) : Tensor.float32(shape);
@@ -259,7 +310,6 @@ public final class Model {
                     sums[t] = new float[errors[t].size];
                     sharesF[t] = Tensor.float32(shape);
                     sharesQ[t] = Tensor.uint8(shape);
-                    sumRanges[t] = new RangeTracker();
                 }
             }
             logits = new float[classes];

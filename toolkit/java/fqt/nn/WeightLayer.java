@@ -5,13 +5,14 @@ import fqt.kernels.BiasGradU8;
 import fqt.parallel.Parts;
 import fqt.quant.QuantParams;
 import fqt.quant.Requantizer;
+import fqt.quant.Rounding;
 
 /**
  * A layer with {@link Weights} (Linear, Conv2d): the shared part of the forward requantization,
  * range tracking and the backward pass with its structure selection; subclasses call their kernels.
  */
 public abstract class WeightLayer extends Layer {
-    final Weights w;
+    Weights w; // shared with a twin (Model.twin)
     boolean frozen;
     int[] biasQ;
     int[] sel;
@@ -131,6 +132,27 @@ public abstract class WeightLayer extends Layer {
         if (frozen) errors.run();
         else Parts.run(2, p -> (p == 0 ? sums : errors).run());
         requantizeErrors.run();
+    }
+
+    /**
+     * A guess of the draws this layer's int8 sums will take in the backward pass of the sample whose
+     * output is {@code y} (fqt.train.SamplesInFlight): every structure whose sum is not zero yet, or
+     * whose output has a code that passes an error back (not dead under the ReLU, not saturated).
+     * A guess only: an error that rounds to zero, or partial updates, make the true count lower.
+     */
+    long guessSumDraws(Tensor y, Context c) {
+        if (frozen || w.biasOnly || c.gradients != Gradients.INT8 || c.rounding != Rounding.STOCHASTIC || !y.quantized()) return 0;
+        int per = y.size / w.structures, zp = y.params.zeroPoint();
+        long n = 0;
+        for (int o = 0; o < w.structures; o++) {
+            boolean passes = w.sumIsNonzero(o);
+            for (int i = o * per; !passes && i < (o + 1) * per; i++) {
+                int q = y.q[i] & 0xFF;
+                passes = q != 255 && !(zp > 0 && q == 0) && !(reluFollows && q <= zp);
+            }
+            if (passes) n += w.structureSize;
+        }
+        return n;
     }
 
     /** The gradients of structures {@code s[0, n)} added to their rows of gw and gb; bias-only: the bias gradient (no MACs) alone. */

@@ -34,6 +34,8 @@ public final class Weights {
     private boolean[] updatedFlags;
     /** The real value of each code in the current parameters, during a requantization (host working memory). */
     private final float[] dequantized = new float[256];
+    /** Draws the last {@link #accumulate} took (fqt.train.SamplesInFlight guesses the stream's position from them). */
+    long lastSumDraws;
     /** Samples summed in the gradient buffers since the last update. */
     int samples;
     /** Only the biases train (see {@link WeightLayer#updateBiasOnly}): the weight gradient stays zero and updates skip the weights. */
@@ -191,6 +193,7 @@ public final class Weights {
         clearRows(sel, n, v, vb);
         gradient.into(v, vb, sel, n);
         for (int k = 0; k < n; k++) biasGrad[sel[k]] += vb[sel[k]];
+        lastSumDraws = 0;
         if (biasOnly) return; // no weight sums
         if (gradCodes == null) {
             gradCodes = new byte[count()];
@@ -215,6 +218,7 @@ public final class Weights {
             if (next[o] != 0f) draws += structureSize;
         }
         int first = rounding == Rounding.STOCHASTIC ? rng.take(draws) : 0;
+        if (rounding == Rounding.STOCHASTIC) lastSumDraws = draws;
         int[] d = rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
         Parts.run(parts, p -> {
             for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
@@ -229,6 +233,9 @@ public final class Weights {
             }
         });
     }
+
+    /** {@link Gradients#INT8}: whether structure o's weight sum is not zero (it takes draws whatever the next sample adds). */
+    boolean sumIsNonzero(int o) { return gradScale != null && gradScale[o] != 0f; }
 
     /** {@link Gradient} of the INT8 sums: each structure's codes times its scale, and its bias sum. */
     private void dequantizeSums(float[] gw, float[] gb, int[] sel, int n) {

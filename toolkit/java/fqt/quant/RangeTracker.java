@@ -36,4 +36,11 @@ public final class RangeTracker {
         this.max = max;
         this.seen = true;
     }
+
+    /** Takes {@code other}'s state, unseen included. */
+    public void copyFrom(RangeTracker other) {
+        min = other.min;
+        max = other.max;
+        seen = other.seen;
+    }
 }

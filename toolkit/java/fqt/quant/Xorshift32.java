@@ -42,6 +42,8 @@ public final class Xorshift32 {
     }
 
     private int state;
+    /** Draws handed out since this generator was made or its state set ({@link #handedOut}). */
+    private long handedOut;
     /** Draws made ahead: {@code ahead[head, end)} follow {@link #state} (host working memory). */
     private int[] ahead = new int[0];
     private int head, end;
@@ -59,6 +61,7 @@ public final class Xorshift32 {
     /** Next 32 random bits (never zero). */
     public int nextInt() {
         state = head < end ? ahead[head++] : step(state);
+        handedOut++;
         return state;
     }
 
@@ -75,8 +78,32 @@ public final class Xorshift32 {
         if (end - head < n) makeAhead(n);
         int at = head;
         head += n;
+        handedOut += n;
         if (n > 0) state = ahead[head - 1];
         return at;
+    }
+
+    /** Draws handed out so far: the stream position, counted from this generator's making. */
+    public long handedOut() { return handedOut; }
+
+    /** Passes over the next {@code n} draws as if they were taken (those made ahead are dropped, the rest jumped over). */
+    public void skip(long n) {
+        long kept = end - head;
+        if (n <= kept) {
+            take((int) n);
+            return;
+        }
+        int from = kept > 0 ? ahead[end - 1] : state;
+        handedOut += n;
+        state = advance(from, n - kept);
+        head = end = 0;
+    }
+
+    /** The state {@code n} draws after {@code x}: SEGMENT-step jumps, then single steps. */
+    public static int advance(int x, long n) {
+        for (long k = 0; k < n / SEGMENT; k++) x = jump(x);
+        for (long k = 0; k < n % SEGMENT; k++) x = step(x);
+        return x;
     }
 
     /** The array {@link #take} indexes. */
@@ -171,5 +198,6 @@ public final class Xorshift32 {
     public void setState(int state) {
         this.state = state == 0 ? ZERO_SEED_REPLACEMENT : state;
         head = end = 0;
+        handedOut = 0;
     }
 }

@@ -129,6 +129,14 @@ public final class Training {
 
     /** Trains on {@code train}; {@code test} (may be null) is evaluated after every epoch. */
     public TrainingRun fit(Dataset train, Dataset test) {
+        return fit(train, test, true);
+    }
+
+    /** The last {@link #fit}'s passes: how many samples ran in flight (tests). */
+    SamplesInFlight passes;
+
+    /** {@link #fit}; {@code inFlight} false runs one sample at a time (the reference the overlap is tested against). */
+    TrainingRun fit(Dataset train, Dataset test, boolean inFlight) {
         TrainingConfig cfg = config();
         if (train == null || train.isEmpty()) throw new IllegalArgumentException("the training set is empty");
         model.checkInput(train);
@@ -150,10 +158,9 @@ public final class Training {
                 LongColumn.create("backward_macs"), DoubleColumn.create("update_fraction"), DoubleColumn.create("backward_seconds"));
         Table epochTable = Table.create("epochs").addColumns(IntColumn.create("epoch"), DoubleColumn.create("loss"),
                 DoubleColumn.create(trainCol), DoubleColumn.create(testCol), DoubleColumn.create("seconds"));
-        float[] x = new float[train.sampleSize()];
+        passes = new SamplesInFlight(m, train, c, cfg, inFlight);
         long t0 = System.nanoTime();
         long samplesDone = 0;
-        long backwardNanos = 0; // wall time of Model.backward in the current step: what partial updates save
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             int[] order = Dataset.permutation(train.size(), seed * 1_000_003L + epoch);
@@ -162,12 +169,10 @@ public final class Training {
             int correct = 0, inBatch = 0;
             c.resetCounters();
             for (int k = 0; k < order.length; k++) {
-                train.copySample(order[k], x);
-                float[] logits = m.forward(x, c);
+                float[] logits = passes.forward(order[k]);
                 if (!mse && argmax(logits) == train.label(order[k])) correct++;
-                long b0 = System.nanoTime();
-                float loss = m.backward(train.label(order[k]), c);
-                backwardNanos += System.nanoTime() - b0;
+                boolean batchEnds = inBatch + 1 == batch || k == order.length - 1;
+                float loss = passes.backward(train.label(order[k]), batchEnds ? -1 : order[k + 1]);
                 if (!Float.isFinite(loss)) {
                     throw new ArithmeticException("loss became " + loss + " at epoch " + epoch + ", sample " + (k + 1)
                             + " (" + precision + ", " + opt.describe() + "): lower the learning rate");
@@ -176,7 +181,8 @@ public final class Training {
                 batchLoss += loss;
                 inBatch++;
                 samplesDone++;
-                if (inBatch == batch || k == order.length - 1) {
+                if (batchEnds) {
+                    passes.settle();
                     for (WeightLayer w : m.weightLayers()) if (!w.frozen()) opt.update(w.weights(), c.gradients, cfg.rounding(), c.rng);
                     step++;
                     boolean last = k == order.length - 1;
@@ -184,9 +190,8 @@ public final class Training {
                     // Train MSE: the mean loss of the epoch's samples so far (each sample's MSE, in training, before its update).
                     double trainMetric = mse ? epochLoss / (k + 1) : (double) correct / (k + 1);
                     appendStep(history, trainCol, testCol, epoch, step, samplesDone, batchLoss / inBatch, trainMetric, testAcc,
-                            (System.nanoTime() - t0) / 1e9, backwardNanos / 1e9, c);
+                            (System.nanoTime() - t0) / 1e9, passes.takeBackwardNanos() / 1e9, c);
                     c.resetCounters();
-                    backwardNanos = 0;
                     batchLoss = 0;
                     inBatch = 0;
                     double lossSoFar = epochLoss / (k + 1), accSoFar = (double) correct / (k + 1);
