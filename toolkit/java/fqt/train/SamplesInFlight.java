@@ -86,10 +86,16 @@ final class SamplesInFlight {
         float[][] logits = new float[1][];
         Parts.run(2, p -> {
             if (p == 0) loss[0] = backwardOn(r, label);
-            else logits[0] = forwardOn(o, guessed);
+            else {
+                try {
+                    logits[0] = forwardOn(o, guessed);
+                } catch (RuntimeException e) { // from the wrong position it may fail where the true one does not: a miss
+                    logits[0] = null;
+                }
+            }
         });
         overlapped++;
-        if (main.rng.handedOut() - start == guess) {
+        if (logits[0] != null && main.rng.handedOut() - start == guess) {
             main.rng.skip(guessed.handedOut());
         } else { // the guess missed: the pass is run again from the true position
             missed++;
