@@ -124,23 +124,36 @@ final class Lanes {
      * Blocks of {@link Xorshift32} made side by side in one vector: lane j steps the chain that
      * fills {@code d[at + j * SEGMENT, ...)}, so a vector of I's lanes makes {@code I.length() / CHAINS}
      * consecutive blocks (I is the one int species of these loops: a second one in the same JVM
-     * would make the JIT box vectors).
+     * would make the JIT box vectors). A lane's draws belong SEGMENT apart from the next lane's:
+     * {@link #TILE} steps are stored as the rows of a square tile, whose columns (one lane's
+     * consecutive draws) are gathered and stored whole, about a third faster than scattering
+     * every step's lanes.
      */
     static final int BLOCKS_PER_VECTOR = I.length() / Xorshift32.CHAINS;
-    private static final int[] SEGMENT_STARTS = new int[I.length()];
+    /** Draws of a tile {@link #blocks} transposes: a vector's lanes times as many steps. */
+    static final int TILE = I.length() * I.length();
+    /** The tile's column j starts at j and steps a row. */
+    private static final int[] COLUMN = new int[I.length()];
 
     static {
-        for (int j = 0; j < SEGMENT_STARTS.length; j++) SEGMENT_STARTS[j] = j * Xorshift32.SEGMENT;
+        for (int j = 0; j < COLUMN.length; j++) COLUMN[j] = j * I.length();
     }
 
-    /** {@link Xorshift32}'s blocks from the segment starts {@code starts[c, ...)} into {@code d[at, ...)}, BLOCKS_PER_VECTOR of them. */
-    static void blocks(int[] starts, int c, int[] d, int at) {
+    /**
+     * {@link Xorshift32}'s blocks from the segment starts {@code starts[c, ...)} into {@code d[at, ...)},
+     * BLOCKS_PER_VECTOR of them; {@code tile}: TILE ints of working memory.
+     */
+    static void blocks(int[] starts, int c, int[] d, int at, int[] tile) {
+        int lanes = I.length();
         IntVector x = IntVector.fromArray(I, starts, c);
-        for (int k = 0; k < Xorshift32.SEGMENT; k++) {
-            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 13));
-            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 17));
-            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 5));
-            x.intoArray(d, at + k, SEGMENT_STARTS, 0);
+        for (int k0 = 0; k0 < Xorshift32.SEGMENT; k0 += lanes) {
+            for (int k = 0; k < lanes; k++) {
+                x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 13));
+                x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 17));
+                x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 5));
+                x.intoArray(tile, k * lanes);
+            }
+            for (int j = 0; j < lanes; j++) IntVector.fromArray(I, tile, j, COLUMN, 0).intoArray(d, at + j * Xorshift32.SEGMENT + k0);
         }
     }
 }

@@ -47,8 +47,9 @@ public final class Xorshift32 {
     /** Draws made ahead: {@code ahead[head, end)} follow {@link #state} (host working memory). */
     private int[] ahead = new int[0];
     private int head, end;
-    /** The start of each segment of the blocks being made (host working memory). */
+    /** The start of each segment of the blocks being made, and a tile per part for {@link Lanes#blocks} (host working memory). */
     private int[] starts = new int[0];
+    private int[][] tiles;
 
     public Xorshift32(int seed) {
         this.state = seed == 0 ? ZERO_SEED_REPLACEMENT : seed;
@@ -142,9 +143,11 @@ public final class Xorshift32 {
         for (int c = 0; c < blocks * CHAINS; c++) starts[c] = x = c == 0 ? x : jump(x);
         int[] d = ahead, s = starts;
         int parts = Parts.cut(units, (long) blocks * BLOCK, DRAWS_PER_PART);
+        if (tiles == null && RoundingLoops.VECTORS) tiles = new int[Parts.COUNT][Lanes.TILE];
+        int[][] t = tiles;
         Parts.run(parts, p -> {
             int b = p * units / parts * unit;
-            blocks(s, b, (p + 1) * units / parts * unit - b, d, kept + b * BLOCK, RoundingLoops.VECTORS);
+            blocks(s, b, (p + 1) * units / parts * unit - b, d, kept + b * BLOCK, t == null ? null : t[p]);
         });
         head = 0;
         end = kept + blocks * BLOCK;
@@ -152,11 +155,12 @@ public final class Xorshift32 {
 
     /**
      * {@code count} blocks, the first one's segments starting after the states {@code s[b * CHAINS, ...)},
-     * into {@code d[at, at + count * BLOCK)}; {@code vectors}: the segments as the lanes of vectors.
+     * into {@code d[at, at + count * BLOCK)}; {@code tile} (or null for element by element): the
+     * segments as the lanes of vectors, with {@link Lanes#TILE} ints of working memory.
      */
-    static void blocks(int[] s, int b, int count, int[] d, int at, boolean vectors) {
+    static void blocks(int[] s, int b, int count, int[] d, int at, int[] tile) {
         int k = 0;
-        if (vectors) for (; k + Lanes.BLOCKS_PER_VECTOR <= count; k += Lanes.BLOCKS_PER_VECTOR) Lanes.blocks(s, (b + k) * CHAINS, d, at + k * BLOCK);
+        if (tile != null) for (; k + Lanes.BLOCKS_PER_VECTOR <= count; k += Lanes.BLOCKS_PER_VECTOR) Lanes.blocks(s, (b + k) * CHAINS, d, at + k * BLOCK, tile);
         for (; k < count; k++) block(s, (b + k) * CHAINS, d, at + k * BLOCK);
     }
 

@@ -63,7 +63,7 @@ class RoundingLoopsTest {
         for (int i = 0; i < starts.length; i++) starts[i] = r.nextInt() | 1;
         for (boolean vectors : RoundingLoops.VECTORS ? new boolean[] {false, true} : new boolean[] {false}) {
             int[] d = new int[5 + count * Xorshift32.BLOCK];
-            Xorshift32.blocks(starts, 3, count, d, 5, vectors);
+            Xorshift32.blocks(starts, 3, count, d, 5, vectors ? new int[Lanes.TILE] : null);
             for (int j = 0; j < chains; j++) {
                 int x = starts[3 * Xorshift32.CHAINS + j];
                 for (int k = 0; k < Xorshift32.SEGMENT; k++) {
