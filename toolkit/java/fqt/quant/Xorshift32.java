@@ -143,7 +143,7 @@ public final class Xorshift32 {
         for (int c = 0; c < blocks * CHAINS; c++) starts[c] = x = c == 0 ? x : jump(x);
         int[] d = ahead, s = starts;
         int parts = Parts.cut(units, (long) blocks * BLOCK, DRAWS_PER_PART);
-        if (tiles == null && RoundingLoops.VECTORS) tiles = new int[Parts.COUNT][Lanes.TILE];
+        if (RoundingLoops.VECTORS && (tiles == null || tiles.length < parts)) tiles = new int[parts][Lanes.TILE];
         int[][] t = tiles;
         Parts.run(parts, p -> {
             int b = p * units / parts * unit;
