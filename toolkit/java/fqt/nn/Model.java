@@ -50,6 +50,8 @@ public final class Model {
     private float[] logits;
     private float[] lossError;
     private float[] target;
+    /** The last backward pass's midway layer (list index), or -1 when it has fewer than two layers with weights. */
+    private int midway = -1;
 
     public Model(int[] inputShape, List<Layer> layers) { this(inputShape, layers, null); }
 
@@ -186,17 +188,24 @@ public final class Model {
         return m;
     }
 
-    /** {@link WeightLayer#guessSumDraws} of every layer, for the sample of the last {@link #forward}. */
-    public long guessSumDraws(Context c) {
+    /**
+     * At the midway point of a {@link #backward} (its {@code midway} hook): a guess of the draws the
+     * int8 sums still to come will take ({@link WeightLayer#guessSumDraws}), the midway layer's from
+     * its errors, which are known by then, the layers below it from their outputs alone.
+     */
+    public long guessSumDrawsToCome(Context c) {
         long n = 0;
-        for (Layer l : layers) if (l instanceof WeightLayer w) n += w.guessSumDraws(features[l.index + 1], c);
+        for (Layer l : layers) {
+            if (!(l instanceof WeightLayer w) || (midway >= 0 && l.index > midway)) continue;
+            n += w.guessSumDraws(features[l.index + 1], l.index == midway ? errors[l.index + 1] : null, c);
+        }
         return n;
     }
 
-    /** The draws the int8 sums of every layer took in the last backward pass. */
-    public long sumDraws() {
+    /** The draws the int8 sums took in the last backward pass after its midway point. */
+    public long sumDrawsAfterMidway() {
         long n = 0;
-        for (WeightLayer w : weightLayers()) if (!w.frozen) n += w.w.lastSumDraws;
+        for (WeightLayer w : weightLayers()) if (!w.frozen && (midway < 0 || w.index <= midway)) n += w.w.lastSumDraws;
         return n;
     }
 
@@ -349,14 +358,25 @@ public final class Model {
      * model saw it, for MSE), then the backward pass through the layers that {@link #runsBackward()},
      * adding this sample's gradients to the layers' buffers.
      */
-    public float backward(int label, Context c) {
+    public float backward(int label, Context c) { return backward(label, c, null); }
+
+    /**
+     * {@link #backward(int, Context)} that runs {@code midway} (or null) once on the way: just before
+     * the backward step of the second layer with weights from the top, whose errors are then known
+     * (or first thing, when there is no such layer). fqt.train.SamplesInFlight starts the next
+     * sample's forward pass there, from a guess of the draws still to come.
+     */
+    public float backward(int label, Context c, Runnable midway) {
         int n = layers.size();
+        boolean[] runs = runsBackward();
+        this.midway = -1;
+        for (int l = n - 1, seen = 0; l >= 0 && this.midway < 0; l--) if (runs[l] && layers.get(l) instanceof WeightLayer && ++seen == 2) this.midway = l;
+        if (midway != null && this.midway < 0) midway.run();
         float loss = lossAndError(label, c.loss);
         Tensor top = errors[n];
         if (top.quantized()) c.quantizeErrors(lossError, lossRange, top);
         else System.arraycopy(lossError, 0, top.f, 0, classes);
         c.selection.beginSample(loss);
-        boolean[] runs = runsBackward();
         boolean[] started = new boolean[n + 1]; // a fan-out's sum starts at 0 with its first share, as model.c does
         for (int l = n - 1; l >= 0; l--) {
             if (!runs[l]) continue;
@@ -378,6 +398,7 @@ public final class Model {
                     boolean realShare = c.precision == Precision.UINT8 && layer instanceof WeightLayer;
                     dx = sums[t] == null ? errors[t] : c.precision == Precision.UINT8 && !realShare ? sharesQ[t] : sharesF[t];
                 }
+                if (l == this.midway && midway != null) midway.run();
                 layer.backward(features[t], features[l + 1], dy, dx, c);
                 if (dx != null && sums[t] != null) addShare(dx, sums[t], started, t);
             }

@@ -137,18 +137,21 @@ public abstract class WeightLayer extends Layer {
     /**
      * A guess of the draws this layer's int8 sums will take in the backward pass of the sample whose
      * output is {@code y} (fqt.train.SamplesInFlight): every structure whose sum is not zero yet, or
-     * whose output has a code that passes an error back (not dead under the ReLU, not saturated).
-     * A guess only: an error that rounds to zero, or partial updates, make the true count lower.
+     * whose output has a code that passes an error back (not dead under the ReLU, not saturated) and,
+     * when the errors {@code dy} are known already (or null), a nonzero error there. A guess only:
+     * an error that rounds to zero (dy unknown), a gradient that cancels, or partial updates make the
+     * true count lower.
      */
-    long guessSumDraws(Tensor y, Context c) {
+    long guessSumDraws(Tensor y, Tensor dy, Context c) {
         if (frozen || w.biasOnly || c.gradients != Gradients.INT8 || c.rounding != Rounding.STOCHASTIC || !y.quantized()) return 0;
-        int per = y.size / w.structures, zp = y.params.zeroPoint();
+        int per = y.size / w.structures, zp = y.params.zeroPoint(), eZp = dy != null && dy.quantized() ? dy.params.zeroPoint() : 0;
         long n = 0;
         for (int o = 0; o < w.structures; o++) {
             boolean passes = w.sumIsNonzero(o);
             for (int i = o * per; !passes && i < (o + 1) * per; i++) {
                 int q = y.q[i] & 0xFF;
-                passes = q != 255 && !(zp > 0 && q == 0) && !(reluFollows && q <= zp);
+                passes = q != 255 && !(zp > 0 && q == 0) && !(reluFollows && q <= zp)
+                        && (dy == null || (dy.quantized() ? (dy.q[i] & 0xFF) != eZp : dy.f[i] != 0f));
             }
             if (passes) n += w.structureSize;
         }

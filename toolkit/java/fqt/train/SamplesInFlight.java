@@ -14,12 +14,15 @@ import fqt.quant.Xorshift32;
  * <ul>
  *   <li>the ranges a pass moves on (feature ranges forward, error ranges backward) are handed from
  *       the twin that ran the last pass of that kind to the one running the next;</li>
- *   <li>the next forward pass draws from where the stream will be once this backward pass is done:
- *       the position is guessed (the last backward pass's draws for the errors, and
- *       {@link Model#guessSumDraws} for the int8 sums: a structure whose sum stays zero takes none),
- *       and a guess the backward pass does not meet (an error that rounds to zero; partial updates,
- *       which select by the sample) is thrown away and the forward pass run again, after the
- *       backward pass, from the true position.</li>
+ *   <li>the next forward pass draws from where the stream will be once this backward pass is done.
+ *       It starts at the backward pass's midway point (before the second layer with weights from
+ *       the top), where the stream position so far is known and the rest is guessed: the last
+ *       backward pass's draws for the errors after that point, and {@link Model#guessSumDrawsToCome}
+ *       for the int8 sums (a structure whose sum stays zero takes none; the midway layer's errors
+ *       are known by then, so an error of a linear layer that rounds to zero is seen). A guess the
+ *       backward pass does not meet (an error below the midway layer that rounds to zero; partial
+ *       updates, which select by the sample) is thrown away and the forward pass run again, after
+ *       the backward pass, from the true position.</li>
  * </ul>
  * Batch 1 and in-place updates change the weights inside the backward pass, so they run one sample
  * at a time, as does a single thread.
@@ -37,8 +40,15 @@ final class SamplesInFlight {
     private int current, ahead = -1;
     private float[] aheadLogits;
     private final Xorshift32 guessed = new Xorshift32(1);
-    /** Draws of the last backward pass besides its int8 sums' (the errors'): the same from sample to sample under full updates. */
-    private long otherDraws;
+    /**
+     * Draws of the last backward pass after its midway point ({@link Model#backward(int, Context, Runnable)})
+     * besides its int8 sums' (the errors'): the same from sample to sample under full updates.
+     */
+    private long otherDrawsAfterMidway;
+    /** The stream position at the last backward pass's midway point, and the guess of where it ends. */
+    private long midwayAt, guessedAt;
+    /** Set once the guess is made (or the backward pass failed): the forward pass beside it may start. */
+    private volatile boolean guessReady;
     private long backwardNanos;
     /** Forward passes run beside a backward pass, and those of them run again (a missed guess). */
     long overlapped, missed;
@@ -73,20 +83,30 @@ final class SamplesInFlight {
 
     /**
      * The backward pass of the current sample ({@code label}); {@code next} (or -1), the dataset
-     * sample whose forward pass runs beside it. Returns the loss.
+     * sample whose forward pass runs beside it, from the backward pass's midway point on. Returns the loss.
      */
     float backward(int label, int next) {
         int r = current;
-        if (next < 0 || !overlap) return backwardOn(r, label);
+        if (next < 0 || !overlap) return backwardOn(r, label, null);
         int o = 1 - r;
         train.copySample(next, inputs[o]);
-        long start = main.rng.handedOut(), guess = otherDraws + twins[r].guessSumDraws(contexts[r]);
-        guessed.setState(Xorshift32.advance(main.rng.state(), guess));
+        guessReady = false;
+        Runnable midway = () -> { // on the backward pass's thread: the stream position is known up to here
+            guessedAt = main.rng.handedOut() + otherDrawsAfterMidway + twins[r].guessSumDrawsToCome(contexts[r]);
+            guessed.setState(Xorshift32.advance(main.rng.state(), guessedAt - main.rng.handedOut()));
+            guessReady = true;
+        };
         float[] loss = new float[1];
         float[][] logits = new float[1][];
         Parts.run(2, p -> {
-            if (p == 0) loss[0] = backwardOn(r, label);
-            else {
+            if (p == 0) {
+                try {
+                    loss[0] = backwardOn(r, label, midway);
+                } finally {
+                    guessReady = true; // a backward pass that failed before its midway point must not hold the other part
+                }
+            } else {
+                while (!guessReady) Thread.onSpinWait();
                 try {
                     logits[0] = forwardOn(o, guessed);
                 } catch (RuntimeException e) { // from the wrong position it may fail where the true one does not: a miss
@@ -95,7 +115,7 @@ final class SamplesInFlight {
             }
         });
         overlapped++;
-        if (logits[0] != null && main.rng.handedOut() - start == guess) {
+        if (logits[0] != null && main.rng.handedOut() == guessedAt) {
             main.rng.skip(guessed.handedOut());
         } else { // the guess missed: the pass is run again from the true position
             missed++;
@@ -119,15 +139,18 @@ final class SamplesInFlight {
         return logits;
     }
 
-    private float backwardOn(int t, int label) {
+    private float backwardOn(int t, int label, Runnable midway) {
         if (t != backwardHolder) twins[t].takeBackwardState(twins[backwardHolder]);
         backwardHolder = t;
         Context c = contexts[t];
         c.rng = main.rng;
-        long start = main.rng.handedOut(), t0 = System.nanoTime();
-        float loss = twins[t].backward(label, c);
+        long t0 = System.nanoTime();
+        float loss = twins[t].backward(label, c, () -> {
+            midwayAt = main.rng.handedOut();
+            if (midway != null) midway.run();
+        });
         backwardNanos += System.nanoTime() - t0;
-        otherDraws = main.rng.handedOut() - start - twins[t].sumDraws();
+        otherDrawsAfterMidway = main.rng.handedOut() - midwayAt - twins[t].sumDrawsAfterMidway();
         if (c != main) main.takeCounters(c);
         return loss;
     }
