@@ -39,6 +39,17 @@ public final class Parts {
         }
     }
 
+    /** Per thread: the parts of posted jobs it is inside of, one within another. */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * How many parts of posted jobs the calling thread is inside of: at least 1 in a part's body,
+     * more when it runs a part while one of its own parts waits for a job ({@link #run} helps). A
+     * part that waits for another part of its job must not wait at a depth above 1: the part it
+     * waits for may be waiting for it.
+     */
+    public static int depth() { return DEPTH.get()[0]; }
+
     private static final class Job {
         final IntConsumer body;
         final int parts;
@@ -54,12 +65,16 @@ public final class Parts {
 
         /** Runs parts until none is left unclaimed; the one claiming the last part frees the job's slot. */
         void work() {
+            int[] depth = DEPTH.get();
             for (int p; (p = next.getAndIncrement()) < parts; ) {
                 if (p == parts - 1) unpost();
+                depth[0]++;
                 try {
                     body.accept(p);
                 } catch (Throwable t) {
                     if (failure == null) failure = t;
+                } finally {
+                    depth[0]--;
                 }
                 done.incrementAndGet();
             }

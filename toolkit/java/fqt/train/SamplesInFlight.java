@@ -106,7 +106,13 @@ final class SamplesInFlight {
                     guessReady = true; // a backward pass that failed before its midway point must not hold the other part
                 }
             } else {
-                while (!guessReady) Thread.onSpinWait();
+                while (!guessReady) {
+                    // A thread inside another part (the backward pass's own, or one helping with its
+                    // jobs) may hold what the backward pass waits for: it does not wait, and the
+                    // forward pass runs after the backward pass, as after a missed guess.
+                    if (Parts.depth() > 1) return;
+                    Thread.onSpinWait();
+                }
                 try {
                     logits[0] = forwardOn(o, guessed);
                 } catch (RuntimeException e) { // from the wrong position it may fail where the true one does not: a miss

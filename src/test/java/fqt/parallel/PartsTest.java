@@ -3,6 +3,7 @@ package fqt.parallel;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,23 @@ class PartsTest {
      * Two parts each post a job at once: both are posted, and the caller, done with its own part,
      * helps with the job of the part a helper runs while it waits for that part.
      */
+    /** depth(): 0 outside any part, 1 in a part, 2 in a part a thread runs while its own part waits for that job (SamplesInFlight reads it). */
+    @Test
+    void depthCountsThePartsAThreadIsInside() {
+        assertEquals(0, Parts.depth());
+        AtomicInteger outer = new AtomicInteger(), deepest = new AtomicInteger();
+        for (int job = 0; job < 500 && deepest.get() < 2; job++) {
+            Parts.run(2, p -> {
+                outer.accumulateAndGet(Parts.depth(), Math::max);
+                if (p == 0) Parts.run(2, q -> deepest.accumulateAndGet(Parts.depth(), Math::max));
+            });
+        }
+        assertEquals(1, outer.get(), "a part's depth");
+        if (Parts.COUNT > 1) assertEquals(2, deepest.get(), "a part run within a part of the same thread");
+        assertThrows(ArithmeticException.class, () -> Parts.run(2, p -> { throw new ArithmeticException("part " + p); }));
+        assertEquals(0, Parts.depth(), "after the parts, failed ones too");
+    }
+
     @Test
     void aWaitingCallerHelpsWithAnotherJob() {
         String caller = Thread.currentThread().getName();
