@@ -51,7 +51,7 @@ public final class Model {
     private float[] lossError;
     private float[] target;
     /** The last backward pass's midway layer (list index), or -1 when it has fewer than two layers with weights. */
-    private int midway = -1;
+    private int midwayLayer = -1;
 
     public Model(int[] inputShape, List<Layer> layers) { this(inputShape, layers, null); }
 
@@ -196,8 +196,8 @@ public final class Model {
     public long guessSumDrawsToCome(Context c) {
         long n = 0;
         for (Layer l : layers) {
-            if (!(l instanceof WeightLayer w) || (midway >= 0 && l.index > midway)) continue;
-            n += w.guessSumDraws(features[l.index + 1], l.index == midway ? errors[l.index + 1] : null, c);
+            if (!(l instanceof WeightLayer w) || (midwayLayer >= 0 && l.index > midwayLayer)) continue;
+            n += w.guessSumDraws(features[l.index + 1], l.index == midwayLayer ? errors[l.index + 1] : null, c);
         }
         return n;
     }
@@ -205,7 +205,7 @@ public final class Model {
     /** The draws the int8 sums took in the last backward pass after its midway point. */
     public long sumDrawsAfterMidway() {
         long n = 0;
-        for (WeightLayer w : weightLayers()) if (!w.frozen && (midway < 0 || w.index <= midway)) n += w.w.lastSumDraws;
+        for (WeightLayer w : weightLayers()) if (!w.frozen && (midwayLayer < 0 || w.index <= midwayLayer)) n += w.w.lastSumDraws;
         return n;
     }
 
@@ -369,9 +369,9 @@ public final class Model {
     public float backward(int label, Context c, Runnable midway) {
         int n = layers.size();
         boolean[] runs = runsBackward();
-        this.midway = -1;
-        for (int l = n - 1, seen = 0; l >= 0 && this.midway < 0; l--) if (runs[l] && layers.get(l) instanceof WeightLayer && ++seen == 2) this.midway = l;
-        if (midway != null && this.midway < 0) midway.run();
+        midwayLayer = -1;
+        for (int l = n - 1, seen = 0; l >= 0 && midwayLayer < 0; l--) if (runs[l] && layers.get(l) instanceof WeightLayer && ++seen == 2) midwayLayer = l;
+        if (midway != null && midwayLayer < 0) midway.run();
         float loss = lossAndError(label, c.loss);
         Tensor top = errors[n];
         if (top.quantized()) c.quantizeErrors(lossError, lossRange, top);
@@ -398,7 +398,7 @@ public final class Model {
                     boolean realShare = c.precision == Precision.UINT8 && layer instanceof WeightLayer;
                     dx = sums[t] == null ? errors[t] : c.precision == Precision.UINT8 && !realShare ? sharesQ[t] : sharesF[t];
                 }
-                if (l == this.midway && midway != null) midway.run();
+                if (l == midwayLayer && midway != null) midway.run();
                 layer.backward(features[t], features[l + 1], dy, dx, c);
                 if (dx != null && sums[t] != null) addShare(dx, sums[t], started, t);
             }

@@ -49,6 +49,9 @@ final class SamplesInFlight {
     private long midwayAt, guessedAt;
     /** Set once the guess is made (or the backward pass failed): the forward pass beside it may start. */
     private volatile boolean guessReady;
+    /** Whether a forward pass waits for the running backward pass's guess, and the hook that makes it. */
+    private boolean guessing;
+    private final Runnable atMidway = this::atMidway;
     private long backwardNanos;
     /** Forward passes run beside a backward pass, and those of them run again (a missed guess). */
     long overlapped, missed;
@@ -87,22 +90,19 @@ final class SamplesInFlight {
      */
     float backward(int label, int next) {
         int r = current;
-        if (next < 0 || !overlap) return backwardOn(r, label, null);
+        if (next < 0 || !overlap) return backwardOn(r, label);
         int o = 1 - r;
         train.copySample(next, inputs[o]);
         guessReady = false;
-        Runnable midway = () -> { // on the backward pass's thread: the stream position is known up to here
-            guessedAt = main.rng.handedOut() + otherDrawsAfterMidway + twins[r].guessSumDrawsToCome(contexts[r]);
-            guessed.setState(Xorshift32.advance(main.rng.state(), guessedAt - main.rng.handedOut()));
-            guessReady = true;
-        };
+        guessing = true;
         float[] loss = new float[1];
         float[][] logits = new float[1][];
         Parts.run(2, p -> {
             if (p == 0) {
                 try {
-                    loss[0] = backwardOn(r, label, midway);
+                    loss[0] = backwardOn(r, label);
                 } finally {
+                    guessing = false;
                     guessReady = true; // a backward pass that failed before its midway point must not hold the other part
                 }
             } else {
@@ -145,20 +145,30 @@ final class SamplesInFlight {
         return logits;
     }
 
-    private float backwardOn(int t, int label, Runnable midway) {
+    private float backwardOn(int t, int label) {
         if (t != backwardHolder) twins[t].takeBackwardState(twins[backwardHolder]);
         backwardHolder = t;
         Context c = contexts[t];
         c.rng = main.rng;
         long t0 = System.nanoTime();
-        float loss = twins[t].backward(label, c, () -> {
-            midwayAt = main.rng.handedOut();
-            if (midway != null) midway.run();
-        });
+        float loss = twins[t].backward(label, c, atMidway);
         backwardNanos += System.nanoTime() - t0;
         otherDrawsAfterMidway = main.rng.handedOut() - midwayAt - twins[t].sumDrawsAfterMidway();
         if (c != main) main.takeCounters(c);
         return loss;
+    }
+
+    /**
+     * The backward pass's midway hook, on its thread, where the stream position so far is known: it
+     * is kept, and when a forward pass waits beside it, the guess of where the pass ends is made.
+     */
+    private void atMidway() {
+        midwayAt = main.rng.handedOut();
+        if (!guessing) return;
+        long toCome = otherDrawsAfterMidway + twins[backwardHolder].guessSumDrawsToCome(contexts[backwardHolder]);
+        guessedAt = midwayAt + toCome;
+        guessed.setState(Xorshift32.advance(main.rng.state(), toCome));
+        guessReady = true;
     }
 
     /** Hands the last passes' state to the training's model, before an update or an evaluation reads it. */
