@@ -97,7 +97,9 @@ public abstract class Layer {
     }
 
     static int size(int[] shape) {
-        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        int n = 1; // a loop, not a stream: the element-wise layers ask for it in every pass
+        for (int d : shape) n *= d;
+        return n;
     }
 
     IllegalArgumentException shapeError(String expected, int[] in) {

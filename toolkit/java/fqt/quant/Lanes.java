@@ -31,6 +31,8 @@ final class Lanes {
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
     /** A draw's top 24 bits times this are its unit in [0, 1). */
     private static final FloatVector UNIT = FloatVector.broadcast(F, 0x1.0p-24f);
+    /** The bound of {@link #codes}' clamp: |c| at most this (and not NaN) needs none. */
+    private static final FloatVector RANGE = FloatVector.broadcast(F, 1024f);
 
     /** Lanes of a float vector: the loops below do the first {@code n - n % LANES} elements. */
     static final int LANES = F.length();
@@ -51,10 +53,15 @@ final class Lanes {
             } else if (add != 0f) {
                 x = x.add(add);
             }
-            // Clamped to [-1024, 1024] by comparisons (a NaN compares false and stays), then NaN, the one value unequal to itself, to 0.
-            FloatVector c = x.blend(-1024f, x.compare(VectorOperators.LT, -1024f));
-            c = c.blend(1024f, c.compare(VectorOperators.GT, 1024f));
-            c = c.blend(0f, c.compare(VectorOperators.NE, c));
+            // Clamped to [-1024, 1024] by comparisons (a NaN compares false and stays), then NaN, the one value unequal to itself, to 0;
+            // a vector whose lanes all lie in the range (the usual case) is left as it is, which is what the clamps would make of it,
+            // at a third of their cost.
+            FloatVector c = x;
+            if (!x.abs().compare(VectorOperators.LE, RANGE).allTrue()) {
+                c = x.blend(-1024f, x.compare(VectorOperators.LT, -1024f));
+                c = c.blend(1024f, c.compare(VectorOperators.GT, 1024f));
+                c = c.blend(0f, c.compare(VectorOperators.NE, c));
+            }
             FloatVector s = c.add(MAGIC);
             IntVector k = s.reinterpretAsInts().sub(MAGIC_BITS - zp); // the nearest integer plus the zero point
             VectorMask<Integer> above = s.sub(MAGIC).compare(VectorOperators.GT, c).cast(I);
