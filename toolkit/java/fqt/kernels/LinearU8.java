@@ -10,18 +10,33 @@ public final class LinearU8 {
     private LinearU8() {}
 
     /**
-     * {@code y[o] = requant(biasQ[o] + sum_i (x[i]-xZp)(w[o][i]-wZp))}. {@code xc} is caller scratch
-     * of {@code in} ints for the zero-point-free input (made once, not once per row). The sum is
-     * taken as {@code sum_i xc[i] * w[o][i] - wZp * sum_i xc[i]}: int32 arithmetic is exact modulo
-     * 2^32, so it is the same int, without a zero-point-free copy of the weights.
+     * {@code y[o] = requant(biasQ[o] + sum_i (x[i]-xZp)(w[o][i]-wZp))}: {@link #prepareForward}, then
+     * {@link #accumulators} of every row, requantized in row order. {@code xc} and {@code acc} are
+     * caller scratch of {@code in} and {@code out} ints.
      */
-    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, int in, int out, int[] xc, Requantizer rq) {
+    public static void forward(byte[] x, int xZp, byte[] w, int wZp, int[] biasQ, byte[] y, int in, int out, int[] xc, int[] acc, Requantizer rq) {
+        int sumX = prepareForward(x, xZp, in, xc);
+        accumulators(xc, sumX, w, wZp, biasQ, acc, in, 0, out);
+        rq.applyRows(acc, 0, out, 1, out, y, 0);
+    }
+
+    /** {@code xc[i] = (x[i] & 0xFF) - xZp}, made once and not once per row; returns their sum. */
+    public static int prepareForward(byte[] x, int xZp, int in, int[] xc) {
         int sumX = 0;
         for (int i = 0; i < in; i++) {
             xc[i] = (x[i] & 0xFF) - xZp;
             sumX += xc[i];
         }
-        for (int o = 0; o < out; o++) y[o] = (byte) rq.apply(biasQ[o] + Rows.dotCodes(xc, w, o * in, in) - wZp * sumX);
+        return sumX;
+    }
+
+    /**
+     * The int32 accumulators of the rows [from, to): {@code acc[o] = biasQ[o] + sum_i xc[i] * w[o][i] - wZp * sumX}
+     * (int32 arithmetic is exact modulo 2^32, so it is the zero-point-corrected sum, without a
+     * zero-point-free copy of the weights); parts of one layer may run side by side.
+     */
+    public static void accumulators(int[] xc, int sumX, byte[] w, int wZp, int[] biasQ, int[] acc, int in, int from, int to) {
+        for (int o = from; o < to; o++) acc[o] = biasQ[o] + Rows.dotCodes(xc, w, o * in, in) - wZp * sumX;
     }
 
     /**

@@ -11,8 +11,8 @@ import fqt.quant.Requantizer;
 public final class Linear extends WeightLayer {
     final int in;
     final int out;
-    /** Host working memory of the uint8 kernels: the input without its zero point, as int and float. */
-    private final int[] centered;
+    /** Host working memory of the uint8 kernels: the input without its zero point, as int and float, and the output's accumulators. */
+    private final int[] centered, accumulators;
     private final float[] inputF32;
 
     public Linear(int in, int out) {
@@ -21,6 +21,7 @@ public final class Linear extends WeightLayer {
         this.in = in;
         this.out = out;
         this.centered = new int[in];
+        this.accumulators = new int[out];
         this.inputF32 = new float[in];
     }
 
@@ -44,7 +45,9 @@ public final class Linear extends WeightLayer {
 
     @Override
     void forwardU8(byte[] x, int xZp, byte[] y, Requantizer rq) {
-        LinearU8.forward(x, xZp, w.q, w.params.zeroPoint(), biasQ, y, in, out, centered, rq);
+        int sumX = LinearU8.prepareForward(x, xZp, in, centered), wZp = w.params.zeroPoint(), parts = parts(out);
+        Parts.run(parts, p -> LinearU8.accumulators(centered, sumX, w.q, wZp, biasQ, accumulators, in, p * out / parts, (p + 1) * out / parts));
+        rq.applyRows(accumulators, 0, out, 1, out, y, 0);
     }
 
     @Override void weightGradF32(float[] x, float[] dy, float[] gw, float[] gb, int[] s, int nSel) { LinearF32.backwardWeight(x, dy, gw, gb, in, s, nSel); }

@@ -400,14 +400,14 @@ public final class GoldenVectors {
         int yZp = c.zp("yzp");
         if (c.i("fit", 0) == 1) {
             Requantizer trial = Fit.trial();
-            LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], trial);
+            LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], new int[out], trial);
             Fit f = new Fit(trial);
             f.centre(biasQ);
             m = f.multiplier;
             yZp = Fit.ZERO_POINT;
         }
         Requantizer rq = new Requantizer().reset(m, yZp, false, c.rounding(), new Xorshift32(c.i("seed", 1)));
-        LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], rq);
+        LinearU8.forward(x, xZp, w, wZp, biasQ, y, in, out, new int[in], new int[out], rq);
         int[] sel = c.selection(out), dxAcc = new int[in];
         LinearU8.backwardError(dy, dyZp, w, wZp, dxAcc, in, sel, sel.length);
         float[] gw = c.floats(in * out, -1f, 1f), gb = c.floats(out, -1f, 1f);
