@@ -72,6 +72,18 @@ public final class LinearU8 {
         for (int i = 0; i < in; i++) xf[i] = (float) ((x[i] & 0xFF) - xZp);
     }
 
+    /**
+     * {@link #weightGradRows}' factors of the rows {@code sel[0, n)}: row o's weight gradient is
+     * {@code a[o] * xf}, its bias gradient {@code ab[o]}, with {@code e = (dy[o] & 0xFF) - dyZp}.
+     */
+    public static void rowFactors(byte[] dy, int dyZp, float sE, float gradScale, float[] a, float[] ab, int[] sel, int n) {
+        for (int k = 0; k < n; k++) {
+            int o = sel[k], e = (dy[o] & 0xFF) - dyZp;
+            a[o] = (float) e * gradScale;
+            ab[o] = (float) e * sE;
+        }
+    }
+
     /** The weight gradients of the rows {@code sel[from, to)} from the prepared xf; parts of one selection may run side by side. */
     public static void weightGradRows(byte[] dy, int dyZp, float sE, float gradScale, float[] gw, float[] gb, int in, int[] sel, int from, int to,
                                       float[] xf) {

@@ -14,6 +14,8 @@ public final class Linear extends WeightLayer {
     /** Host working memory of the uint8 kernels: the input without its zero point, as int and float, and the output's accumulators. */
     private final int[] centered, accumulators;
     private final float[] inputF32;
+    /** Host working memory of the int8 sums: each output's gradient row factor and bias gradient ({@link Weights#accumulateRows}). */
+    private final float[] rowFactors, biasGradients;
 
     public Linear(int in, int out) {
         super(out, in);
@@ -23,6 +25,8 @@ public final class Linear extends WeightLayer {
         this.centered = new int[in];
         this.accumulators = new int[out];
         this.inputF32 = new float[in];
+        this.rowFactors = new float[out];
+        this.biasGradients = new float[out];
     }
 
     @Override public String kind() { return "Linear"; }
@@ -69,6 +73,18 @@ public final class Linear extends WeightLayer {
         int parts = parts(nSel), dyZp = ep.zeroPoint();
         float sE = ep.scale(), gradScale = xp.scale() * ep.scale();
         Parts.run(parts, p -> LinearU8.weightGradRows(dy, dyZp, sE, gradScale, gw, gb, in, s, p * nSel / parts, (p + 1) * nSel / parts, inputF32));
+    }
+
+    /** UINT8: a row's gradient is its error times the input, so the int8 sums take it row by row as it is made. */
+    @Override
+    void accumulate(Tensor x, Tensor dy, Context c, int nSel) {
+        if (c.precision != Precision.UINT8 || w.biasOnly) {
+            super.accumulate(x, dy, c, nSel);
+            return;
+        }
+        LinearU8.prepareWeightGrad(x.q, x.params.zeroPoint(), in, inputF32);
+        LinearU8.rowFactors(dy.q, dy.params.zeroPoint(), dy.params.scale(), x.params.scale() * dy.params.scale(), rowFactors, biasGradients, sel, nSel);
+        w.accumulateRows(sel, nSel, rowFactors, biasGradients, inputF32, c.rounding, c.rng);
     }
 
     @Override

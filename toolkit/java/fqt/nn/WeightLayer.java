@@ -124,7 +124,7 @@ public abstract class WeightLayer extends Layer {
         // The gradient sums and the error propagation's sums read the same dy and weights and write
         // apart, so they run side by side; the errors are requantized after (their draws come second).
         Runnable sums = frozen ? () -> {} : c.gradients == Gradients.FLOAT32 ? () -> gradients(x, dy, c, w.grad, w.biasGrad, sel, nSel)
-                : () -> w.accumulate(sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
+                : () -> accumulate(x, dy, c, nSel);
         if (dx == null) {
             sums.run();
             return;
@@ -132,6 +132,11 @@ public abstract class WeightLayer extends Layer {
         if (frozen) errors.run();
         else Parts.run(2, p -> (p == 0 ? sums : errors).run());
         requantizeErrors.run();
+    }
+
+    /** {@link Gradients#INT8}: this sample's gradients of the selected structures added to their int8 sums. */
+    void accumulate(Tensor x, Tensor dy, Context c, int nSel) {
+        w.accumulate(sel, nSel, (gw, gb, s, n) -> gradients(x, dy, c, gw, gb, s, n), c.rounding, c.rng);
     }
 
     /**

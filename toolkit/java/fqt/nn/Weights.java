@@ -195,11 +195,7 @@ public final class Weights {
         for (int k = 0; k < n; k++) biasGrad[sel[k]] += vb[sel[k]];
         lastSumDraws = 0;
         if (biasOnly) return; // no weight sums
-        if (gradCodes == null) {
-            gradCodes = new byte[count()];
-            gradScale = new float[structures];
-            Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
-        }
+        gradSums();
         float[] next = perStructure;
         int parts = parts(n);
         Parts.run(parts, p -> {
@@ -208,6 +204,43 @@ public final class Weights {
                 next[o] = WeightLoops.addCodes(gradCodes, GRAD_ZERO_POINT, gradScale[o], v, from, structureSize);
             }
         });
+        roundSums(sel, n, rounding, rng);
+    }
+
+    /**
+     * {@link #accumulate} of a gradient whose structure o's row is {@code a[o] * x} and whose bias
+     * gradient is {@code 0f + ab[o]} (a linear layer's: an output's error times the input), the row
+     * added to the sum as it is made instead of written first: the same floats and draws. Not for
+     * bias-only training, which has no weight sums.
+     */
+    void accumulateRows(int[] sel, int n, float[] a, float[] ab, float[] x, Rounding rounding, Xorshift32 rng) {
+        workingMemory();
+        for (int k = 0; k < n; k++) biasGrad[sel[k]] += 0f + ab[sel[k]];
+        lastSumDraws = 0;
+        gradSums();
+        float[] v = work, next = perStructure;
+        int parts = parts(n);
+        Parts.run(parts, p -> {
+            for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+                int o = sel[k];
+                next[o] = WeightLoops.addCodesOfRow(gradCodes, GRAD_ZERO_POINT, gradScale[o], a[o], x, v, o * structureSize, structureSize);
+            }
+        });
+        roundSums(sel, n, rounding, rng);
+    }
+
+    /** The int8 sums, made on first use: every code at the zero point, every scale 0. */
+    private void gradSums() {
+        if (gradCodes != null) return;
+        gradCodes = new byte[count()];
+        gradScale = new float[structures];
+        Arrays.fill(gradCodes, (byte) GRAD_ZERO_POINT);
+    }
+
+    /** The second half of {@link #accumulate}: each structure's new scale from its max |v| (in {@link #perStructure}), then its codes. */
+    private void roundSums(int[] sel, int n, Rounding rounding, Xorshift32 rng) {
+        float[] v = work, next = perStructure;
+        int parts = parts(n);
         int[] at = drawsAt;
         int draws = 0;
         for (int k = 0; k < n; k++) {

@@ -110,6 +110,18 @@ final class Lanes {
         return Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
     }
 
+    /** {@link WeightLoops#addCodesOfRow} over the whole vectors of the n elements, its max as {@link #addCodes} takes it. */
+    static float addCodesOfRow(byte[] codes, int zp, float scale, float a, float[] x, float[] v, int from, int n) {
+        IntVector m = IntVector.zero(I);
+        FloatVector zero = FloatVector.zero(F);
+        for (int i = 0; i + LANES <= n; i += LANES) {
+            FloatVector x2 = real(codes, from + i, zp, scale).add(zero.add(FloatVector.fromArray(F, x, i).mul(a)));
+            x2.intoArray(v, from + i);
+            m = m.max(x2.reinterpretAsInts().and(0x7FFFFFFF));
+        }
+        return Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
+    }
+
     /**
      * {@link WeightLoops#subtractFromCodes} over the whole vectors of the n elements, their min and
      * max by comparisons into {@code lo[o]}, {@code hi[o]} (a NaN compares false, so it is skipped;

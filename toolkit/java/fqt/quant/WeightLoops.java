@@ -29,6 +29,27 @@ public final class WeightLoops {
     }
 
     /**
+     * {@link #addCodes} of a gradient row {@code a * x[i - from]} (a linear layer's: an output's
+     * error times the input) without writing the row first: {@code v[i] = float((codes[i] & 0xFF) -
+     * zeroPoint) * scale + (0f + a * x[i - from])}, the same floats as clearing v, adding the row and
+     * then the codes (0f + p is p but for a negative zero); returns {@code max |v[i]|}.
+     */
+    public static float addCodesOfRow(byte[] codes, int zeroPoint, float scale, float a, float[] x, float[] v, int from, int n) {
+        return addCodesOfRow(codes, zeroPoint, scale, a, x, v, from, n, RoundingLoops.VECTORS);
+    }
+
+    /** {@link #addCodesOfRow}; {@code vectors}: lane by lane as far as whole vectors go. */
+    static float addCodesOfRow(byte[] codes, int zeroPoint, float scale, float a, float[] x, float[] v, int from, int n, boolean vectors) {
+        int i = vectors ? n - n % Lanes.LANES : 0;
+        float m = i > 0 ? Lanes.addCodesOfRow(codes, zeroPoint, scale, a, x, v, from, i) : 0f;
+        for (; i < n; i++) {
+            v[from + i] = (float) ((codes[from + i] & 0xFF) - zeroPoint) * scale + (0f + a * x[i]);
+            m = Math.max(m, Math.abs(v[from + i]));
+        }
+        return m;
+    }
+
+    /**
      * {@code v[i] = float((codes[i] & 0xFF) - zeroPoint) * scale - v[i]} for i in [from, from + n)
      * (a weight's real value minus its delta: its new value), and their min and max into
      * {@code lo[o]}, {@code hi[o]} by comparisons: a NaN is skipped, as the firmware's comparison

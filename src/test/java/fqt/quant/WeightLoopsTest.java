@@ -50,4 +50,31 @@ class WeightLoopsTest {
             }
         }
     }
+
+    /** A gradient row added as it is made: the floats of clearing the row, adding {@code a * x} to it, then {@link WeightLoops#addCodes}. */
+    @Test
+    void aRowAddedAsItIsMadeIsTheRowWrittenFirst() {
+        Random r = new Random(23);
+        for (int n : new int[] {0, 1, 15, 16, 17, 64, 784}) {
+            for (int trial = 0; trial < 24; trial++) {
+                byte[] codes = new byte[n + 6];
+                r.nextBytes(codes);
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) x[i] = trial % 4 == 3 && r.nextInt(8) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : r.nextInt(256) - r.nextInt(256);
+                int zp = r.nextInt(256);
+                float scale = trial % 6 == 0 ? 0f : (float) Math.abs(r.nextGaussian()) * 1e-3f;
+                float a = trial % 5 == 0 ? 0f : trial % 5 == 1 ? -0f : (float) r.nextGaussian() * 1e-4f; // zero factors make signed zeros
+                float[] written = new float[n + 6];
+                for (int i = 0; i < n; i++) written[3 + i] += a * x[i];
+                float max = WeightLoops.addCodes(codes, zp, scale, written, 3, n, false);
+                for (boolean vectors : RoundingLoops.VECTORS ? new boolean[] {false, true} : new boolean[] {false}) {
+                    String what = "n " + n + " trial " + trial + " vectors " + vectors;
+                    float[] v = new float[n + 6];
+                    float m = WeightLoops.addCodesOfRow(codes, zp, scale, a, x, v, 3, n, vectors);
+                    for (int i = 3; i < 3 + n; i++) assertEquals(Float.floatToRawIntBits(written[i]), Float.floatToRawIntBits(v[i]), what + " element " + i);
+                    assertEquals(Float.floatToIntBits(max), Float.floatToIntBits(m), what + ": max |v|");
+                }
+            }
+        }
+    }
 }
