@@ -78,9 +78,10 @@ public final class LinearU8 {
      */
     public static void rowFactors(byte[] dy, int dyZp, float sE, float gradScale, float[] a, float[] ab, int[] sel, int n) {
         for (int k = 0; k < n; k++) {
-            int o = sel[k], e = (dy[o] & 0xFF) - dyZp;
-            a[o] = (float) e * gradScale;
-            ab[o] = (float) e * sE;
+            int o = sel[k];
+            float e = error(dy, dyZp, o);
+            a[o] = e * gradScale;
+            ab[o] = e * sE;
         }
     }
 
@@ -90,9 +91,14 @@ public final class LinearU8 {
         for (int k = from; k < to; k++) {
             int o = sel[k];
             int row = o * in;
-            int e = (dy[o] & 0xFF) - dyZp;
-            gb[o] += (float) e * sE;
-            Rows.addScaled(gw, row, (float) e * gradScale, xf, in);
+            float e = error(dy, dyZp, o);
+            gb[o] += e * sE;
+            Rows.addScaled(gw, row, e * gradScale, xf, in);
         }
+    }
+
+    /** Output o's error without its zero point, as the float both gradient forms multiply. */
+    private static float error(byte[] dy, int dyZp, int o) {
+        return (float) ((dy[o] & 0xFF) - dyZp);
     }
 }
