@@ -1,6 +1,7 @@
 package fqt.kernels;
 
 import fqt.quant.Requantizer;
+import fqt.quant.Xorshift32;
 
 /** 2-D (grouped) convolution on uint8 features, weights and errors, int32 accumulation; loop order as {@link Conv2dF32}. */
 public final class Conv2dU8 {
@@ -75,8 +76,8 @@ public final class Conv2dU8 {
         int outH = g.outH(), outW = g.outW(), plane = outH * outW;
         if (g.stride() == 1) {
             prepareForward(x, xZp, g, sc);
-            int at = rq.takeDraws(g.outSize());
-            forwardChannels(w, wZp, biasQ, y, g, 0, g.outC(), sc, sc.wide, rq, rq.drawn(), at);
+            Xorshift32.Made m = Xorshift32.made(rq.takeDraws(g.outSize()), 0, g.outSize());
+            forwardChannels(w, wZp, biasQ, y, g, 0, g.outC(), sc, sc.wide, rq, m.d, m.at);
             return;
         }
         center(x, xZp, sc.in, g.inSize());

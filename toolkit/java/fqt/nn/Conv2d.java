@@ -7,6 +7,7 @@ import fqt.kernels.ConvGeometry;
 import fqt.parallel.Parts;
 import fqt.quant.QuantParams;
 import fqt.quant.Requantizer;
+import fqt.quant.Xorshift32;
 
 /**
  * 2-D convolution with square stride and padding; {@code groups == in == out} makes it depthwise
@@ -111,10 +112,13 @@ public final class Conv2d extends WeightLayer {
             }
         }
         for (int p = 0; p < parts; p++) rq.part(partRq[p]);
-        int at = rq.takeDraws(g.outSize());
-        int[] draws = rq.drawn();
-        Parts.run(parts, p -> Conv2dU8.forwardChannels(w.q, w.params.zeroPoint(), biasQ, y, g, p * outChannels / parts, (p + 1) * outChannels / parts,
-                scratch, partWide[p], partRq[p], draws, at));
+        Xorshift32 draws = rq.takeDraws(g.outSize());
+        int plane = g.outH() * g.outW();
+        Parts.run(parts, p -> {
+            int from = p * outChannels / parts, to = (p + 1) * outChannels / parts;
+            Xorshift32.Made m = Xorshift32.made(draws, from * plane, (to - from) * plane);
+            Conv2dU8.forwardChannels(w.q, w.params.zeroPoint(), biasQ, y, g, from, to, scratch, partWide[p], partRq[p], m.d, m.at - from * plane);
+        });
         for (int p = 0; p < parts; p++) rq.merge(partRq[p]);
     }
 

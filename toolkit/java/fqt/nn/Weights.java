@@ -250,11 +250,16 @@ public final class Weights {
             at[o] = draws;
             if (next[o] != 0f) draws += structureSize;
         }
-        int first = rounding == Rounding.STOCHASTIC ? rng.take(draws) : 0;
-        if (rounding == Rounding.STOCHASTIC) lastSumDraws = draws;
-        int[] d = rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
+        Xorshift32 s = rounding == Rounding.STOCHASTIC ? rng : null;
+        if (s != null) {
+            s.take(draws);
+            lastSumDraws = draws;
+        }
+        int total = draws;
         Parts.run(parts, p -> {
-            for (int k = p * n / parts, end = (p + 1) * n / parts; k < end; k++) {
+            int first = p * n / parts, end = (p + 1) * n / parts, from0 = at[sel[first]];
+            Xorshift32.Made m = Xorshift32.made(s, from0, (end < n ? at[sel[end]] : total) - from0);
+            for (int k = first; k < end; k++) {
                 int o = sel[k], from = o * structureSize;
                 float ns = next[o];
                 gradScale[o] = ns;
@@ -262,7 +267,7 @@ public final class Weights {
                     Arrays.fill(gradCodes, from, from + structureSize, (byte) GRAD_ZERO_POINT);
                     continue;
                 }
-                RoundingLoops.round(v, from, from + structureSize, ns, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, d, first + at[o]);
+                RoundingLoops.round(v, from, from + structureSize, ns, gradCodes, from, GRAD_ZERO_POINT, QuantParams.QMIN, rounding, m.d, m.at + at[o] - from0);
             }
         });
     }
@@ -459,16 +464,18 @@ public final class Weights {
             at[o] = n * structureSize;
             list[n++] = o;
         }
-        int first = rounding == Rounding.STOCHASTIC ? rng.take(n * structureSize) : 0;
-        int[] d = rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
+        Xorshift32 s = rounding == Rounding.STOCHASTIC ? rng : null;
+        if (s != null) s.take(n * structureSize);
         float[] v = work, table = rescale ? dequantizedCodes() : null;
         float ns = next.scale();
         int nz = next.zeroPoint(), parts = parts(n), count = n;
         Parts.run(parts, p -> {
-            for (int k = p * count / parts, end = (p + 1) * count / parts; k < end; k++) {
+            int first = p * count / parts, end = (p + 1) * count / parts;
+            Xorshift32.Made m = Xorshift32.made(s, first * structureSize, (end - first) * structureSize);
+            for (int k = first; k < end; k++) {
                 int o = list[k], from = o * structureSize, to = from + structureSize;
                 if (!updated[o]) for (int i = from; i < to; i++) v[i] = table[q[i] & 0xFF];
-                RoundingLoops.round(v, from, to, ns, q, from, nz, QuantParams.QMIN, rounding, d, first + at[o]);
+                RoundingLoops.round(v, from, to, ns, q, from, nz, QuantParams.QMIN, rounding, m.d, m.at + at[o] - first * structureSize);
             }
         });
         params = next;

@@ -140,17 +140,16 @@ final class Lanes {
     }
 
     /**
-     * Blocks of {@link Xorshift32} made side by side in one vector: lane j steps the chain that
-     * fills {@code d[at + j * SEGMENT, ...)}, so a vector of I's lanes makes {@code I.length() / CHAINS}
-     * consecutive blocks (I is the one int species of these loops: a second one in the same JVM
-     * would make the JIT box vectors). A lane's draws belong SEGMENT apart from the next lane's:
+     * Segments of a {@link Xorshift32} take made side by side in one vector: lane j steps the chain
+     * of segment c + j (I is the one int species of these loops: a second one in the same JVM would
+     * make the JIT box vectors). A lane's draws belong SEGMENT apart from the next lane's:
      * {@link #TILE} steps are stored as the rows of a square tile, whose columns (one lane's
-     * consecutive draws) are gathered and stored whole, about a third faster than scattering
-     * every step's lanes.
+     * consecutive draws) are gathered and stored whole, about a third faster than scattering every
+     * step's lanes.
      */
-    static final int BLOCKS_PER_VECTOR = I.length() / Xorshift32.CHAINS;
-    /** Draws of a tile {@link #blocks} transposes: a vector's lanes times as many steps. */
-    static final int TILE = I.length() * I.length();
+    static final int SEGMENTS_PER_VECTOR = I.length();
+    /** Draws of a tile {@link #segments} transposes: a vector's lanes times as many steps. */
+    private static final int TILE = I.length() * I.length();
     /** The tile's column j starts at j and steps a row. */
     private static final int[] COLUMN = new int[I.length()];
 
@@ -158,11 +157,17 @@ final class Lanes {
         for (int j = 0; j < COLUMN.length; j++) COLUMN[j] = j * I.length();
     }
 
+    /** Per thread, the tile of {@link #segments} (which runs no part inside it, so one per thread will do). */
+    private static final ThreadLocal<int[]> TILES = ThreadLocal.withInitial(() -> new int[TILE]);
+
+    static int[] tile() { return TILES.get(); }
+
     /**
-     * {@link Xorshift32}'s blocks from the segment starts {@code starts[c, ...)} into {@code d[at, ...)},
-     * BLOCKS_PER_VECTOR of them; {@code tile}: TILE ints of working memory.
+     * The draws of the segments after the states {@code starts[c, c + used)}, used at most
+     * SEGMENTS_PER_VECTOR and {@code starts} holding a whole vector from c, into {@code d[at, at + used * SEGMENT)},
+     * segment by segment; {@code tile}: TILE ints of working memory.
      */
-    static void blocks(int[] starts, int c, int[] d, int at, int[] tile) {
+    static void segments(int[] starts, int c, int used, int[] d, int at, int[] tile) {
         int lanes = I.length();
         IntVector x = IntVector.fromArray(I, starts, c);
         for (int k0 = 0; k0 < Xorshift32.SEGMENT; k0 += lanes) {
@@ -172,7 +177,7 @@ final class Lanes {
                 x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHL, 5));
                 x.intoArray(tile, k * lanes);
             }
-            for (int j = 0; j < lanes; j++) IntVector.fromArray(I, tile, j, COLUMN, 0).intoArray(d, at + j * Xorshift32.SEGMENT + k0);
+            for (int j = 0; j < used; j++) IntVector.fromArray(I, tile, j, COLUMN, 0).intoArray(d, at + j * Xorshift32.SEGMENT + k0);
         }
     }
 }

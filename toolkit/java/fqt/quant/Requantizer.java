@@ -54,18 +54,18 @@ public final class Requantizer {
      * in the same order, as calling apply on each).
      */
     public void applyRows(int[] acc, int accOff, int accStride, int rows, int cols, byte[] y, int yOff) {
-        int at = takeDraws(rows * cols);
-        applyRows(acc, accOff, accStride, rows, cols, y, yOff, drawn(), at);
+        Xorshift32.Made m = Xorshift32.made(takeDraws(rows * cols), 0, rows * cols);
+        applyRows(acc, accOff, accStride, rows, cols, y, yOff, m.d, m.at);
     }
 
-    /** Takes n draws ahead when the rounding is stochastic ({@link Xorshift32#take}); returns where they start in {@link #drawn()}. */
-    public int takeDraws(int n) {
-        return rounding == Rounding.STOCHASTIC ? rng.take(n) : 0;
-    }
-
-    /** The draws {@link #takeDraws} took (null when the rounding is not stochastic). */
-    public int[] drawn() {
-        return rounding == Rounding.STOCHASTIC ? rng.drawn() : null;
+    /**
+     * Takes n draws when the rounding is stochastic ({@link Xorshift32#take}) and returns the stream,
+     * whose {@link Xorshift32#made} makes them (null when the rounding draws nothing: {@link Xorshift32#made(Xorshift32, int, int)} gives none).
+     */
+    public Xorshift32 takeDraws(int n) {
+        if (rounding != Rounding.STOCHASTIC) return null;
+        rng.take(n);
+        return rng;
     }
 
     /**

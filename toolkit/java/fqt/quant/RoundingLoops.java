@@ -3,8 +3,8 @@ package fqt.quant;
 /**
  * Whole-array forms of {@code clamp(round(v) + zeroPoint, lo, 255)} for the host's hot loops: the
  * same values, the same random draws in the same order as calling {@link Rounding#round} element
- * by element (index order, one draw per element when stochastic), only faster: the draws come in
- * one piece from {@link Xorshift32#take}, and with the JDK's Vector API module
+ * by element (index order, one draw per element when stochastic), only faster: the draws are taken
+ * in one piece ({@link Xorshift32#take}) and made where they are used ({@link Xorshift32#made}), and with the JDK's Vector API module
  * ({@code --add-modules jdk.incubator.vector}, which the launcher, the tests and the notebook
  * kernel pass) the codes are computed lane by lane in {@link Lanes}. Without the module
  * the same loop runs element by element.
@@ -37,14 +37,17 @@ public final class RoundingLoops {
      * and leaves it where the element-wise loop would.
      */
     public static void round(float[] v, int from, int to, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding, Xorshift32 rng) {
-        int at = rounding == Rounding.STOCHASTIC ? rng.take(to - from) : 0;
-        round(v, from, to, q, qOff, zeroPoint, lo, rounding, rounding == Rounding.STOCHASTIC ? rng.drawn() : null, at);
+        Xorshift32 s = rounding == Rounding.STOCHASTIC ? rng : null;
+        if (s != null) s.take(to - from);
+        Xorshift32.Made m = Xorshift32.made(s, 0, to - from);
+        round(v, from, to, q, qOff, zeroPoint, lo, rounding, m.d, m.at);
     }
 
     /**
      * {@link #round(float[], int, int, byte[], int, int, int, Rounding, Xorshift32)} with the draws
      * taken ahead: element i of [from, to) uses {@code draws[at + i - from]} when stochastic. The
-     * parts of one loop run on several threads this way, each with its slice of one {@link Xorshift32#take}.
+     * parts of one loop run on several threads this way, each with its slice of one {@link Xorshift32#take}
+     * made on its thread ({@link Xorshift32#made}).
      */
     public static void round(float[] v, int from, int to, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding, int[] draws, int at) {
         round(v, from, to, 1f, q, qOff, zeroPoint, lo, rounding, draws, at);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The whole-array rounding loops and the draws made ahead give the element-wise results and random draws, bit for bit. */
+/** The whole-array rounding loops and the draws made where they are used give the element-wise results and random draws, bit for bit. */
 class RoundingLoopsTest {
     @Test
     void jumpIsSegmentSteps() {
@@ -17,58 +17,63 @@ class RoundingLoopsTest {
         }
     }
 
-    /** A stream's first small take makes a vector of blocks at most; once draws run out again, it makes AHEAD_BLOCKS at least. */
+    /**
+     * take, made (whole takes and slices of them, on each path), nextInt, skip and setState mixed at
+     * random hand out the serial chain's numbers, and state() follows it.
+     */
     @Test
-    void aFreshStreamMakesWhatItNeeds() {
-        Xorshift32 s = new Xorshift32(3);
-        s.take(100);
-        assertTrue(s.drawn().length <= 2 * Xorshift32.BLOCK, "first take made " + s.drawn().length + " draws");
-        s.take(s.drawn().length); // more than are left: a refill
-        assertTrue(s.drawn().length >= Xorshift32.AHEAD_BLOCKS * Xorshift32.BLOCK, "refill made " + s.drawn().length + " draws");
-    }
-
-    /** take, nextInt and setState mixed at random hand out the serial chain's numbers, and state() follows it. */
-    @Test
-    void drawsMadeAheadAreTheSerialChain() {
+    void drawsMadeWhereTheyAreUsedAreTheSerialChain() {
         Random r = new Random(11);
-        Xorshift32 ahead = new Xorshift32(42);
+        Xorshift32 stream = new Xorshift32(42);
         int serial = 42;
         for (int op = 0; op < 3000; op++) {
-            int kind = r.nextInt(10);
+            int kind = r.nextInt(12);
             if (kind < 6) {
-                int n = r.nextInt(8) == 0 ? r.nextInt(12 * Xorshift32.BLOCK) : r.nextInt(900); // large ones are made in parts
-                int at = ahead.take(n);
-                for (int k = 0; k < n; k++) {
-                    serial = Xorshift32.step(serial);
-                    assertEquals(serial, ahead.drawn()[at + k], "op " + op + " draw " + k + " of " + n);
+                int n = r.nextInt(8) == 0 ? r.nextInt(40 * Xorshift32.SEGMENT) : r.nextInt(900);
+                int[] chain = new int[n];
+                for (int k = 0; k < n; k++) chain[k] = serial = Xorshift32.step(serial);
+                stream.take(n);
+                for (int slice = 0; slice < 3; slice++) { // the whole take, then slices as parts make them
+                    int from = slice == 0 ? 0 : r.nextInt(n + 1), count = slice == 0 ? n : r.nextInt(n - from + 1);
+                    Xorshift32.Made m = stream.made(from, count);
+                    for (int k = 0; k < count; k++) assertEquals(chain[from + k], m.d[m.at + k], "op " + op + " draw " + (from + k) + " of " + n);
                 }
+                int over = n + 1;
+                assertThrows(IllegalArgumentException.class, () -> stream.made(0, over));
             } else if (kind < 9) {
                 serial = Xorshift32.step(serial);
-                assertEquals(serial, ahead.nextInt(), "op " + op);
+                assertEquals(serial, stream.nextInt(), "op " + op);
+            } else if (kind < 11) {
+                int n = r.nextInt(3 * Xorshift32.SEGMENT);
+                for (int k = 0; k < n; k++) serial = Xorshift32.step(serial);
+                stream.skip(n);
             } else {
                 serial = r.nextInt();
-                ahead.setState(serial);
+                stream.setState(serial);
                 if (serial == 0) serial = Xorshift32.ZERO_SEED_REPLACEMENT;
             }
-            assertEquals(serial, ahead.state(), "op " + op);
+            assertEquals(serial, stream.state(), "op " + op);
         }
     }
 
-    /** Blocks, element by element and lane by lane, are the serial chain after each segment's start. */
+    /** Segments side by side in one vector, any number of them used, are the serial chain after each segment's start. */
     @Test
-    void blockPathsAreTheChain() {
+    void segmentsSideBySideAreTheChain() {
+        if (!RoundingLoops.VECTORS) return;
         Random r = new Random(13);
-        int count = 5, chains = count * Xorshift32.CHAINS;
-        int[] starts = new int[3 * Xorshift32.CHAINS + chains];
+        int lanes = Lanes.SEGMENTS_PER_VECTOR;
+        int[] starts = new int[3 + lanes];
         for (int i = 0; i < starts.length; i++) starts[i] = r.nextInt() | 1;
-        for (boolean vectors : RoundingLoops.VECTORS ? new boolean[] {false, true} : new boolean[] {false}) {
-            int[] d = new int[5 + count * Xorshift32.BLOCK];
-            Xorshift32.blocks(starts, 3, count, d, 5, vectors ? new int[Lanes.TILE] : null);
-            for (int j = 0; j < chains; j++) {
-                int x = starts[3 * Xorshift32.CHAINS + j];
+        for (int used = 1; used <= lanes; used++) {
+            int[] d = new int[5 + lanes * Xorshift32.SEGMENT + 7];
+            java.util.Arrays.fill(d, 77);
+            Lanes.segments(starts, 3, used, d, 5, Lanes.tile());
+            for (int j = 0; j < lanes; j++) {
+                int x = starts[3 + j];
                 for (int k = 0; k < Xorshift32.SEGMENT; k++) {
                     x = Xorshift32.step(x);
-                    assertEquals(x, d[5 + j * Xorshift32.SEGMENT + k], "vectors " + vectors + " segment " + j + " draw " + k);
+                    int at = 5 + j * Xorshift32.SEGMENT + k;
+                    assertEquals(j < used ? x : 77, d[at], "used " + used + " segment " + j + " draw " + k);
                 }
             }
         }
@@ -105,8 +110,11 @@ class RoundingLoopsTest {
                         Xorshift32 c = new Xorshift32(seed);
                         byte[] path = new byte[len];
                         float add = mode == Rounding.NEAREST ? 0.5f : 0f;
-                        int at = mode == Rounding.STOCHASTIC ? c.take(len) : 0;
-                        int[] d = mode == Rounding.STOCHASTIC ? c.drawn() : null;
+                        Xorshift32 drawing = mode == Rounding.STOCHASTIC ? c : null;
+                        if (drawing != null) drawing.take(len);
+                        Xorshift32.Made made = Xorshift32.made(drawing, 0, len);
+                        int[] d = made.d;
+                        int at = made.at;
                         RoundingLoops.codes(v, 5, len, 1f, add, d, at, path, 0, zp, lo, vectors);
                         assertArrayEquals(expected, path, mode + " len " + len + " zp " + zp + " vectors " + vectors);
                         // The quotients by a divisor: each path as if the quotient were stored first.
