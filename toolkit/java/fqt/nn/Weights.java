@@ -257,7 +257,7 @@ public final class Weights {
         }
         int total = draws;
         Parts.run(parts, p -> {
-            int first = p * n / parts, end = (p + 1) * n / parts, from0 = at[sel[first]];
+            int first = p * n / parts, end = (p + 1) * n / parts, from0 = first < n ? at[sel[first]] : total; // a part's draws are contiguous
             Xorshift32.Made m = Xorshift32.made(s, from0, (end < n ? at[sel[end]] : total) - from0);
             for (int k = first; k < end; k++) {
                 int o = sel[k], from = o * structureSize;
