@@ -250,11 +250,8 @@ public final class Weights {
             at[o] = draws;
             if (next[o] != 0f) draws += structureSize;
         }
-        Xorshift32 s = rounding == Rounding.STOCHASTIC ? rng : null;
-        if (s != null) {
-            s.take(draws);
-            lastSumDraws = draws;
-        }
+        Xorshift32 s = Xorshift32.taken(rounding, rng, draws);
+        if (s != null) lastSumDraws = draws;
         int total = draws;
         Parts.run(parts, p -> {
             int first = p * n / parts, end = (p + 1) * n / parts, from0 = first < n ? at[sel[first]] : total; // a part's draws are contiguous
@@ -464,8 +461,7 @@ public final class Weights {
             at[o] = n * structureSize;
             list[n++] = o;
         }
-        Xorshift32 s = rounding == Rounding.STOCHASTIC ? rng : null;
-        if (s != null) s.take(n * structureSize);
+        Xorshift32 s = Xorshift32.taken(rounding, rng, n * structureSize);
         float[] v = work, table = rescale ? dequantizedCodes() : null;
         float ns = next.scale();
         int nz = next.zeroPoint(), parts = parts(n), count = n;

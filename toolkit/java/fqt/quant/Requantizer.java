@@ -63,9 +63,7 @@ public final class Requantizer {
      * whose {@link Xorshift32#made} makes them (null when the rounding draws nothing: {@link Xorshift32#made(Xorshift32, int, int)} gives none).
      */
     public Xorshift32 takeDraws(int n) {
-        if (rounding != Rounding.STOCHASTIC) return null;
-        rng.take(n);
-        return rng;
+        return Xorshift32.taken(rounding, rng, n);
     }
 
     /**

@@ -37,9 +37,7 @@ public final class RoundingLoops {
      * and leaves it where the element-wise loop would.
      */
     public static void round(float[] v, int from, int to, byte[] q, int qOff, int zeroPoint, int lo, Rounding rounding, Xorshift32 rng) {
-        Xorshift32 s = rounding == Rounding.STOCHASTIC ? rng : null;
-        if (s != null) s.take(to - from);
-        Xorshift32.Made m = Xorshift32.made(s, 0, to - from);
+        Xorshift32.Made m = Xorshift32.made(Xorshift32.taken(rounding, rng, to - from), 0, to - from);
         round(v, from, to, q, qOff, zeroPoint, lo, rounding, m.d, m.at);
     }
 

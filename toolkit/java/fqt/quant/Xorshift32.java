@@ -95,6 +95,13 @@ public final class Xorshift32 {
         handedOut += n;
     }
 
+    /** Takes n draws from {@code rng} when the rounding is stochastic, and returns it; null (no draws) otherwise. */
+    public static Xorshift32 taken(Rounding rounding, Xorshift32 rng, int n) {
+        if (rounding != Rounding.STOCHASTIC) return null;
+        rng.take(n);
+        return rng;
+    }
+
     /** A thread's draws of a take: draw {@code from + i} of the take is {@code d[at + i]}. */
     public static final class Made {
         public int[] d;
